@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# check.sh [check|demo|shell]: build the $IMPL/$DEBUG kernel and the tests,
+# boot them under QEMU and, for check, judge the results against
+# dev/expectations.txt. Results land in out/results-$IMPL-$CFG.txt.
+. "$(dirname "$0")/lib.sh"
+mode=${1:-check}
+
+"$REPO/dev/deps.sh"
+kernel=$("$REPO/dev/kernel.sh" | tail -n1)
+src=$(src_tree)
+share=$CACHE/run/$IMPL-$CFG
+rm -rf "$share"
+mkdir -p "$share/bin" "$share/out"
+
+# Static test binaries, reached by the guest over 9p.
+log "building tests"
+make -s -C "$src" O="$BUILD" headers >/dev/null
+hdr="-isystem $BUILD/usr/include -I$src/tools/testing/selftests"
+cc_static() { gcc -O2 -Wall -static $hdr "$@"; }
+cp "$REPO/dev/guest/run-tests" "$share/bin/"
+shopt -s nullglob
+lib=$("$REPO/dev/liburing.sh" | tail -n1)
+cc_static -I"$lib/../src/include" -o "$share/bin/uring-demo" \
+	"$REPO/dev/guest/demo.c" "$lib/../src/liburing.a"
+mkdir -p "$share/bin/liburing" "$share/bin/selftests"
+cp -l "$lib"/*.t "$share/bin/liburing/"
+for t in "$REPO"/tools/testing/selftests/io_uring/*.c; do
+	[ -e "$t" ] || continue
+	cc_static -o "$share/bin/selftests/$(basename "$t" .c)" "$t" -lpthread
+done
+
+if [ "$mode" != check ]; then
+	"$REPO/dev/qemu.sh" "$kernel" "$mode" "$share" 900
+	exit
+fi
+
+# One line per test: suite name timeout command. Debug kernels under TCG are
+# several times slower, so they get a longer per-test limit.
+limit=60
+[ "$DEBUG" = 1 ] && limit=240
+{
+	for t in "$share"/bin/liburing/*.t; do
+		echo "liburing $(basename "$t" .t) $limit /host/bin/liburing/$(basename "$t")"
+	done
+	for t in "$share"/bin/selftests/*; do
+		echo "selftests $(basename "$t") $limit /host/bin/selftests/$(basename "$t")"
+	done
+} > "$share/tests.list"
+ntests=$(grep -c . "$share/tests.list")
+wall=$((ntests * 20 + 600))
+[ "$DEBUG" = 1 ] && wall=$((ntests * 45 + 900))
+start=$(date +%s)
+"$REPO/dev/qemu.sh" "$kernel" check "$share" "$wall" | grep --line-buffered -E '^\[|^run-tests|^init:|Kernel panic|BUG:' || true
+log "guest run took $(( $(date +%s) - start ))s"
+
+mkdir -p "$OUT"
+rm -rf "$OUT/$IMPL-$CFG"
+cp -r "$share/out" "$OUT/$IMPL-$CFG"
+cp "$share/console.log" "$OUT/$IMPL-$CFG/"
+exec "$REPO/dev/judge.sh" "$share/tests.list" "$OUT/$IMPL-$CFG/raw.txt" \
+	"$OUT/results-$IMPL-$CFG.txt"

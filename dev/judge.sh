@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# judge.sh LIST RAW RESULTS: turn the guest's raw statuses into verdicts with
+# dev/expectations.txt, print and save one line per test and the closing
+# line, and exit non-zero on any unexpected failure.
+. "$(dirname "$0")/lib.sh"
+list=$1 raw=$2 results=$3
+exp=$REPO/dev/expectations.txt
+
+# Expectations: "suite/test reason...", optionally "[debug]" or "[fast]" first
+# in the reason to limit the entry to one config. Upstream has none.
+expected() {
+	[ "$IMPL" = upstream ] && return 0
+	grep -v '^\s*#' "$exp" 2>/dev/null | awk -v cfg="$CFG" 'NF {
+		if ($2 ~ /^\[(fast|debug)\]$/ && $2 != "[" cfg "]") next
+		print $1 }'
+}
+
+awk -v expfile=<(expected) -v rawfile="$raw" '
+BEGIN {
+	while ((getline l < expfile) > 0) xf[l] = 1
+	while ((getline l < rawfile) > 0) {
+		split(l, f, " "); st[f[2]] = f[1]; secs[f[2]] = f[3]
+	}
+}
+{
+	t = $1 "/" $2
+	s = (t in st) ? st[t] : "NORESULT"
+	x = (t in xf)
+	if (s == "PASS") v = x ? "XPASS" : "PASS"
+	else if (s == "SKIP") v = "SKIP"
+	else if (x) v = "XFAIL"
+	else v = (s == "NORESULT") ? "FAIL" : s
+	printf "%s %s %ss%s\n", v, t, (t in secs) ? secs[t] : 0, s == "NORESULT" ? " (no result: the guest stopped early)" : ""
+}
+END {
+	if ("kernel/kmemleak" in st) printf "%s kernel/kmemleak 0s\n", st["kernel/kmemleak"]
+}' "$list" > "$results.tmp"
+mv "$results.tmp" "$results"
+cat "$results"
+
+count() { grep -c "^$1 " "$results" || true; }
+pass=$(( $(count PASS) + $(count XPASS) ))
+fail=$(( $(count FAIL) + $(count TIMEOUT) ))
+skip=$(count SKIP)
+xfail=$(count XFAIL)
+xpass=$(count XPASS)
+lp=$(grep -cE '^X?PASS liburing/' "$results" || true)
+lt=$(grep -c ' liburing/' "$results" || true)
+line="liburing: $lp/$lt passed"
+ref=$OUT/results-upstream-$CFG.txt
+if [ "$IMPL" = ours ] && [ -e "$ref" ]; then
+	line="$line (reference run: $(grep -cE '^X?PASS liburing/' "$ref")/$(grep -c ' liburing/' "$ref"))"
+fi
+echo "$line"
+[ "$xfail" -gt 0 ] && echo "$xfail expected failures (dev/expectations.txt)"
+[ "$xpass" -gt 0 ] && echo "$xpass unexpected passes: take them out of dev/expectations.txt"
+echo "$pass passed, $fail failed, $skip skipped" | tee -a "$results"
+[ "$fail" = 0 ]

@@ -1,0 +1,27 @@
+# Shared settings for the dev scripts; sourced, never run.
+# Everything big lives under $CACHE, outside the repo, and is reused when present.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${URING_CACHE:-$HOME/.cache/uring}
+IMPL=${IMPL:-ours}
+DEBUG=${DEBUG:-0}
+CFG=fast
+[ "$DEBUG" = 1 ] && CFG=debug
+BASE=$CACHE/linux-source-6.12
+BUILD=$CACHE/build/$IMPL-$CFG
+OUT=$REPO/out
+JOBS=${JOBS:-$(nproc)}
+
+# Paths of the original io_uring that our overlay replaces.
+URING_PATHS="io_uring include/linux/io_uring.h include/linux/io_uring_types.h
+include/linux/io_uring include/trace/events/io_uring.h"
+
+case $IMPL in ours|upstream) ;; *) echo "IMPL must be ours or upstream" >&2; exit 2;; esac
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# The source tree a build of $IMPL uses.
+src_tree() {
+	if [ "$IMPL" = upstream ]; then echo "$BASE"; else echo "$CACHE/src-ours"; fi
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# qemu.sh KERNEL MODE SHARE [LIMIT]: boot KERNEL under QEMU with a busybox+bash
+# initramfs, SHARE over 9p at /host and a fresh ext4 NVMe scratch disk.
+# MODE is demo, check or shell. The serial console goes to SHARE/console.log
+# (and to the terminal); LIMIT seconds is a hard wall-clock cap on the run.
+. "$(dirname "$0")/lib.sh"
+kernel=$1 mode=$2 share=$3 limit=${4:-600}
+ACCEL=${ACCEL:-tcg}
+run=$CACHE/run
+mkdir -p "$run"
+
+# The initramfs: static busybox and bash plus our init, nothing else.
+initramfs() {
+	local root=$run/initramfs img=$run/initramfs.cpio.gz
+	if [ ! -e "$img" ] || [ "$REPO/dev/guest/init" -nt "$img" ]; then
+		rm -rf "$root"
+		mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,root}
+		cp /bin/busybox "$root/bin/busybox"
+		cp /bin/bash-static "$root/bin/bash"
+		for t in $("$root/bin/busybox" --list); do
+			[ -e "$root/bin/$t" ] || ln -s busybox "$root/bin/$t"
+		done
+		cp "$REPO/dev/guest/init" "$root/init"
+		echo 'root:x:0:0:root:/root:/bin/bash' > "$root/etc/passwd"
+		echo 'root:x:0:' > "$root/etc/group"
+		echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> "$root/etc/passwd"
+		echo 'nogroup:x:65534:' >> "$root/etc/group"
+		(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$img"
+	fi
+	echo "$img"
+}
+
+# A new 2 GiB ext4 scratch disk each boot, so no run sees another's files.
+scratch() {
+	local disk=$run/scratch.img
+	rm -f "$disk"
+	truncate -s 2G "$disk"
+	mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$disk"
+	echo "$disk"
+}
+
+img=$(initramfs)
+disk=$(scratch)
+cmdline="console=ttyS0 panic=-1 quiet loglevel=4 hugepages=16 nvme.poll_queues=2 uring.mode=$mode"
+mkdir -p "$share"
+cpu=max
+[ "$ACCEL" = kvm ] && cpu=host
+serial=(-serial "file:$share/console.log" -monitor none)
+stdin=/dev/null
+if [ "$mode" = shell ]; then
+	serial=(-serial mon:stdio)
+	stdin=/dev/stdin
+	limit=$((24 * 3600))
+fi
+log "booting $IMPL-$CFG ($ACCEL, 2 vCPUs, limit ${limit}s)"
+: > "$share/console.log"
+if [ "$mode" != shell ]; then
+	tail -n +1 -F "$share/console.log" 2>/dev/null &
+	tailpid=$!
+	trap 'kill $tailpid 2>/dev/null' EXIT
+fi
+rc=0
+timeout -s KILL "$limit" qemu-system-x86_64 -accel "$ACCEL" -cpu "$cpu" -smp 2 -m 4G \
+	-kernel "$kernel" -initrd "$img" -append "$cmdline" \
+	-display none -vga none -no-reboot "${serial[@]}" \
+	-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host" \
+	-drive "file=$disk,if=none,id=scratch,format=raw,cache=unsafe" \
+	-device nvme,serial=uring0001,drive=scratch \
+	-device virtio-rng-pci < "$stdin" || rc=$?
+sleep 0.5
+[ "$rc" = 137 ] && log "QEMU killed after the ${limit}s wall-clock limit"
+exit "$rc"

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Posting completions: CQEs go into the CQ ring while it has room and onto
+ * the ring's overflow list when it has none, so none is ever dropped for
+ * lack of space; the list drains back into the ring in order as userspace
+ * frees entries. Waiters, pollers and the eventfd hear about new CQEs once
+ * per batch. All of it under ctx->cq_lock.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/poll.h>
+#include <linux/io_uring.h>
+
+#include "uring.h"
+
+void io_cq_lock(struct io_ring_ctx *ctx)
+	__acquires(ctx->cq_lock)
+{
+	spin_lock(&ctx->cq_lock);
+}
+
+/* Make new CQEs visible, then wake whoever waits for them. */
+void io_cq_unlock_post(struct io_ring_ctx *ctx)
+	__releases(ctx->cq_lock)
+{
+	bool posted = ctx->cq_tail != ctx->cq_tail_posted;
+
+	if (posted) {
+		/* CQE contents before the tail that publishes them */
+		smp_store_release(&ctx->hdr->cq_tail, ctx->cq_tail);
+		ctx->cq_tail_posted = ctx->cq_tail;
+	}
+	spin_unlock(&ctx->cq_lock);
+	if (!posted)
+		return;
+	/* The tail store before the waiters' check; pairs with set_current_state() */
+	if (wq_has_sleeper(&ctx->cq_wait))
+		wake_up(&ctx->cq_wait);
+	if (waitqueue_active(&ctx->poll_wait))
+		wake_up_interruptible_poll(&ctx->poll_wait, EPOLLIN | EPOLLRDNORM);
+	io_eventfd_signal(ctx);
+}
+
+/* CQEs userspace has not consumed yet. */
+unsigned int io_cqes_ready(struct io_ring_ctx *ctx)
+{
+	return READ_ONCE(ctx->hdr->cq_tail) - READ_ONCE(ctx->hdr->cq_head);
+}
+
+static struct io_uring_cqe *io_cqe_slot(struct io_ring_ctx *ctx)
+{
+	/* userspace is done with an entry once its head has moved past it */
+	u32 head = smp_load_acquire(&ctx->hdr->cq_head);
+	size_t idx;
+
+	if (ctx->cq_tail - head >= ctx->cq_entries)
+		return NULL;
+	idx = ctx->cq_tail++ & (ctx->cq_entries - 1);
+	return (void *)ctx->cqes + (idx << ctx->cqe_shift);
+}
+
+static void io_fill_cqe(struct io_ring_ctx *ctx, struct io_uring_cqe *cqe,
+			const struct io_uring_cqe *src, const u64 *big)
+{
+	WRITE_ONCE(cqe->user_data, src->user_data);
+	WRITE_ONCE(cqe->res, src->res);
+	WRITE_ONCE(cqe->flags, src->flags);
+	if (ctx->flags & IORING_SETUP_CQE32) {
+		WRITE_ONCE(cqe->big_cqe[0], big ? big[0] : 0);
+		WRITE_ONCE(cqe->big_cqe[1], big ? big[1] : 0);
+	}
+}
+
+static void io_set_sq_flag(struct io_ring_ctx *ctx, u32 flag, bool on)
+{
+	atomic_t *flags = (atomic_t *)&ctx->hdr->sq_flags;
+
+	if (on)
+		atomic_or(flag, flags);
+	else
+		atomic_andnot(flag, flags);
+}
+
+/* No room in the CQ ring: keep the CQE until there is. */
+static void io_overflow_cqe(struct io_ring_ctx *ctx,
+			    const struct io_uring_cqe *cqe, const u64 *big)
+{
+	size_t size = sizeof(struct io_overflow_cqe);
+	struct io_overflow_cqe *ocqe;
+
+	if (ctx->flags & IORING_SETUP_CQE32)
+		size += 2 * sizeof(u64);
+	ocqe = kmalloc(size, GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!ocqe) {
+		/* the one case a CQE is lost: counted where userspace sees it */
+		WRITE_ONCE(ctx->hdr->cq_overflow, READ_ONCE(ctx->hdr->cq_overflow) + 1);
+		return;
+	}
+	ocqe->cqe = *cqe;
+	if (ctx->flags & IORING_SETUP_CQE32) {
+		ocqe->cqe.big_cqe[0] = big ? big[0] : 0;
+		ocqe->cqe.big_cqe[1] = big ? big[1] : 0;
+	}
+	if (list_empty(&ctx->overflow_list))
+		io_set_sq_flag(ctx, IORING_SQ_CQ_OVERFLOW, true);
+	list_add_tail(&ocqe->list, &ctx->overflow_list);
+	ctx->overflow_nr++;
+}
+
+/**
+ * io_post_cqe - post one completion
+ * @ctx: the ring
+ * @user_data: for the CQE
+ * @res: for the CQE
+ * @cflags: IORING_CQE_F_*
+ * @big: the two extra words of a CQE32 ring, or NULL for zeroes
+ *
+ * Context: ctx->cq_lock held (io_cq_lock() .. io_cq_unlock_post()).
+ */
+void io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+		 const u64 *big)
+{
+	struct io_uring_cqe src = {
+		.user_data = user_data, .res = res, .flags = cflags,
+	};
+	struct io_uring_cqe *cqe = NULL;
+
+	lockdep_assert_held(&ctx->cq_lock);
+	/* CQEs keep their order: nothing passes what already overflowed */
+	if (likely(list_empty(&ctx->overflow_list)) || io_flush_overflow(ctx))
+		cqe = io_cqe_slot(ctx);
+	if (likely(cqe))
+		io_fill_cqe(ctx, cqe, &src, big);
+	else
+		io_overflow_cqe(ctx, &src, big);
+}
+
+/**
+ * io_flush_overflow - move overflowed CQEs into the CQ ring as room allows
+ * @ctx: the ring
+ *
+ * Context: ctx->cq_lock held.
+ * Return: true when no overflowed CQE is left.
+ */
+bool io_flush_overflow(struct io_ring_ctx *ctx)
+{
+	struct io_overflow_cqe *ocqe;
+	struct io_uring_cqe *cqe;
+
+	lockdep_assert_held(&ctx->cq_lock);
+	while (!list_empty(&ctx->overflow_list)) {
+		cqe = io_cqe_slot(ctx);
+		if (!cqe)
+			return false;
+		ocqe = list_first_entry(&ctx->overflow_list,
+					struct io_overflow_cqe, list);
+		io_fill_cqe(ctx, cqe, &ocqe->cqe, ocqe->cqe.big_cqe);
+		list_del(&ocqe->list);
+		ctx->overflow_nr--;
+		kfree(ocqe);
+	}
+	io_set_sq_flag(ctx, IORING_SQ_CQ_OVERFLOW, false);
+	return true;
+}
+
+/* Ring teardown: overflowed CQEs nobody will read. */
+void io_drop_overflow(struct io_ring_ctx *ctx)
+{
+	struct io_overflow_cqe *ocqe, *tmp;
+
+	list_for_each_entry_safe(ocqe, tmp, &ctx->overflow_list, list)
+		kfree(ocqe);
+	INIT_LIST_HEAD(&ctx->overflow_list);
+	ctx->overflow_nr = 0;
+}
+
+/**
+ * io_req_post - post the CQE of a finished request, unless it asked to
+ * skip it on success
+ * @req: the request; its res, cflags and big_cqe are final
+ *
+ * Context: ctx->cq_lock held.
+ */
+void io_req_post(struct io_kiocb *req)
+{
+	if ((req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) && req->res >= 0)
+		return;
+	io_post_cqe(req->ctx, req->user_data, req->res, req->cflags,
+		    req->big_cqe);
+}

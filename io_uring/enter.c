@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_uring_enter(2): the one doorbell. Submits what the SQ ring holds, then
+ * optionally waits for completions.
+ */
+#include <linux/kernel.h>
+#include <linux/syscalls.h>
+#include <linux/file.h>
+#include <linux/io_uring.h>
+
+#include "uring.h"
+
+#define IO_ENTER_FLAGS	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
+			 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG |	   \
+			 IORING_ENTER_REGISTERED_RING | IORING_ENTER_ABS_TIMER)
+
+/*
+ * SINGLE_ISSUER: only the submitter task may submit (or, with
+ * DEFER_TASKRUN, wait, since waiting runs its completions).
+ */
+static int io_check_issuer(struct io_ring_ctx *ctx)
+{
+	struct task_struct *owner = READ_ONCE(ctx->submitter_task);
+
+	if (owner && owner != current)
+		return -EEXIST;
+	return 0;
+}
+
+static int io_enter_submit(struct io_ring_ctx *ctx, u32 to_submit)
+{
+	int ret = io_check_issuer(ctx);
+
+	if (ret)
+		return ret;
+	mutex_lock(&ctx->uring_lock);
+	ret = io_submit_sqes(ctx, to_submit);
+	mutex_unlock(&ctx->uring_lock);
+	return ret;
+}
+
+SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
+		u32, min_complete, u32, flags, const void __user *, argp,
+		size_t, argsz)
+{
+	bool registered = flags & IORING_ENTER_REGISTERED_RING;
+	struct io_ring_ctx *ctx;
+	struct file *file;
+	int submitted = 0;
+	int ret = 0;
+
+	if (flags & ~IO_ENTER_FLAGS)
+		return -EINVAL;
+	file = io_ring_fd_get(fd, registered);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ctx = file->private_data;
+	if (unlikely(READ_ONCE(ctx->disabled))) {
+		ret = -EBADFD;
+		goto out;
+	}
+	if (to_submit) {
+		submitted = io_enter_submit(ctx, to_submit);
+		if (submitted < 0) {
+			ret = submitted;
+			goto out;
+		}
+	}
+	if (flags & IORING_ENTER_GETEVENTS) {
+		if (ctx->flags & IORING_SETUP_DEFER_TASKRUN)
+			ret = io_check_issuer(ctx);
+		if (!ret)
+			ret = io_cqring_wait(ctx, min_complete, flags, argp, argsz);
+	}
+	if (submitted)
+		ret = submitted;
+out:
+	io_ring_fd_put(file, registered);
+	return ret;
+}

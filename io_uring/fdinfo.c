@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/<pid>/fdinfo/<ring fd>: the ring's indices and state, for humans
+ * and debuggers. A snapshot: nothing here is locked against the rings.
+ */
+#include <linux/kernel.h>
+#include <linux/seq_file.h>
+#include <linux/io_uring.h>
+
+#include "uring.h"
+
+void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct io_ring_ctx *ctx = file->private_data;
+	struct io_shared_hdr *hdr = ctx->hdr;
+	u32 sq_tail = READ_ONCE(hdr->sq_tail);
+	u32 cq_head = READ_ONCE(hdr->cq_head);
+	u32 cq_tail = READ_ONCE(hdr->cq_tail);
+
+	seq_printf(m, "SqMask:\t0x%x\n", ctx->sq_entries - 1);
+	seq_printf(m, "SqHead:\t%u\n", READ_ONCE(hdr->sq_head));
+	seq_printf(m, "SqTail:\t%u\n", sq_tail);
+	seq_printf(m, "CachedSqHead:\t%u\n", READ_ONCE(ctx->sq_head));
+	seq_printf(m, "SqEntries:\t%u\n", ctx->sq_entries);
+	seq_printf(m, "SqDropped:\t%u\n", READ_ONCE(hdr->sq_dropped));
+	seq_printf(m, "CqMask:\t0x%x\n", ctx->cq_entries - 1);
+	seq_printf(m, "CqHead:\t%u\n", cq_head);
+	seq_printf(m, "CqTail:\t%u\n", cq_tail);
+	seq_printf(m, "CachedCqTail:\t%u\n", READ_ONCE(ctx->cq_tail));
+	seq_printf(m, "CqEntries:\t%u\n", ctx->cq_entries);
+	seq_printf(m, "CqOverflowList:\t%u\n", READ_ONCE(ctx->overflow_nr));
+	seq_printf(m, "CqOverflowLost:\t%u\n", READ_ONCE(hdr->cq_overflow));
+	seq_printf(m, "SqFlags:\t0x%x\n", READ_ONCE(hdr->sq_flags));
+	seq_printf(m, "SetupFlags:\t0x%x\n", ctx->flags);
+	seq_printf(m, "Disabled:\t%d\n", READ_ONCE(ctx->disabled));
+	seq_printf(m, "EventFd:\t%s\n", rcu_access_pointer(ctx->ev_fd) ? "yes" : "no");
+}

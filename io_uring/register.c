@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_uring_register(2): the ring's control plane. Every opcode runs under
+ * ctx->uring_lock; opcodes not implemented here fail with -EINVAL.
+ */
+#include <linux/kernel.h>
+#include <linux/syscalls.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/io_uring.h>
+
+#include "uring.h"
+#include "opdef.h"
+
+static int io_probe(struct io_ring_ctx *ctx, void __user *arg,
+		    unsigned int nr_args)
+{
+	struct io_uring_probe *p;
+	size_t size;
+	int i, ret = 0;
+
+	nr_args = min_t(unsigned int, nr_args, IORING_OP_LAST);
+	size = struct_size(p, ops, nr_args);
+	p = memdup_user(arg, size);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	if (memchr_inv(p, 0, size)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	p->last_op = IORING_OP_LAST - 1;
+	p->ops_len = nr_args;
+	for (i = 0; i < nr_args; i++) {
+		p->ops[i].op = i;
+		if (io_op_defs[i].issue)
+			p->ops[i].flags = IO_URING_OP_SUPPORTED;
+	}
+	if (copy_to_user(arg, p, size))
+		ret = -EFAULT;
+out:
+	kfree(p);
+	return ret;
+}
+
+/**
+ * io_enable_rings - start a ring set up with IORING_SETUP_R_DISABLED
+ * @ctx: the ring
+ *
+ * A SINGLE_ISSUER ring takes the enabling task as its submitter.
+ * Context: ctx->uring_lock held.
+ * Return: 0, or -EBADFD if the ring is not disabled.
+ */
+int io_enable_rings(struct io_ring_ctx *ctx)
+{
+	if (!ctx->disabled)
+		return -EBADFD;
+	if ((ctx->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->submitter_task)
+		WRITE_ONCE(ctx->submitter_task, get_task_struct(current));
+	WRITE_ONCE(ctx->disabled, false);
+	return 0;
+}
+
+static int io_register_clock(struct io_ring_ctx *ctx, void __user *arg)
+{
+	struct io_uring_clock_register reg;
+
+	if (copy_from_user(&reg, arg, sizeof(reg)))
+		return -EFAULT;
+	if (memchr_inv(&reg.__resv, 0, sizeof(reg.__resv)))
+		return -EINVAL;
+	if (reg.clockid != CLOCK_MONOTONIC && reg.clockid != CLOCK_BOOTTIME)
+		return -EINVAL;
+	ctx->clockid = reg.clockid;
+	return 0;
+}
+
+static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
+			  void __user *arg, unsigned int nr_args)
+{
+	switch (opcode) {
+	case IORING_REGISTER_EVENTFD:
+		return io_eventfd_register(ctx, arg, nr_args, false);
+	case IORING_REGISTER_EVENTFD_ASYNC:
+		return io_eventfd_register(ctx, arg, nr_args, true);
+	case IORING_UNREGISTER_EVENTFD:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_eventfd_unregister(ctx);
+	case IORING_REGISTER_PROBE:
+		if (!arg || nr_args > 256)
+			return -EINVAL;
+		return io_probe(ctx, arg, nr_args);
+	case IORING_REGISTER_ENABLE_RINGS:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_enable_rings(ctx);
+	case IORING_REGISTER_CLOCK:
+		if (!arg || nr_args)
+			return -EINVAL;
+		return io_register_clock(ctx, arg);
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
+		void __user *, arg, unsigned int, nr_args)
+{
+	bool registered = opcode & IORING_REGISTER_USE_REGISTERED_RING;
+	struct io_ring_ctx *ctx;
+	struct file *file;
+	long ret;
+
+	opcode &= ~IORING_REGISTER_USE_REGISTERED_RING;
+	if (opcode >= IORING_REGISTER_LAST)
+		return -EINVAL;
+	/* ring fd registration belongs to the task, not to one ring */
+	if (opcode == IORING_REGISTER_RING_FDS)
+		return io_ringfd_register(arg, nr_args);
+	if (opcode == IORING_UNREGISTER_RING_FDS)
+		return io_ringfd_unregister(arg, nr_args);
+
+	file = io_ring_fd_get(fd, registered);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ctx = file->private_data;
+	mutex_lock(&ctx->uring_lock);
+	ret = -EEXIST;
+	if (!ctx->submitter_task || ctx->submitter_task == current)
+		ret = io_register_op(ctx, opcode, arg, nr_args);
+	mutex_unlock(&ctx->uring_lock);
+	io_ring_fd_put(file, registered);
+	return ret;
+}

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_uring_setup(2): check the parameters, lay out the shared rings, hand
+ * back an fd; and the other end of a ring's life, its teardown once the
+ * last file reference is gone.
+ */
+#include <linux/kernel.h>
+#include <linux/syscalls.h>
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <linux/uaccess.h>
+#include <linux/poll.h>
+#include <linux/log2.h>
+#include <linux/io_uring.h>
+
+#include "uring.h"
+
+#define IO_SETUP_FLAGS	(IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |	\
+			 IORING_SETUP_R_DISABLED | IORING_SETUP_SUBMIT_ALL |	\
+			 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | \
+			 IORING_SETUP_SQE128 | IORING_SETUP_CQE32 |		\
+			 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | \
+			 IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY | \
+			 IORING_SETUP_NO_SQARRAY)
+
+#define IO_FEATURES	(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP |	\
+			 IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_EXT_ARG |	\
+			 IORING_FEAT_CQE_SKIP | IORING_FEAT_REG_REG_RING |	\
+			 IORING_FEAT_MIN_TIMEOUT)
+
+/* kernel.io_uring_disabled: 0 all may, 1 only io_uring_group, 2 none. */
+static int sysctl_io_uring_disabled;
+static int sysctl_io_uring_group = -1;
+
+static struct ctl_table io_uring_sysctls[] = {
+	{
+		.procname	= "io_uring_disabled",
+		.data		= &sysctl_io_uring_disabled,
+		.maxlen		= sizeof(sysctl_io_uring_disabled),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+	{
+		.procname	= "io_uring_group",
+		.data		= &sysctl_io_uring_group,
+		.maxlen		= sizeof(gid_t),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+};
+
+static bool io_uring_allowed(void)
+{
+	int disabled = READ_ONCE(sysctl_io_uring_disabled);
+	kgid_t group;
+
+	if (disabled == 0)
+		return true;
+	if (disabled == 2)
+		return false;
+	group = make_kgid(&init_user_ns, READ_ONCE(sysctl_io_uring_group));
+	return (gid_valid(group) && in_group_p(group)) || capable(CAP_SYS_ADMIN);
+}
+
+static int io_check_params(struct io_uring_params *p)
+{
+	unsigned int f = p->flags;
+
+	if (f & ~IO_SETUP_FLAGS)
+		return -EINVAL;
+	if (memchr_inv(p->resv, 0, sizeof(p->resv)))
+		return -EINVAL;
+	if ((f & IORING_SETUP_TASKRUN_FLAG) &&
+	    !(f & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN)))
+		return -EINVAL;
+	if ((f & IORING_SETUP_DEFER_TASKRUN) && !(f & IORING_SETUP_SINGLE_ISSUER))
+		return -EINVAL;
+	if ((f & IORING_SETUP_REGISTERED_FD_ONLY) && !(f & IORING_SETUP_NO_MMAP))
+		return -EINVAL;
+	return 0;
+}
+
+/* Ring sizes: powers of two, CQ at least as large as SQ, CLAMP to limits. */
+static int io_size_rings(u32 entries, struct io_uring_params *p)
+{
+	bool clamp = p->flags & IORING_SETUP_CLAMP;
+
+	if (!entries)
+		return -EINVAL;
+	if (entries > IO_MAX_SQ_ENTRIES) {
+		if (!clamp)
+			return -EINVAL;
+		entries = IO_MAX_SQ_ENTRIES;
+	}
+	p->sq_entries = roundup_pow_of_two(entries);
+	if (!(p->flags & IORING_SETUP_CQSIZE)) {
+		p->cq_entries = 2 * p->sq_entries;
+		return 0;
+	}
+	if (!p->cq_entries)
+		return -EINVAL;
+	if (p->cq_entries > IO_MAX_CQ_ENTRIES) {
+		if (!clamp)
+			return -EINVAL;
+		p->cq_entries = IO_MAX_CQ_ENTRIES;
+	}
+	p->cq_entries = roundup_pow_of_two(p->cq_entries);
+	if (p->cq_entries < p->sq_entries)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Ring memory: the header, then the CQEs, then (unless NO_SQARRAY) the SQ
+ * index array. The SQEs are a region of their own.
+ */
+static size_t io_layout_rings(struct io_ring_ctx *ctx, struct io_uring_params *p,
+			      size_t *array_off)
+{
+	size_t cqes_end = sizeof(struct io_shared_hdr) +
+			  ((size_t)p->cq_entries << ctx->cqe_shift);
+
+	*array_off = 0;
+	if (p->flags & IORING_SETUP_NO_SQARRAY)
+		return cqes_end;
+	*array_off = ALIGN(cqes_end, SMP_CACHE_BYTES);
+	return *array_off + p->sq_entries * sizeof(u32);
+}
+
+static int io_map_rings(struct io_ring_ctx *ctx, struct io_uring_params *p)
+{
+	size_t ring_size, sqes_size, array_off;
+	bool user = p->flags & IORING_SETUP_NO_MMAP;
+	int ret;
+
+	ring_size = io_layout_rings(ctx, p, &array_off);
+	sqes_size = (size_t)p->sq_entries << ctx->sqe_shift;
+	if (user) {
+		ret = io_region_pin(&ctx->ring_region, p->cq_off.user_addr, ring_size);
+		if (!ret)
+			ret = io_region_pin(&ctx->sqe_region, p->sq_off.user_addr,
+					    sqes_size);
+	} else {
+		ret = io_region_alloc(&ctx->ring_region, ring_size);
+		if (!ret)
+			ret = io_region_alloc(&ctx->sqe_region, sqes_size);
+	}
+	if (ret)
+		return ret;
+
+	ctx->hdr = ctx->ring_region.ptr;
+	ctx->cqes = ctx->ring_region.ptr + sizeof(struct io_shared_hdr);
+	if (array_off)
+		ctx->sq_array = ctx->ring_region.ptr + array_off;
+	ctx->sqes = ctx->sqe_region.ptr;
+	if (user) {
+		/* The process's memory may hold anything: start from zero. */
+		memset(ctx->hdr, 0, sizeof(*ctx->hdr));
+	}
+	ctx->hdr->sq_ring_mask = p->sq_entries - 1;
+	ctx->hdr->sq_ring_entries = p->sq_entries;
+	ctx->hdr->cq_ring_mask = p->cq_entries - 1;
+	ctx->hdr->cq_ring_entries = p->cq_entries;
+	return 0;
+}
+
+static void io_fill_offsets(struct io_ring_ctx *ctx, struct io_uring_params *p)
+{
+	struct io_sqring_offsets *sq = &p->sq_off;
+	struct io_cqring_offsets *cq = &p->cq_off;
+	u64 sq_user = sq->user_addr, cq_user = cq->user_addr;
+
+	memset(sq, 0, sizeof(*sq));
+	memset(cq, 0, sizeof(*cq));
+	sq->head = offsetof(struct io_shared_hdr, sq_head);
+	sq->tail = offsetof(struct io_shared_hdr, sq_tail);
+	sq->ring_mask = offsetof(struct io_shared_hdr, sq_ring_mask);
+	sq->ring_entries = offsetof(struct io_shared_hdr, sq_ring_entries);
+	sq->flags = offsetof(struct io_shared_hdr, sq_flags);
+	sq->dropped = offsetof(struct io_shared_hdr, sq_dropped);
+	if (ctx->sq_array)
+		sq->array = (void *)ctx->sq_array - (void *)ctx->hdr;
+	cq->head = offsetof(struct io_shared_hdr, cq_head);
+	cq->tail = offsetof(struct io_shared_hdr, cq_tail);
+	cq->ring_mask = offsetof(struct io_shared_hdr, cq_ring_mask);
+	cq->ring_entries = offsetof(struct io_shared_hdr, cq_ring_entries);
+	cq->overflow = offsetof(struct io_shared_hdr, cq_overflow);
+	cq->flags = offsetof(struct io_shared_hdr, cq_flags);
+	cq->cqes = sizeof(struct io_shared_hdr);
+	if (ctx->flags & IORING_SETUP_NO_MMAP) {
+		sq->user_addr = sq_user;
+		cq->user_addr = cq_user;
+	}
+}
+
+static void io_ctx_refs_gone(struct percpu_ref *ref)
+{
+	struct io_ring_ctx *ctx = container_of(ref, struct io_ring_ctx, refs);
+
+	complete(&ctx->refs_done);
+}
+
+static void io_ctx_free(struct io_ring_ctx *ctx)
+{
+	io_req_cache_free(ctx);
+	io_drop_overflow(ctx);
+	io_region_free(&ctx->sqe_region);
+	io_region_free(&ctx->ring_region);
+	if (ctx->submitter_task)
+		put_task_struct(ctx->submitter_task);
+	percpu_ref_exit(&ctx->refs);
+	kfree(ctx);
+}
+
+/* Runs once the ring fd is gone: wait for in-flight requests, then free. */
+static void io_ring_exit_work(struct work_struct *work)
+{
+	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx, exit_work);
+
+	wait_for_completion(&ctx->refs_done);
+	flush_work(&ctx->fallback_work);
+	mutex_lock(&ctx->uring_lock);
+	io_eventfd_unregister(ctx);
+	mutex_unlock(&ctx->uring_lock);
+	io_ctx_free(ctx);
+}
+
+static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
+{
+	struct io_ring_ctx *ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+
+	if (!ctx)
+		return NULL;
+	if (percpu_ref_init(&ctx->refs, io_ctx_refs_gone, 0, GFP_KERNEL_ACCOUNT)) {
+		kfree(ctx);
+		return NULL;
+	}
+	ctx->flags = p->flags;
+	ctx->sq_entries = p->sq_entries;
+	ctx->cq_entries = p->cq_entries;
+	ctx->sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 7 : 6;
+	ctx->cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 5 : 4;
+	ctx->clockid = CLOCK_MONOTONIC;
+	ctx->disabled = p->flags & IORING_SETUP_R_DISABLED;
+	mutex_init(&ctx->uring_lock);
+	spin_lock_init(&ctx->cq_lock);
+	INIT_LIST_HEAD(&ctx->overflow_list);
+	init_waitqueue_head(&ctx->cq_wait);
+	init_waitqueue_head(&ctx->poll_wait);
+	init_completion(&ctx->refs_done);
+	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
+	INIT_WORK(&ctx->fallback_work, io_fallback_work);
+	ctx->compl_tail = &ctx->compl_head;
+	if ((p->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->disabled)
+		ctx->submitter_task = get_task_struct(current);
+	return ctx;
+}
+
+static int io_uring_release(struct inode *inode, struct file *file)
+{
+	struct io_ring_ctx *ctx = file->private_data;
+
+	percpu_ref_kill(&ctx->refs);
+	queue_work(system_unbound_wq, &ctx->exit_work);
+	return 0;
+}
+
+static __poll_t io_uring_poll(struct file *file, poll_table *wait)
+{
+	struct io_ring_ctx *ctx = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &ctx->poll_wait, wait);
+	/* Pairs with the barrier before the wakeup in io_cq_unlock_post(). */
+	smp_rmb();
+	if (READ_ONCE(ctx->hdr->sq_tail) - ctx->sq_head != ctx->sq_entries)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (io_cqes_ready(ctx) || !list_empty_careful(&ctx->overflow_list))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	return mask;
+}
+
+const struct file_operations io_uring_fops = {
+	.release	= io_uring_release,
+	.mmap		= io_uring_mmap,
+	.poll		= io_uring_poll,
+#ifdef CONFIG_PROC_FS
+	.show_fdinfo	= io_uring_show_fdinfo,
+#endif
+};
+
+bool io_is_uring_fops(struct file *file)
+{
+	return file->f_op == &io_uring_fops;
+}
+
+/* Give the ring to userspace: an fd, or a registered-ring index. */
+static int io_publish_ring(struct file *file, struct io_uring_params *p,
+			   struct io_uring_params __user *up)
+{
+	int fd;
+
+	if (p->flags & IORING_SETUP_REGISTERED_FD_ONLY) {
+		if (copy_to_user(up, p, sizeof(*p))) {
+			fput(file);
+			return -EFAULT;
+		}
+		fd = io_ringfd_install(file);
+		if (fd < 0)
+			fput(file);
+		return fd;
+	}
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fput(file);
+		return fd;
+	}
+	if (copy_to_user(up, p, sizeof(*p))) {
+		put_unused_fd(fd);
+		fput(file);
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return fd;
+}
+
+static int io_uring_create(u32 entries, struct io_uring_params *p,
+			   struct io_uring_params __user *up)
+{
+	struct io_ring_ctx *ctx;
+	struct file *file;
+	int ret;
+
+	ret = io_size_rings(entries, p);
+	if (ret)
+		return ret;
+	ctx = io_ctx_alloc(p);
+	if (!ctx)
+		return -ENOMEM;
+	ret = io_map_rings(ctx, p);
+	if (ret) {
+		io_ctx_free(ctx);
+		return ret;
+	}
+	io_fill_offsets(ctx, p);
+	p->features = IO_FEATURES;
+
+	file = anon_inode_create_getfile("[io_uring]", &io_uring_fops, ctx,
+					 O_RDWR | O_CLOEXEC, NULL);
+	if (IS_ERR(file)) {
+		io_ctx_free(ctx);
+		return PTR_ERR(file);
+	}
+	return io_publish_ring(file, p, up);
+}
+
+SYSCALL_DEFINE2(io_uring_setup, u32, entries,
+		struct io_uring_params __user *, params)
+{
+	struct io_uring_params p;
+	int ret;
+
+	if (!io_uring_allowed())
+		return -EPERM;
+	if (copy_from_user(&p, params, sizeof(p)))
+		return -EFAULT;
+	ret = io_check_params(&p);
+	if (ret)
+		return ret;
+	return io_uring_create(entries, &p, params);
+}
+
+static int __init io_uring_init(void)
+{
+	register_sysctl_init("kernel", io_uring_sysctls);
+	return 0;
+}
+__initcall(io_uring_init);

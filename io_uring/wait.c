@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Waiting for completions (IORING_ENTER_GETEVENTS): sleep until enough CQEs
+ * are ready, a timeout passes or a signal arrives. The waiter queues itself
+ * before it looks at the CQ tail and posters publish the tail before they
+ * look for waiters, so a wakeup cannot fall between the two.
+ */
+#include <linux/kernel.h>
+#include <linux/sched/signal.h>
+#include <linux/task_work.h>
+#include <linux/hrtimer.h>
+#include <linux/signal.h>
+#include <linux/uaccess.h>
+#include <linux/io_uring.h>
+
+#include "uring.h"
+
+struct io_wait {
+	const sigset_t __user	*sig;
+	size_t			sigsz;
+	ktime_t			deadline;	/* KTIME_MAX: none */
+	ktime_t			min_deadline;	/* from then on, 1 CQE is enough */
+	bool			min_passed;
+};
+
+static ktime_t io_clock_now(struct io_ring_ctx *ctx)
+{
+	return ctx->clockid == CLOCK_BOOTTIME ? ktime_get_boottime() : ktime_get();
+}
+
+/* Decode io_uring_enter()'s argp: a sigset, or with EXT_ARG the full arg. */
+static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
+			const void __user *argp, size_t argsz, struct io_wait *w)
+{
+	struct io_uring_getevents_arg arg;
+	struct timespec64 ts;
+	ktime_t now;
+
+	w->deadline = KTIME_MAX;
+	w->min_deadline = KTIME_MAX;
+	w->min_passed = false;
+	if (!(flags & IORING_ENTER_EXT_ARG)) {
+		w->sig = argp;
+		w->sigsz = argsz;
+		return 0;
+	}
+	if (argsz != sizeof(arg))
+		return -EINVAL;
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	w->sig = u64_to_user_ptr(arg.sigmask);
+	w->sigsz = arg.sigmask_sz;
+	now = io_clock_now(ctx);
+	if (arg.min_wait_usec)
+		w->min_deadline = ktime_add_us(now, arg.min_wait_usec);
+	if (!arg.ts)
+		return 0;
+	if (get_timespec64(&ts, u64_to_user_ptr(arg.ts)))
+		return -EFAULT;
+	if (!timespec64_valid(&ts))
+		return -EINVAL;
+	w->deadline = timespec64_to_ktime(ts);
+	if (!(flags & IORING_ENTER_ABS_TIMER))
+		w->deadline = ktime_add_safe(now, w->deadline);
+	return 0;
+}
+
+/* Run pending task_work (our completions among it); true if there was some. */
+static bool io_run_task_work(void)
+{
+	if (test_thread_flag(TIF_NOTIFY_SIGNAL))
+		clear_notify_signal();
+	if (!task_work_pending(current))
+		return false;
+	__set_current_state(TASK_RUNNING);
+	task_work_run();
+	return true;
+}
+
+static void io_wait_flush_overflow(struct io_ring_ctx *ctx)
+{
+	if (list_empty_careful(&ctx->overflow_list))
+		return;
+	io_cq_lock(ctx);
+	io_flush_overflow(ctx);
+	io_cq_unlock_post(ctx);
+}
+
+/* One round of the wait: 0 when done, 1 to go on sleeping, or -errno. */
+static int io_wait_check(struct io_ring_ctx *ctx, unsigned int min_complete,
+			 struct io_wait *w, ktime_t now)
+{
+	unsigned int ready;
+
+	io_wait_flush_overflow(ctx);
+	if (now >= w->min_deadline) {
+		w->min_deadline = KTIME_MAX;
+		w->min_passed = true;
+	}
+	ready = io_cqes_ready(ctx);
+	if (ready >= min_complete || (ready && w->min_passed))
+		return 0;
+	if (signal_pending(current))
+		return -EINTR;
+	if (now >= w->deadline)
+		return -ETIME;
+	return 1;
+}
+
+static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
+			struct io_wait *w)
+{
+	DEFINE_WAIT(wait);
+	ktime_t until;
+	int ret;
+
+	for (;;) {
+		prepare_to_wait(&ctx->cq_wait, &wait, TASK_INTERRUPTIBLE);
+		if (io_run_task_work())
+			continue;
+		ret = io_wait_check(ctx, min_complete, w, io_clock_now(ctx));
+		if (ret <= 0)
+			break;
+		until = min(w->deadline, w->min_deadline);
+		if (until == KTIME_MAX)
+			schedule();
+		else
+			schedule_hrtimeout_range_clock(&until, 0, HRTIMER_MODE_ABS,
+						       ctx->clockid);
+	}
+	finish_wait(&ctx->cq_wait, &wait);
+	return ret;
+}
+
+/**
+ * io_cqring_wait - wait for @min_complete CQEs
+ * @ctx: the ring
+ * @min_complete: how many CQEs must be ready (clamped to the CQ size)
+ * @flags: io_uring_enter() flags (EXT_ARG, ABS_TIMER)
+ * @argp: io_uring_enter() argp
+ * @argsz: io_uring_enter() argsz
+ *
+ * Context: process context, no locks held; sleeps.
+ * Return: 0, -ETIME on timeout, -EINTR on a signal, -EFAULT/-EINVAL for a
+ * bad argument.
+ */
+int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
+		   unsigned int flags, const void __user *argp, size_t argsz)
+{
+	struct io_wait w;
+	int ret;
+
+	min_complete = min(min_complete, ctx->cq_entries);
+	io_run_task_work();
+	io_wait_flush_overflow(ctx);
+	if (io_cqes_ready(ctx) >= min_complete)
+		return 0;
+	ret = io_wait_args(ctx, flags, argp, argsz, &w);
+	if (ret)
+		return ret;
+	if (w.sig) {
+		ret = set_user_sigmask(w.sig, w.sigsz);
+		if (ret)
+			return ret;
+	}
+	ret = io_wait_loop(ctx, min_complete, &w);
+	restore_saved_sigmask_unless(ret == -EINTR);
+	return ret;
+}

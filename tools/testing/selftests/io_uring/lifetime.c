@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ring lifetime: teardown on exit/exec/kill with work outstanding, fd
+ * duplication and passing, closing while mapped, fdinfo, and creating many
+ * rings without leaking file descriptors.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "uring_helpers.h"
+
+#define EXEC_CHECK_ENV	"IO_URING_SELFTEST_EXEC_FD"
+#define CHILD_TIMEOUT_MS	(URING_WAIT_SECS * 1000)
+
+/*
+ * When re-executed by exec_self_closes_ring, only check that the ring fd
+ * did not survive exec (io_uring fds are always close-on-exec).
+ */
+static void __attribute__((constructor)) exec_check(void)
+{
+	const char *env = getenv(EXEC_CHECK_ENV);
+	int fd;
+
+	if (!env)
+		return;
+	fd = atoi(env);
+	if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+		_exit(0);
+	_exit(1);
+}
+
+/*
+ * Run fn(arg) in a child process and return its wait status, or -1 if it
+ * did not terminate within CHILD_TIMEOUT_MS.
+ */
+static int run_child(int (*fn)(void *), void *arg)
+{
+	int status, i;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		alarm(URING_WAIT_SECS);
+		_exit(fn(arg));
+	}
+	for (i = 0; i < CHILD_TIMEOUT_MS / 10; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	for (i = 0; i < 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(10000);
+	}
+	return -1;
+}
+
+#define EXITED_OK(status) \
+	((status) != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+
+enum child_mode {
+	MODE_PENDING_CQES,	/* CQEs posted, never reaped */
+	MODE_OVERFLOW,		/* CQ overflowed, never reaped */
+	MODE_UNSUBMITTED,	/* SQEs published to the SQ but never entered */
+	MODE_KILLED,		/* SIGKILL with CQEs pending */
+};
+
+struct child_args {
+	unsigned int flags;
+	enum child_mode mode;
+};
+
+static int child_ring(void *data)
+{
+	struct child_args *a = data;
+	struct io_uring_params p;
+	struct uring r;
+	unsigned int i, j;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = a->flags;
+	if (a->mode == MODE_OVERFLOW) {
+		p.flags |= IORING_SETUP_CQSIZE;
+		p.cq_entries = 8;
+	}
+	if (uring_init_params(&r, 8, &p))
+		return 10;
+
+	switch (a->mode) {
+	case MODE_UNSUBMITTED:
+		for (i = 0; i < 8; i++)
+			if (uring_queue_nop(&r, i, 0))
+				return 11;
+		uring_flush(&r);
+		break;
+	case MODE_OVERFLOW:
+		for (j = 0; j < 8; j++) {
+			for (i = 0; i < 8; i++)
+				if (uring_queue_nop(&r, i, 0))
+					return 11;
+			if (uring_submit(&r) != 8)
+				return 12;
+		}
+		if (!(uring_load(r.sq_flags) & IORING_SQ_CQ_OVERFLOW))
+			return 13;
+		break;
+	default:
+		for (i = 0; i < 8; i++)
+			if (uring_queue_nop(&r, i, 0))
+				return 11;
+		if (uring_submit(&r) != 8)
+			return 12;
+		break;
+	}
+	if (a->mode == MODE_KILLED)
+		raise(SIGKILL);
+	/* exit with the ring open, mapped and unreaped */
+	return 0;
+}
+
+FIXTURE(child_exit) {
+};
+
+FIXTURE_VARIANT(child_exit) {
+	unsigned int flags;
+	enum child_mode mode;
+};
+
+FIXTURE_VARIANT_ADD(child_exit, pending_cqes) {
+	.flags = 0, .mode = MODE_PENDING_CQES
+};
+FIXTURE_VARIANT_ADD(child_exit, overflow) {
+	.flags = 0, .mode = MODE_OVERFLOW
+};
+FIXTURE_VARIANT_ADD(child_exit, unsubmitted) {
+	.flags = 0, .mode = MODE_UNSUBMITTED
+};
+FIXTURE_VARIANT_ADD(child_exit, killed) {
+	.flags = 0, .mode = MODE_KILLED
+};
+FIXTURE_VARIANT_ADD(child_exit, defer_taskrun) {
+	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+	.mode = MODE_PENDING_CQES
+};
+FIXTURE_VARIANT_ADD(child_exit, defer_taskrun_overflow) {
+	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+	.mode = MODE_OVERFLOW
+};
+FIXTURE_VARIANT_ADD(child_exit, sqpoll) {
+	.flags = IORING_SETUP_SQPOLL, .mode = MODE_UNSUBMITTED
+};
+FIXTURE_VARIANT_ADD(child_exit, r_disabled) {
+	.flags = IORING_SETUP_R_DISABLED, .mode = MODE_UNSUBMITTED
+};
+
+FIXTURE_SETUP(child_exit)
+{
+}
+
+FIXTURE_TEARDOWN(child_exit)
+{
+}
+
+TEST_F(child_exit, cancel)
+{
+	struct child_args a = { .flags = variant->flags, .mode = variant->mode };
+	int status = run_child(child_ring, &a);
+
+	ASSERT_NE(-1, status) TH_LOG("child did not exit");
+	if (variant->mode == MODE_KILLED) {
+		ASSERT_TRUE(WIFSIGNALED(status));
+		EXPECT_EQ(SIGKILL, WTERMSIG(status));
+	} else {
+		ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+}
+
+static int child_exec(void *data)
+{
+	const char *path = data;
+	struct uring r;
+	char env[64];
+	int i;
+
+	if (uring_init(&r, 8, 0))
+		return 10;
+	for (i = 0; i < 8; i++)
+		if (uring_queue_nop(&r, i, 0))
+			return 11;
+	if (uring_submit(&r) != 8)
+		return 12;
+	/* and leave some SQEs unsubmitted too */
+	for (i = 0; i < 4; i++)
+		if (uring_queue_nop(&r, i, 0))
+			return 11;
+	uring_flush(&r);
+
+	if (path) {
+		execl(path, path, (char *)NULL);
+	} else {
+		snprintf(env, sizeof(env), EXEC_CHECK_ENV "=%d", r.fd);
+		putenv(env);
+		execl("/proc/self/exe", "exec-check", (char *)NULL);
+	}
+	return 20;
+}
+
+TEST(exec_bin_true)
+{
+	int status;
+
+	if (access("/bin/true", X_OK))
+		SKIP(return, "/bin/true not available");
+	status = run_child(child_exec, "/bin/true");
+	ASSERT_TRUE(EXITED_OK(status)) TH_LOG("status %#x", status);
+}
+
+TEST(exec_self_closes_ring)
+{
+	int status = run_child(child_exec, NULL);
+
+	ASSERT_TRUE(EXITED_OK(status)) TH_LOG("status %#x", status);
+}
+
+TEST(ring_fd_cloexec)
+{
+	struct uring r;
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	EXPECT_TRUE(fcntl(r.fd, F_GETFD) & FD_CLOEXEC);
+	uring_exit(&r);
+}
+
+/* Closing the fd while mapped keeps the memory valid until munmap. */
+TEST(close_while_mapped)
+{
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int i;
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, uring_queue_nop(&r, i, 0));
+	ASSERT_EQ(4, uring_submit_and_wait(&r, 4));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, uring_queue_nop(&r, i, 0));
+	uring_flush(&r);
+
+	ASSERT_EQ(0, close(r.fd));
+	r.fd = -1;
+	/* the mappings still point at the (now released) ring */
+	EXPECT_EQ(8, *r.sq_ring_entries);
+	EXPECT_EQ(16, *r.cq_ring_entries);
+	EXPECT_EQ(4, uring_cq_ready(&r));
+	ASSERT_EQ(0, uring_try_get_cqe(&r, &cqe));
+	EXPECT_EQ(0, cqe.user_data);
+	memset(r.sqes, 0xa5, r.sqes_sz);
+	uring_exit(&r);
+
+	/* a fresh ring still works */
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	ASSERT_EQ(0, uring_queue_nop(&r, 5, 0));
+	ASSERT_EQ(1, uring_submit_and_wait(&r, 1));
+	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+	EXPECT_EQ(5, cqe.user_data);
+	uring_exit(&r);
+}
+
+/* munmap first, then close. */
+TEST(unmap_then_close)
+{
+	struct uring r;
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	ASSERT_EQ(0, uring_queue_nop(&r, 1, 0));
+	ASSERT_EQ(1, uring_submit(&r));
+	uring_unmap(&r);
+	EXPECT_EQ(0, sys_io_uring_enter(r.fd, 0, 0, IORING_ENTER_GETEVENTS));
+	EXPECT_EQ(0, close(r.fd));
+}
+
+/* A dup()ed ring fd refers to the same ring. */
+TEST(dup_ring_fd)
+{
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int fd2;
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	fd2 = dup(r.fd);
+	ASSERT_GE(fd2, 0);
+	close(r.fd);
+	r.fd = fd2;
+	ASSERT_EQ(0, uring_queue_nop(&r, 42, 0));
+	ASSERT_EQ(1, uring_submit_and_wait(&r, 1));
+	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+	EXPECT_EQ(42, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	uring_exit(&r);
+}
+
+/*
+ * io_uring fds may not be passed with SCM_RIGHTS (upstream since 6.7,
+ * enforced by net/core/scm.c through io_is_uring_fops()).
+ */
+TEST(scm_rights_rejected)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct msghdr msg = { };
+	struct cmsghdr *cmsg;
+	struct iovec iov;
+	struct uring r;
+	char c = 'x';
+	int sv[2];
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	memset(cbuf, 0, sizeof(cbuf));
+	iov.iov_base = &c;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &r.fd, sizeof(int));
+
+	EXPECT_EQ(-1, sendmsg(sv[0], &msg, 0));
+	EXPECT_EQ(EINVAL, errno);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* the ring is unaffected */
+	ASSERT_EQ(0, uring_queue_nop(&r, 1, 0));
+	EXPECT_EQ(1, uring_submit_and_wait(&r, 1));
+	uring_exit(&r);
+}
+
+static int child_submit(void *data)
+{
+	struct uring *r = data;
+	int ret;
+
+	/* the parent published the SQE, we only enter */
+	ret = sys_io_uring_enter(r->fd, 1, 0, 0);
+	return ret == 1 ? 0 : 1;
+}
+
+/* A forked child shares the ring and may submit to it. */
+TEST(fork_shared_ring)
+{
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int status;
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	ASSERT_EQ(0, uring_queue_nop(&r, 77, 0));
+	uring_flush(&r);
+	status = run_child(child_submit, &r);
+	ASSERT_TRUE(EXITED_OK(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+	EXPECT_EQ(77, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	uring_exit(&r);
+}
+
+static int child_enter_errno(void *data)
+{
+	struct uring *r = data;
+
+	return -sys_io_uring_enter(r->fd, 1, 0, 0);
+}
+
+/* SINGLE_ISSUER rings reject submissions from other tasks. */
+TEST(single_issuer_other_task)
+{
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int status;
+
+	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_SINGLE_ISSUER));
+	ASSERT_EQ(0, uring_queue_nop(&r, 78, 0));
+	uring_flush(&r);
+	status = run_child(child_enter_errno, &r);
+	ASSERT_NE(-1, status);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(EEXIST, WEXITSTATUS(status));
+	/* the owner can still submit the pending SQE */
+	ASSERT_EQ(1, sys_io_uring_enter(r.fd, 1, 1, IORING_ENTER_GETEVENTS));
+	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+	EXPECT_EQ(78, cqe.user_data);
+	uring_exit(&r);
+}
+
+static int child_getevents_errno(void *data)
+{
+	struct uring *r = data;
+
+	return -sys_io_uring_enter(r->fd, 0, 0, IORING_ENTER_GETEVENTS);
+}
+
+/* DEFER_TASKRUN rings only let the owner task wait for completions. */
+TEST(defer_taskrun_other_task)
+{
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int status;
+
+	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_SINGLE_ISSUER |
+				IORING_SETUP_DEFER_TASKRUN));
+	status = run_child(child_getevents_errno, &r);
+	ASSERT_NE(-1, status);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(EEXIST, WEXITSTATUS(status));
+	ASSERT_EQ(0, uring_queue_nop(&r, 79, 0));
+	ASSERT_EQ(1, uring_submit_and_wait(&r, 1));
+	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+	EXPECT_EQ(79, cqe.user_data);
+	uring_exit(&r);
+}
+
+static void *thread_ring(void *data)
+{
+	struct uring *r = data;
+	int i;
+
+	if (uring_init(r, 8, 0))
+		return (void *)1;
+	for (i = 0; i < 8; i++)
+		if (uring_queue_nop(r, i, 0))
+			return (void *)2;
+	if (uring_submit(r) != 8)
+		return (void *)3;
+	return NULL;
+}
+
+/* The thread that created and used a ring exits; others keep using it. */
+TEST(submitter_thread_exit)
+{
+	struct io_uring_cqe cqe;
+	struct uring r;
+	pthread_t t;
+	void *ret;
+	int i;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, thread_ring, &r));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(NULL, ret);
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+		EXPECT_EQ(i, cqe.user_data);
+	}
+	ASSERT_EQ(0, uring_queue_nop(&r, 100, 0));
+	ASSERT_EQ(1, uring_submit_and_wait(&r, 1));
+	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+	EXPECT_EQ(100, cqe.user_data);
+	uring_exit(&r);
+}
+
+static ssize_t read_fdinfo(int fd, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t ret;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return -errno;
+	ret = read(f, buf, len - 1);
+	if (ret < 0)
+		ret = -errno;
+	else
+		buf[ret] = '\0';
+	close(f);
+	return ret;
+}
+
+TEST(fdinfo)
+{
+	static char buf[8192];
+	struct uring r;
+	int i;
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	EXPECT_LT(0, read_fdinfo(r.fd, buf, sizeof(buf)));
+
+	/* with completions pending and an overflow backlog */
+	for (i = 0; i < 4; i++) {
+		while (!uring_queue_nop(&r, i, 0))
+			;
+		ASSERT_EQ(8, uring_submit(&r));
+	}
+	EXPECT_LT(0, read_fdinfo(r.fd, buf, sizeof(buf)));
+	uring_exit(&r);
+
+	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_R_DISABLED));
+	EXPECT_LT(0, read_fdinfo(r.fd, buf, sizeof(buf)));
+	uring_exit(&r);
+
+	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_SQPOLL));
+	EXPECT_LT(0, read_fdinfo(r.fd, buf, sizeof(buf)));
+	uring_exit(&r);
+}
+
+/* Count the open file descriptors below 1024. */
+static int count_fds(void)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+/*
+ * Create and destroy many rings under a tight RLIMIT_NOFILE: every close
+ * must release the fd right away, whatever the kernel defers internally.
+ */
+TEST(many_rings)
+{
+	struct io_uring_params p;
+	struct io_uring_cqe cqe;
+	int fds, lowest, fd, i;
+	struct rlimit rl;
+	struct uring r;
+
+	fds = count_fds();
+	lowest = lowest_free_fd();
+	ASSERT_GE(lowest, 0);
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
+	rl.rlim_cur = lowest + 2;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+
+	for (i = 0; i < 1000; i++) {
+		memset(&p, 0, sizeof(p));
+		fd = sys_io_uring_setup(8, &p);
+		ASSERT_EQ(lowest, fd) TH_LOG("iteration %d", i);
+		close(fd);
+	}
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(0, uring_init(&r, 8, 0)) TH_LOG("iteration %d", i);
+		ASSERT_EQ(lowest, r.fd);
+		ASSERT_EQ(0, uring_queue_nop(&r, i, 0));
+		ASSERT_EQ(1, uring_submit_and_wait(&r, 1));
+		ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+		ASSERT_EQ(i, cqe.user_data);
+		uring_exit(&r);
+	}
+	EXPECT_EQ(fds, count_fds());
+	EXPECT_EQ(lowest, lowest_free_fd());
+}
+
+/* Many rings open at the same time, closed in reverse order. */
+TEST(many_rings_concurrent)
+{
+	const int nr = 64;
+	struct io_uring_cqe cqe;
+	struct uring *rings;
+	int i, fds;
+
+	rings = calloc(nr, sizeof(*rings));
+	ASSERT_NE(NULL, rings);
+	fds = count_fds();
+	for (i = 0; i < nr; i++) {
+		ASSERT_EQ(0, uring_init(&rings[i], 4, 0)) TH_LOG("ring %d", i);
+		ASSERT_EQ(0, uring_queue_nop(&rings[i], i, 0));
+		ASSERT_EQ(1, uring_submit(&rings[i]));
+	}
+	for (i = 0; i < nr; i++) {
+		ASSERT_EQ(0, uring_get_cqe(&rings[i], &cqe));
+		EXPECT_EQ(i, cqe.user_data);
+	}
+	for (i = nr - 1; i >= 0; i--)
+		uring_exit(&rings[i]);
+	EXPECT_EQ(fds, count_fds());
+	free(rings);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Minimal raw-syscall io_uring helpers for the io_uring selftests.
+ *
+ * Everything returns 0 / a count on success and -errno on failure so that
+ * tests can compare directly against negative error codes.
+ */
+#ifndef __SELFTEST_IO_URING_HELPERS_H
+#define __SELFTEST_IO_URING_HELPERS_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/io_uring.h>
+
+#ifndef __NR_io_uring_setup
+#define __NR_io_uring_setup	425
+#endif
+#ifndef __NR_io_uring_enter
+#define __NR_io_uring_enter	426
+#endif
+#ifndef __NR_io_uring_register
+#define __NR_io_uring_register	427
+#endif
+
+/* Upper bound for any single blocking wait on a ring, in seconds. */
+#define URING_WAIT_SECS		5
+
+struct uring {
+	int fd;
+	unsigned int flags;		/* setup flags */
+	unsigned int features;
+	unsigned int sq_entries;
+	unsigned int cq_entries;
+
+	unsigned int *sq_head;
+	unsigned int *sq_tail;
+	unsigned int *sq_mask;
+	unsigned int *sq_ring_entries;
+	unsigned int *sq_flags;
+	unsigned int *sq_dropped;
+	unsigned int *sq_array;		/* NULL with IORING_SETUP_NO_SQARRAY */
+	char *sqes;
+	unsigned int sqe_size;
+	unsigned int sqe_tail;		/* next SQE slot handed out */
+	unsigned int sqe_flushed;	/* SQEs already published to tail */
+
+	unsigned int *cq_head;
+	unsigned int *cq_tail;
+	unsigned int *cq_mask;
+	unsigned int *cq_ring_entries;
+	unsigned int *cq_overflow;
+	unsigned int *cq_flags;
+	char *cqes;
+	unsigned int cqe_size;
+
+	void *sq_ring_ptr;
+	size_t sq_ring_sz;
+	void *cq_ring_ptr;
+	size_t cq_ring_sz;
+	void *sqes_ptr;
+	size_t sqes_sz;
+	bool user_mem;			/* we allocated the NO_MMAP memory */
+};
+
+static inline int sys_io_uring_setup(unsigned int entries,
+				     struct io_uring_params *p)
+{
+	long ret = syscall(__NR_io_uring_setup, entries, p);
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static inline int sys_io_uring_enter(int fd, unsigned int to_submit,
+				     unsigned int min_complete,
+				     unsigned int flags)
+{
+	long ret = syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
+			   flags, NULL, _NSIG / 8);
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static inline int sys_io_uring_register(int fd, unsigned int opcode,
+					const void *arg, unsigned int nr_args)
+{
+	long ret = syscall(__NR_io_uring_register, fd, opcode, arg, nr_args);
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static inline unsigned int uring_load(const unsigned int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void uring_store(unsigned int *p, unsigned int v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static inline size_t uring_page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Memory handed to the kernel with IORING_SETUP_NO_MMAP: one page for the
+ * SQ/CQ rings and one for the SQEs, which is plenty for small rings and
+ * keeps each region within a single page (no huge page needed).
+ */
+static inline int uring_alloc_user_mem(struct io_uring_params *p)
+{
+	size_t pg = uring_page_size();
+	void *rings, *sqes;
+
+	rings = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (rings == MAP_FAILED)
+		return -errno;
+	sqes = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (sqes == MAP_FAILED) {
+		munmap(rings, pg);
+		return -errno;
+	}
+	p->cq_off.user_addr = (unsigned long)rings;
+	p->sq_off.user_addr = (unsigned long)sqes;
+	return 0;
+}
+
+static inline void uring_unmap(struct uring *r)
+{
+	if (r->sqes_ptr && r->sqes_ptr != MAP_FAILED)
+		munmap(r->sqes_ptr, r->sqes_sz);
+	if (r->cq_ring_ptr && r->cq_ring_ptr != MAP_FAILED &&
+	    r->cq_ring_ptr != r->sq_ring_ptr)
+		munmap(r->cq_ring_ptr, r->cq_ring_sz);
+	if (r->sq_ring_ptr && r->sq_ring_ptr != MAP_FAILED)
+		munmap(r->sq_ring_ptr, r->sq_ring_sz);
+	r->sqes_ptr = NULL;
+	r->cq_ring_ptr = NULL;
+	r->sq_ring_ptr = NULL;
+}
+
+/* Map the rings of an already set up ring fd, or point into user memory. */
+static inline int uring_map(struct uring *r, int fd,
+			    const struct io_uring_params *p)
+{
+	size_t sq_sz, cq_sz, end;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->flags = p->flags;
+	r->features = p->features;
+	r->sq_entries = p->sq_entries;
+	r->cq_entries = p->cq_entries;
+	r->sqe_size = (p->flags & IORING_SETUP_SQE128) ? 128 : 64;
+	r->cqe_size = (p->flags & IORING_SETUP_CQE32) ? 32 : 16;
+
+	sq_sz = p->sq_off.array + p->sq_entries * sizeof(unsigned int);
+	end = (size_t)p->sq_off.dropped + sizeof(unsigned int);
+	if (end > sq_sz)
+		sq_sz = end;
+	end = (size_t)p->sq_off.flags + sizeof(unsigned int);
+	if (end > sq_sz)
+		sq_sz = end;
+	cq_sz = p->cq_off.cqes + (size_t)p->cq_entries * r->cqe_size;
+	r->sqes_sz = (size_t)p->sq_entries * r->sqe_size;
+
+	if (p->flags & IORING_SETUP_NO_MMAP) {
+		/* caller owned memory, uring_exit() leaves it alone */
+		r->sq_ring_sz = uring_page_size();
+		r->cq_ring_sz = r->sq_ring_sz;
+		r->sqes_sz = r->sq_ring_sz;
+		r->sq_ring_ptr = (void *)(unsigned long)p->cq_off.user_addr;
+		r->cq_ring_ptr = r->sq_ring_ptr;
+		r->sqes_ptr = (void *)(unsigned long)p->sq_off.user_addr;
+	} else {
+		if (p->features & IORING_FEAT_SINGLE_MMAP) {
+			if (cq_sz > sq_sz)
+				sq_sz = cq_sz;
+			cq_sz = sq_sz;
+		}
+		r->sq_ring_sz = sq_sz;
+		r->cq_ring_sz = cq_sz;
+		r->sq_ring_ptr = mmap(NULL, sq_sz, PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_POPULATE, fd,
+				      IORING_OFF_SQ_RING);
+		if (r->sq_ring_ptr == MAP_FAILED)
+			goto fail;
+		if (p->features & IORING_FEAT_SINGLE_MMAP) {
+			r->cq_ring_ptr = r->sq_ring_ptr;
+		} else {
+			r->cq_ring_ptr = mmap(NULL, cq_sz,
+					      PROT_READ | PROT_WRITE,
+					      MAP_SHARED | MAP_POPULATE, fd,
+					      IORING_OFF_CQ_RING);
+			if (r->cq_ring_ptr == MAP_FAILED)
+				goto fail;
+		}
+		r->sqes_ptr = mmap(NULL, r->sqes_sz, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_POPULATE, fd,
+				   IORING_OFF_SQES);
+		if (r->sqes_ptr == MAP_FAILED)
+			goto fail;
+	}
+
+	r->sq_head = (unsigned int *)((char *)r->sq_ring_ptr + p->sq_off.head);
+	r->sq_tail = (unsigned int *)((char *)r->sq_ring_ptr + p->sq_off.tail);
+	r->sq_mask = (unsigned int *)((char *)r->sq_ring_ptr +
+				      p->sq_off.ring_mask);
+	r->sq_ring_entries = (unsigned int *)((char *)r->sq_ring_ptr +
+					      p->sq_off.ring_entries);
+	r->sq_flags = (unsigned int *)((char *)r->sq_ring_ptr +
+				       p->sq_off.flags);
+	r->sq_dropped = (unsigned int *)((char *)r->sq_ring_ptr +
+					 p->sq_off.dropped);
+	if (!(p->flags & IORING_SETUP_NO_SQARRAY))
+		r->sq_array = (unsigned int *)((char *)r->sq_ring_ptr +
+					       p->sq_off.array);
+	r->sqes = r->sqes_ptr;
+
+	r->cq_head = (unsigned int *)((char *)r->cq_ring_ptr + p->cq_off.head);
+	r->cq_tail = (unsigned int *)((char *)r->cq_ring_ptr + p->cq_off.tail);
+	r->cq_mask = (unsigned int *)((char *)r->cq_ring_ptr +
+				      p->cq_off.ring_mask);
+	r->cq_ring_entries = (unsigned int *)((char *)r->cq_ring_ptr +
+					      p->cq_off.ring_entries);
+	r->cq_overflow = (unsigned int *)((char *)r->cq_ring_ptr +
+					  p->cq_off.overflow);
+	r->cq_flags = (unsigned int *)((char *)r->cq_ring_ptr +
+				       p->cq_off.flags);
+	r->cqes = (char *)r->cq_ring_ptr + p->cq_off.cqes;
+
+	r->sqe_tail = uring_load(r->sq_tail);
+	r->sqe_flushed = r->sqe_tail;
+	return 0;
+fail:
+	{
+		int err = -errno;
+
+		uring_unmap(r);
+		return err;
+	}
+}
+
+/* Set up a ring with caller supplied params and map it. */
+static inline int uring_init_params(struct uring *r, unsigned int entries,
+				    struct io_uring_params *p)
+{
+	int fd, ret;
+	bool own_mem = false;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+	if ((p->flags & IORING_SETUP_NO_MMAP) && !p->cq_off.user_addr &&
+	    !p->sq_off.user_addr) {
+		ret = uring_alloc_user_mem(p);
+		if (ret)
+			return ret;
+		own_mem = true;
+	}
+
+	fd = sys_io_uring_setup(entries, p);
+	if (fd < 0) {
+		ret = fd;
+		goto err_mem;
+	}
+	ret = uring_map(r, fd, p);
+	if (ret) {
+		close(fd);
+		r->fd = -1;
+		goto err_mem;
+	}
+	r->user_mem = own_mem;
+	return 0;
+err_mem:
+	if (own_mem) {
+		munmap((void *)(unsigned long)p->cq_off.user_addr,
+		       uring_page_size());
+		munmap((void *)(unsigned long)p->sq_off.user_addr,
+		       uring_page_size());
+	}
+	return ret;
+}
+
+static inline int uring_init(struct uring *r, unsigned int entries,
+			     unsigned int flags)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	return uring_init_params(r, entries, &p);
+}
+
+/* Unmap (or free the NO_MMAP memory) and close the ring. */
+static inline void uring_exit(struct uring *r)
+{
+	if (r->user_mem || !(r->flags & IORING_SETUP_NO_MMAP))
+		uring_unmap(r);
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+/* Next free SQE, zeroed, or NULL if the SQ ring is full. */
+static inline struct io_uring_sqe *uring_get_sqe(struct uring *r)
+{
+	unsigned int head = uring_load(r->sq_head);
+	struct io_uring_sqe *sqe;
+
+	if (r->sqe_tail - head >= r->sq_entries)
+		return NULL;
+	sqe = (struct io_uring_sqe *)(r->sqes +
+		(size_t)(r->sqe_tail & *r->sq_mask) * r->sqe_size);
+	memset(sqe, 0, r->sqe_size);
+	r->sqe_tail++;
+	return sqe;
+}
+
+static inline void uring_prep_nop(struct io_uring_sqe *sqe, __u64 user_data)
+{
+	sqe->opcode = IORING_OP_NOP;
+	sqe->fd = -1;
+	sqe->user_data = user_data;
+}
+
+/* Queue one NOP; returns 0 or -EBUSY if the SQ ring is full. */
+static inline int uring_queue_nop(struct uring *r, __u64 user_data,
+				  __u8 sqe_flags)
+{
+	struct io_uring_sqe *sqe = uring_get_sqe(r);
+
+	if (!sqe)
+		return -EBUSY;
+	uring_prep_nop(sqe, user_data);
+	sqe->flags = sqe_flags;
+	return 0;
+}
+
+/*
+ * Publish locally queued SQEs to the kernel by moving the SQ tail.
+ * Returns the number of SQEs the kernel has not consumed yet, or for
+ * SQPOLL rings (where the kernel thread consumes them on its own) the
+ * number of SQEs published by this call.
+ */
+static inline unsigned int uring_flush(struct uring *r)
+{
+	unsigned int mask = *r->sq_mask;
+	unsigned int fresh = r->sqe_tail - r->sqe_flushed;
+
+	if (r->sq_array) {
+		for (; r->sqe_flushed != r->sqe_tail; r->sqe_flushed++)
+			r->sq_array[r->sqe_flushed & mask] =
+				r->sqe_flushed & mask;
+	}
+	r->sqe_flushed = r->sqe_tail;
+	uring_store(r->sq_tail, r->sqe_tail);
+	if (r->flags & IORING_SETUP_SQPOLL)
+		return fresh;
+	return r->sqe_tail - uring_load(r->sq_head);
+}
+
+static inline int uring_enter(struct uring *r, unsigned int to_submit,
+			      unsigned int min_complete, unsigned int flags)
+{
+	int ret;
+
+	if ((r->flags & IORING_SETUP_SQPOLL) &&
+	    (uring_load(r->sq_flags) & IORING_SQ_NEED_WAKEUP))
+		flags |= IORING_ENTER_SQ_WAKEUP;
+	if (min_complete)
+		alarm(URING_WAIT_SECS);
+	ret = sys_io_uring_enter(r->fd, to_submit, min_complete, flags);
+	if (min_complete)
+		alarm(0);
+	return ret;
+}
+
+/* Submit everything queued and optionally wait for wait_nr completions. */
+static inline int uring_submit_and_wait(struct uring *r, unsigned int wait_nr)
+{
+	unsigned int n = uring_flush(r);
+
+	return uring_enter(r, n, wait_nr,
+			   wait_nr ? IORING_ENTER_GETEVENTS : 0);
+}
+
+static inline int uring_submit(struct uring *r)
+{
+	return uring_submit_and_wait(r, 0);
+}
+
+/* Number of CQEs currently visible in the CQ ring. */
+static inline unsigned int uring_cq_ready(struct uring *r)
+{
+	return uring_load(r->cq_tail) - *r->cq_head;
+}
+
+static inline struct io_uring_cqe *uring_peek_cqe(struct uring *r)
+{
+	unsigned int head = *r->cq_head;
+
+	if (head == uring_load(r->cq_tail))
+		return NULL;
+	return (struct io_uring_cqe *)(r->cqes +
+		(size_t)(head & *r->cq_mask) * r->cqe_size);
+}
+
+static inline void uring_cqe_seen(struct uring *r)
+{
+	uring_store(r->cq_head, *r->cq_head + 1);
+}
+
+/*
+ * Wait for one CQE, copy it to *out and consume it. Waits at most
+ * URING_WAIT_SECS (SIGALRM terminates the test otherwise).
+ */
+static inline int uring_get_cqe(struct uring *r, struct io_uring_cqe *out)
+{
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	for (;;) {
+		cqe = uring_peek_cqe(r);
+		if (cqe) {
+			out->user_data = cqe->user_data;
+			out->res = cqe->res;
+			out->flags = cqe->flags;
+			uring_cqe_seen(r);
+			return 0;
+		}
+		ret = uring_enter(r, 0, 1, IORING_ENTER_GETEVENTS);
+		if (ret < 0 && ret != -EINTR)
+			return ret;
+	}
+}
+
+/* Consume a CQE only if one is already available; -EAGAIN otherwise. */
+static inline int uring_try_get_cqe(struct uring *r, struct io_uring_cqe *out)
+{
+	struct io_uring_cqe *cqe = uring_peek_cqe(r);
+
+	if (!cqe)
+		return -EAGAIN;
+	out->user_data = cqe->user_data;
+	out->res = cqe->res;
+	out->flags = cqe->flags;
+	uring_cqe_seen(r);
+	return 0;
+}
+
+/* Lowest file descriptor number that is currently free. */
+static inline int lowest_free_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return fd;
+}
+
+#endif /* __SELFTEST_IO_URING_HELPERS_H */
