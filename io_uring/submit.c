@@ -62,6 +62,7 @@ static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 		req = ctx->req_cache;
 	}
 	ctx->req_cache = req->next;
+	req->ctx = ctx;
 	percpu_ref_get(&ctx->refs);
 	return req;
 }
@@ -177,12 +178,10 @@ void io_req_task_work_add(struct io_kiocb *req,
 }
 
 /* Read the SQE's common fields once and let the opcode prepare the rest. */
-static int io_req_init(struct io_ring_ctx *ctx, struct io_kiocb *req,
-		       const struct io_uring_sqe *sqe)
+static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	const struct io_op_def *def;
 
-	req->ctx = ctx;
 	req->task = current;
 	req->opcode = READ_ONCE(sqe->opcode);
 	req->sqe_flags = READ_ONCE(sqe->flags);
@@ -295,7 +294,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 			io_req_free(req);
 			continue;
 		}
-		ret = io_req_init(ctx, req, sqe);
+		ret = io_req_init(req, sqe);
 		if (unlikely(ret)) {
 			req->res = ret;
 			req->failed = true;

@@ -10,6 +10,7 @@
 #include <linux/io_uring/cmd.h>
 #include <linux/io_uring/net.h>
 #include <net/sock.h>
+#include <asm/ioctls.h>
 
 #include "uring.h"
 

@@ -132,6 +132,7 @@ static int child_ring(void *data)
 	return 0;
 }
 
+/* The SQPOLL variant of this fixture is in engine.c. */
 FIXTURE(child_exit) {
 };
 
@@ -159,9 +160,6 @@ FIXTURE_VARIANT_ADD(child_exit, defer_taskrun) {
 FIXTURE_VARIANT_ADD(child_exit, defer_taskrun_overflow) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 	.mode = MODE_OVERFLOW
-};
-FIXTURE_VARIANT_ADD(child_exit, sqpoll) {
-	.flags = IORING_SETUP_SQPOLL, .mode = MODE_UNSUBMITTED
 };
 FIXTURE_VARIANT_ADD(child_exit, r_disabled) {
 	.flags = IORING_SETUP_R_DISABLED, .mode = MODE_UNSUBMITTED
@@ -515,10 +513,7 @@ TEST(fdinfo)
 	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_R_DISABLED));
 	EXPECT_LT(0, read_fdinfo(r.fd, buf, sizeof(buf)));
 	uring_exit(&r);
-
-	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_SQPOLL));
-	EXPECT_LT(0, read_fdinfo(r.fd, buf, sizeof(buf)));
-	uring_exit(&r);
+	/* the SQPOLL ring part of this test is fdinfo_sqpoll in engine.c */
 }
 
 /* Count the open file descriptors below 1024. */

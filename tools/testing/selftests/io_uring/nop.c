@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IORING_OP_NOP round trips through every ring flavour, batching,
- * IOSQE_CQE_SKIP_SUCCESS and SQ ring indirection.
+ * IORING_OP_NOP round trips through every core ring flavour, batching,
+ * IOSQE_CQE_SKIP_SUCCESS and SQ ring indirection. The SQPOLL and ATTACH_WQ
+ * ring flavours are covered by engine.c.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -13,9 +14,12 @@
 
 #define NOP_ENTRIES	32
 
+/*
+ * The SQPOLL and ATTACH_WQ variants of this fixture, running the same
+ * TEST_F cases, are in engine.c.
+ */
 FIXTURE(nop) {
 	struct uring r;
-	int wq_fd;
 };
 
 FIXTURE_VARIANT(nop) {
@@ -23,9 +27,7 @@ FIXTURE_VARIANT(nop) {
 };
 
 FIXTURE_VARIANT_ADD(nop, default) { .flags = 0 };
-FIXTURE_VARIANT_ADD(nop, sqpoll) { .flags = IORING_SETUP_SQPOLL };
 FIXTURE_VARIANT_ADD(nop, cqsize) { .flags = IORING_SETUP_CQSIZE };
-FIXTURE_VARIANT_ADD(nop, attach_wq) { .flags = IORING_SETUP_ATTACH_WQ };
 FIXTURE_VARIANT_ADD(nop, r_disabled) { .flags = IORING_SETUP_R_DISABLED };
 FIXTURE_VARIANT_ADD(nop, submit_all) { .flags = IORING_SETUP_SUBMIT_ALL };
 FIXTURE_VARIANT_ADD(nop, coop_taskrun) {
@@ -51,21 +53,10 @@ FIXTURE_SETUP(nop)
 {
 	struct io_uring_params p;
 
-	self->wq_fd = -1;
 	memset(&p, 0, sizeof(p));
 	p.flags = variant->flags;
 	if (p.flags & IORING_SETUP_CQSIZE)
 		p.cq_entries = 4 * NOP_ENTRIES;
-	if (p.flags & IORING_SETUP_ATTACH_WQ) {
-		struct io_uring_params wp;
-
-		memset(&wp, 0, sizeof(wp));
-		self->wq_fd = sys_io_uring_setup(4, &wp);
-		ASSERT_GE(self->wq_fd, 0);
-		p.wq_fd = self->wq_fd;
-	}
-	if (p.flags & IORING_SETUP_SQPOLL)
-		p.sq_thread_idle = 100;
 	ASSERT_EQ(0, uring_init_params(&self->r, NOP_ENTRIES, &p));
 	if (p.flags & IORING_SETUP_R_DISABLED)
 		ASSERT_EQ(0, sys_io_uring_register(self->r.fd,
@@ -75,8 +66,6 @@ FIXTURE_SETUP(nop)
 FIXTURE_TEARDOWN(nop)
 {
 	uring_exit(&self->r);
-	if (self->wq_fd >= 0)
-		close(self->wq_fd);
 }
 
 TEST_F(nop, single)
