@@ -94,6 +94,7 @@ static void io_overflow_cqe(struct io_ring_ctx *ctx,
 	if (!ocqe) {
 		/* the one case a CQE is lost: counted where userspace sees it */
 		WRITE_ONCE(ctx->hdr->cq_overflow, READ_ONCE(ctx->hdr->cq_overflow) + 1);
+		WRITE_ONCE(ctx->cqe_lost, true);
 		return;
 	}
 	ocqe->cqe = *cqe;

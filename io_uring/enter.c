@@ -55,7 +55,7 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	ctx = file->private_data;
-	if (unlikely(READ_ONCE(ctx->disabled))) {
+	if (unlikely(smp_load_acquire(&ctx->disabled))) {
 		ret = -EBADFD;
 		goto out;
 	}

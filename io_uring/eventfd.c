@@ -29,10 +29,10 @@ int io_eventfd_register(struct io_ring_ctx *ctx, void __user *arg,
 	s32 fd;
 
 	lockdep_assert_held(&ctx->uring_lock);
-	if (rcu_access_pointer(ctx->ev_fd))
-		return -EBUSY;
 	if (nr_args != 1)
 		return -EINVAL;
+	if (rcu_access_pointer(ctx->ev_fd))
+		return -EBUSY;
 	if (copy_from_user(&fd, arg, sizeof(fd)))
 		return -EFAULT;
 	ev = kmalloc(sizeof(*ev), GFP_KERNEL_ACCOUNT);

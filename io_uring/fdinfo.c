@@ -8,6 +8,31 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "opdef.h"
+
+/* At most this many not yet consumed SQEs are listed. */
+#define IO_FDINFO_SQES	16
+
+static void io_show_pending_sqes(struct seq_file *m, struct io_ring_ctx *ctx,
+				 u32 sq_tail)
+{
+	u32 head = READ_ONCE(ctx->sq_head);
+	unsigned int i, n = min(sq_tail - head, ctx->sq_entries);
+
+	for (i = 0; i < min_t(unsigned int, n, IO_FDINFO_SQES); i++) {
+		unsigned int idx = (head + i) & (ctx->sq_entries - 1);
+		const struct io_uring_sqe *sqe;
+
+		if (ctx->sq_array)
+			idx = READ_ONCE(ctx->sq_array[idx]);
+		if (idx >= ctx->sq_entries)
+			continue;
+		sqe = (void *)ctx->sqes + ((size_t)idx << ctx->sqe_shift);
+		seq_printf(m, "Sqe%u:\t%s fd=%d user_data=0x%llx\n", i,
+			   io_uring_get_opcode(READ_ONCE(sqe->opcode)),
+			   READ_ONCE(sqe->fd), READ_ONCE(sqe->user_data));
+	}
+}
 
 void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 {
@@ -34,4 +59,5 @@ void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "SetupFlags:\t0x%x\n", ctx->flags);
 	seq_printf(m, "Disabled:\t%d\n", READ_ONCE(ctx->disabled));
 	seq_printf(m, "EventFd:\t%s\n", rcu_access_pointer(ctx->ev_fd) ? "yes" : "no");
+	io_show_pending_sqes(m, ctx, sq_tail);
 }

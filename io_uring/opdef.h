@@ -27,6 +27,8 @@ struct io_op_def {
 
 extern const struct io_op_def io_op_defs[IORING_OP_LAST];
 
+const char *io_uring_get_opcode(u8 opcode);
+
 /* nop.c */
 int io_nop_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_nop(struct io_kiocb *req, unsigned int issue_flags);

@@ -56,7 +56,8 @@ int io_enable_rings(struct io_ring_ctx *ctx)
 		return -EBADFD;
 	if ((ctx->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->submitter_task)
 		WRITE_ONCE(ctx->submitter_task, get_task_struct(current));
-	WRITE_ONCE(ctx->disabled, false);
+	/* the submitter before the ring opens; pairs with io_uring_enter() */
+	smp_store_release(&ctx->disabled, false);
 	return 0;
 }
 

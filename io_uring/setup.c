@@ -30,40 +30,36 @@
 			 IORING_FEAT_CQE_SKIP | IORING_FEAT_REG_REG_RING |	\
 			 IORING_FEAT_MIN_TIMEOUT)
 
-/* kernel.io_uring_disabled: 0 all may, 1 only io_uring_group, 2 none. */
-static int sysctl_io_uring_disabled;
-static int sysctl_io_uring_group = -1;
+/*
+ * kernel.io_uring_disabled: 0 lets everyone create rings, 1 only members of
+ * kernel.io_uring_group (and CAP_SYS_ADMIN), 2 nobody.
+ */
+static int io_disabled_mode;
+static int io_allowed_gid = -1;
 
 static struct ctl_table io_uring_sysctls[] = {
-	{
-		.procname	= "io_uring_disabled",
-		.data		= &sysctl_io_uring_disabled,
-		.maxlen		= sizeof(sysctl_io_uring_disabled),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_TWO,
-	},
-	{
-		.procname	= "io_uring_group",
-		.data		= &sysctl_io_uring_group,
-		.maxlen		= sizeof(gid_t),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec,
-	},
+	{ .procname = "io_uring_disabled", .mode = 0644,
+	  .data = &io_disabled_mode, .maxlen = sizeof(int),
+	  .proc_handler = proc_dointvec_minmax,
+	  .extra1 = SYSCTL_ZERO, .extra2 = SYSCTL_TWO },
+	{ .procname = "io_uring_group", .mode = 0644,
+	  .data = &io_allowed_gid, .maxlen = sizeof(int),
+	  .proc_handler = proc_dointvec },
 };
 
 static bool io_uring_allowed(void)
 {
-	int disabled = READ_ONCE(sysctl_io_uring_disabled);
-	kgid_t group;
+	kgid_t gid;
 
-	if (disabled == 0)
+	switch (READ_ONCE(io_disabled_mode)) {
+	case 0:
 		return true;
-	if (disabled == 2)
+	case 1:
+		gid = make_kgid(&init_user_ns, READ_ONCE(io_allowed_gid));
+		return (gid_valid(gid) && in_group_p(gid)) || capable(CAP_SYS_ADMIN);
+	default:
 		return false;
-	group = make_kgid(&init_user_ns, READ_ONCE(sysctl_io_uring_group));
-	return (gid_valid(group) && in_group_p(group)) || capable(CAP_SYS_ADMIN);
+	}
 }
 
 static int io_check_params(struct io_uring_params *p)
@@ -275,8 +271,8 @@ static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 
 	poll_wait(file, &ctx->poll_wait, wait);
-	/* Pairs with the barrier before the wakeup in io_cq_unlock_post(). */
-	smp_rmb();
+	/* queued before reading the rings; pairs with io_cq_unlock_post() */
+	smp_mb();
 	if (READ_ONCE(ctx->hdr->sq_tail) - ctx->sq_head != ctx->sq_entries)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	if (io_cqes_ready(ctx) || !list_empty_careful(&ctx->overflow_list))
@@ -284,19 +280,13 @@ static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+/* What a ring fd is: io_is_uring_fops() recognises a ring by this. */
 const struct file_operations io_uring_fops = {
-	.release	= io_uring_release,
 	.mmap		= io_uring_mmap,
 	.poll		= io_uring_poll,
-#ifdef CONFIG_PROC_FS
 	.show_fdinfo	= io_uring_show_fdinfo,
-#endif
+	.release	= io_uring_release,
 };
-
-bool io_is_uring_fops(struct file *file)
-{
-	return file->f_op == &io_uring_fops;
-}
 
 /* Give the ring to userspace: an fd, or a registered-ring index. */
 static int io_publish_ring(struct file *file, struct io_uring_params *p,

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
+#include <linux/nospec.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -135,10 +136,13 @@ static void io_req_tw_run(struct callback_head *cb)
 
 	if (unlikely(current->flags & PF_EXITING))
 		flags |= IO_URING_F_TASK_DEAD;
+	/* the request's own reference may go with it: keep the ring alive */
+	percpu_ref_get(&ctx->refs);
 	mutex_lock(&ctx->uring_lock);
 	req->tw_cb(req, flags);
 	io_compl_flush(ctx);
 	mutex_unlock(&ctx->uring_lock);
+	percpu_ref_put(&ctx->refs);
 }
 
 /* Requests whose task could take no more task_work finish from a worker. */
@@ -198,6 +202,7 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		return -EINVAL;
 	if (unlikely(req->opcode >= IORING_OP_LAST))
 		return -EINVAL;
+	req->opcode = array_index_nospec(req->opcode, IORING_OP_LAST);
 	def = &io_op_defs[req->opcode];
 	if (unlikely(!def->issue))
 		return -EINVAL;
@@ -258,6 +263,7 @@ static const struct io_uring_sqe *io_next_sqe(struct io_ring_ctx *ctx)
 				   READ_ONCE(ctx->hdr->sq_dropped) + 1);
 			return NULL;
 		}
+		idx = array_index_nospec(idx, ctx->sq_entries);
 	}
 	return (void *)ctx->sqes + ((size_t)idx << ctx->sqe_shift);
 }

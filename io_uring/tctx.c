@@ -28,6 +28,18 @@ static struct io_uring_task *io_tctx_get(void)
 }
 
 /**
+ * io_is_uring_fops - is this file an io_uring instance?
+ * @file: any file
+ *
+ * Used to keep ring fds out of SCM_RIGHTS, where a ring could end up
+ * referencing itself.
+ */
+bool io_is_uring_fops(struct file *file)
+{
+	return file->f_op == &io_uring_fops;
+}
+
+/**
  * io_ring_fd_get - the ring file behind an fd or a registered-ring index
  * @fd: file descriptor, or index with @registered
  * @registered: @fd is an IORING_REGISTER_RING_FDS index
@@ -103,6 +115,8 @@ static int io_ringfd_add(struct io_uring_task *tctx, struct io_uring_rsrc_update
 		if (tctx->rings[slot])
 			return -EBUSY;
 	}
+	if (up->data > INT_MAX)
+		return -EBADF;
 	file = io_ring_fd_get(up->data, false);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
@@ -187,12 +201,8 @@ int io_ringfd_unregister(void __user *arg, unsigned int nr_args)
 	return i ? i : ret;
 }
 
-/**
- * io_uring_unreg_ringfd - drop every ring the current task has registered
- *
- * Context: process context, the current task's own state.
- */
-void io_uring_unreg_ringfd(void)
+/* Drop every ring the current task has registered. */
+static void io_ringfd_unregister_all(void)
 {
 	struct io_uring_task *tctx = current->io_uring;
 	int i;
@@ -206,22 +216,22 @@ void io_uring_unreg_ringfd(void)
 }
 
 /**
- * __io_uring_cancel - the exit and exec hook
- * @cancel_all: exec (true) or exit (false)
+ * io_uring_task_exit - the exit and exec hook
+ * @exec: called from exec rather than exit
  *
  * Requests finish inline for now, so nothing can be in flight once the task
  * is back in userspace; what remains is the task's ring registrations.
  */
-void __io_uring_cancel(bool cancel_all)
+void io_uring_task_exit(bool exec)
 {
-	io_uring_unreg_ringfd();
+	io_ringfd_unregister_all();
 }
 
 /**
- * __io_uring_free - release a task's io_uring state when the task is freed
+ * io_uring_task_release - release a task's io_uring state when it is freed
  * @tsk: the task
  */
-void __io_uring_free(struct task_struct *tsk)
+void io_uring_task_release(struct task_struct *tsk)
 {
 	struct io_uring_task *tctx = tsk->io_uring;
 	int i;

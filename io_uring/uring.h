@@ -107,6 +107,7 @@ struct io_ring_ctx {
 	u32			cq_tail_posted;	/* last tail made visible and woken for */
 	struct list_head	overflow_list;
 	unsigned int		overflow_nr;
+	bool			cqe_lost;	/* report -EBADR once; xchg() */
 
 	struct io_ev_fd __rcu	*ev_fd;		/* eventfd.c; uring_lock to change */
 	struct wait_queue_head	cq_wait;	/* io_uring_enter() waiters */

@@ -21,6 +21,12 @@ static void io_uring_cmd_tw(struct io_kiocb *req, unsigned int issue_flags)
 	cmd->task_work_cb(cmd, issue_flags);
 }
 
+/* Completion handed over from a context without the ring lock. */
+static void io_uring_cmd_post(struct io_kiocb *req, unsigned int issue_flags)
+{
+	io_req_complete_defer(req);
+}
+
 /**
  * __io_uring_cmd_do_in_task - call @task_work_cb in the submitter's context
  * @ioucmd: the command
@@ -45,8 +51,9 @@ EXPORT_SYMBOL_GPL(__io_uring_cmd_do_in_task);
  * @res2: second result, in the big CQE of a CQE32 ring
  * @issue_flags: as io_uring passed them to the driver
  *
- * Context: the submitter's task context, as given by the issue or task_work
- * callback whose @issue_flags are passed on.
+ * Context: any. With the @issue_flags of an issue or task_work callback
+ * that holds the ring lock the CQE is batched at once; otherwise the
+ * completion is handed to the submitter's task.
  */
 void io_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret, u64 res2,
 		       unsigned int issue_flags)
@@ -55,7 +62,11 @@ void io_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret, u64 res2,
 
 	req->res = ret;
 	req->big_cqe[0] = res2;
-	io_req_complete_defer(req);
+	if ((issue_flags & IO_URING_F_COMPLETE_DEFER) &&
+	    !(issue_flags & IO_URING_F_UNLOCKED))
+		io_req_complete_defer(req);
+	else
+		io_req_task_work_add(req, io_uring_cmd_post);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_done);
 
@@ -96,7 +107,7 @@ EXPORT_SYMBOL_GPL(io_uring_cmd_mark_cancelable);
  */
 void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd)
 {
-	io_uring_cmd_done(ioucmd, -EAGAIN, 0, IO_URING_F_COMPLETE_DEFER);
+	io_uring_cmd_done(ioucmd, -EAGAIN, 0, IO_URING_F_UNLOCKED);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_issue_blocking);
 

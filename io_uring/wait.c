@@ -16,6 +16,7 @@
 #include "uring.h"
 
 struct io_wait {
+	clockid_t		clockid;	/* ctx->clockid, read once */
 	const sigset_t __user	*sig;
 	size_t			sigsz;
 	ktime_t			deadline;	/* KTIME_MAX: none */
@@ -23,9 +24,9 @@ struct io_wait {
 	bool			min_passed;
 };
 
-static ktime_t io_clock_now(struct io_ring_ctx *ctx)
+static ktime_t io_clock_now(struct io_wait *w)
 {
-	return ctx->clockid == CLOCK_BOOTTIME ? ktime_get_boottime() : ktime_get();
+	return w->clockid == CLOCK_BOOTTIME ? ktime_get_boottime() : ktime_get();
 }
 
 /* Decode io_uring_enter()'s argp: a sigset, or with EXT_ARG the full arg. */
@@ -36,6 +37,7 @@ static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
 	struct timespec64 ts;
 	ktime_t now;
 
+	w->clockid = READ_ONCE(ctx->clockid);
 	w->deadline = KTIME_MAX;
 	w->min_deadline = KTIME_MAX;
 	w->min_passed = false;
@@ -50,7 +52,7 @@ static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
 		return -EFAULT;
 	w->sig = u64_to_user_ptr(arg.sigmask);
 	w->sigsz = arg.sigmask_sz;
-	now = io_clock_now(ctx);
+	now = io_clock_now(w);
 	if (arg.min_wait_usec)
 		w->min_deadline = ktime_add_us(now, arg.min_wait_usec);
 	if (!arg.ts)
@@ -100,7 +102,7 @@ static int io_wait_check(struct io_ring_ctx *ctx, unsigned int min_complete,
 	ready = io_cqes_ready(ctx);
 	if (ready >= min_complete || (ready && w->min_passed))
 		return 0;
-	if (signal_pending(current))
+	if (task_sigpending(current))
 		return -EINTR;
 	if (now >= w->deadline)
 		return -ETIME;
@@ -116,17 +118,18 @@ static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
 
 	for (;;) {
 		prepare_to_wait(&ctx->cq_wait, &wait, TASK_INTERRUPTIBLE);
-		if (io_run_task_work())
-			continue;
-		ret = io_wait_check(ctx, min_complete, w, io_clock_now(ctx));
+		ret = io_wait_check(ctx, min_complete, w, io_clock_now(w));
 		if (ret <= 0)
 			break;
+		/* task_work is no signal: run it and look again */
+		if (io_run_task_work())
+			continue;
 		until = min(w->deadline, w->min_deadline);
 		if (until == KTIME_MAX)
 			schedule();
 		else
 			schedule_hrtimeout_range_clock(&until, 0, HRTIMER_MODE_ABS,
-						       ctx->clockid);
+						       w->clockid);
 	}
 	finish_wait(&ctx->cq_wait, &wait);
 	return ret;
@@ -142,7 +145,7 @@ static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
  *
  * Context: process context, no locks held; sleeps.
  * Return: 0, -ETIME on timeout, -EINTR on a signal, -EFAULT/-EINVAL for a
- * bad argument.
+ * bad argument, -EBADR (once) when a CQE was lost and none is ready.
  */
 int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 		   unsigned int flags, const void __user *argp, size_t argsz)
@@ -150,14 +153,16 @@ int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 	struct io_wait w;
 	int ret;
 
-	min_complete = min(min_complete, ctx->cq_entries);
-	io_run_task_work();
-	io_wait_flush_overflow(ctx);
-	if (io_cqes_ready(ctx) >= min_complete)
-		return 0;
 	ret = io_wait_args(ctx, flags, argp, argsz, &w);
 	if (ret)
 		return ret;
+	min_complete = min(min_complete, ctx->cq_entries);
+	io_run_task_work();
+	io_wait_flush_overflow(ctx);
+	if (!io_cqes_ready(ctx) && READ_ONCE(ctx->cqe_lost) && xchg(&ctx->cqe_lost, false))
+		return -EBADR;
+	if (io_cqes_ready(ctx) >= min_complete)
+		return 0;
 	if (w.sig) {
 		ret = set_user_sigmask(w.sig, w.sigsz);
 		if (ret)

@@ -7,58 +7,47 @@
 #define _LINUX_IO_URING_H
 
 #include <linux/sched.h>
-#include <linux/xarray.h>
 #include <uapi/linux/io_uring.h>
 
 #if defined(CONFIG_IO_URING)
-void __io_uring_cancel(bool cancel_all);
-void __io_uring_free(struct task_struct *tsk);
-void io_uring_unreg_ringfd(void);
-const char *io_uring_get_opcode(u8 opcode);
+void io_uring_task_exit(bool exec);
+void io_uring_task_release(struct task_struct *tsk);
 bool io_is_uring_fops(struct file *file);
+
+static inline struct io_uring_task *io_uring_of(struct task_struct *tsk)
+{
+	return tsk->io_uring;
+}
+#else
+static inline void io_uring_task_exit(bool exec) { }
+static inline void io_uring_task_release(struct task_struct *tsk) { }
+static inline bool io_is_uring_fops(struct file *file) { return false; }
+
+static inline struct io_uring_task *io_uring_of(struct task_struct *tsk)
+{
+	return NULL;
+}
+#endif
 
 /* do_exit(): cancel what the task has in flight, drop its ring registrations */
 static inline void io_uring_files_cancel(void)
 {
-	if (current->io_uring)
-		__io_uring_cancel(false);
+	if (io_uring_of(current))
+		io_uring_task_exit(false);
 }
 
-/* exec: as on exit, but for every ring the task has touched */
+/* begin_new_exec(): the same, for the image being replaced */
 static inline void io_uring_task_cancel(void)
 {
-	if (current->io_uring)
-		__io_uring_cancel(true);
+	if (io_uring_of(current))
+		io_uring_task_exit(true);
 }
 
 /* free_task(): release the per-task io_uring context */
 static inline void io_uring_free(struct task_struct *tsk)
 {
-	if (tsk->io_uring)
-		__io_uring_free(tsk);
+	if (io_uring_of(tsk))
+		io_uring_task_release(tsk);
 }
-#else
-static inline void io_uring_task_cancel(void)
-{
-}
-
-static inline void io_uring_files_cancel(void)
-{
-}
-
-static inline void io_uring_free(struct task_struct *tsk)
-{
-}
-
-static inline const char *io_uring_get_opcode(u8 opcode)
-{
-	return "";
-}
-
-static inline bool io_is_uring_fops(struct file *file)
-{
-	return false;
-}
-#endif
 
 #endif

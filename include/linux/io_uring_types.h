@@ -12,19 +12,19 @@
 #include <linux/llist.h>
 #include <uapi/linux/io_uring.h>
 
-/* How an opcode's issue handler is being called (issue_flags). */
+/* How an opcode's issue handler (or a driver's ->uring_cmd()) is called. */
 enum io_uring_cmd_flags {
-	IO_URING_F_COMPLETE_DEFER	= 1,	/* completion batched by the caller */
-	IO_URING_F_UNLOCKED		= 2,	/* ring lock not held */
-	IO_URING_F_MULTISHOT		= 4,
-	IO_URING_F_IOWQ			= 8,	/* running in an io-wq worker */
-	IO_URING_F_NONBLOCK		= INT_MIN, /* must not block */
-	IO_URING_F_SQE128		= (1 << 8),
-	IO_URING_F_CQE32		= (1 << 9),
-	IO_URING_F_IOPOLL		= (1 << 10),
-	IO_URING_F_CANCEL		= (1 << 11),
-	IO_URING_F_COMPAT		= (1 << 12),
-	IO_URING_F_TASK_DEAD		= (1 << 13),
+	IO_URING_F_NONBLOCK		= 1 << 0,	/* must not block */
+	IO_URING_F_UNLOCKED		= 1 << 1,	/* ring lock not held */
+	IO_URING_F_COMPLETE_DEFER	= 1 << 2,	/* caller batches the CQE */
+	IO_URING_F_MULTISHOT		= 1 << 3,
+	IO_URING_F_IOWQ			= 1 << 4,	/* in an io-wq worker */
+	IO_URING_F_SQE128		= 1 << 5,	/* ring has 128-byte SQEs */
+	IO_URING_F_CQE32		= 1 << 6,	/* ring has 32-byte CQEs */
+	IO_URING_F_IOPOLL		= 1 << 7,	/* ring polls for completions */
+	IO_URING_F_CANCEL		= 1 << 8,	/* cancel a command issued earlier */
+	IO_URING_F_COMPAT		= 1 << 9,	/* 32-bit submitter */
+	IO_URING_F_TASK_DEAD		= 1 << 10,	/* submitter is exiting */
 };
 
 /* Task-work flags: a lazy wake may wait until more completions are due. */

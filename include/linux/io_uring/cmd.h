@@ -16,49 +16,35 @@
 
 /**
  * struct io_uring_cmd - a passthrough command as a driver sees it
- * @file: the file the command was issued on
- * @sqe: the submission entry (stable for the life of the command)
- * @task_work_cb: set by the *_in_task helpers
+ * @file: the file the command was issued on (first: overlays the request's)
+ * @sqe: the submission entry, stable for the life of the command
  * @cmd_op: the driver-defined command (sqe->cmd_op)
  * @flags: IORING_URING_CMD_* flags
- * @pdu: private space for the driver
+ * @task_work_cb: what the *_in_task helpers run in the submitter's context
+ * @pdu: private space for the driver, see io_uring_cmd_to_pdu()
  */
 struct io_uring_cmd {
 	struct file	*file;
 	const struct io_uring_sqe *sqe;
-	void (*task_work_cb)(struct io_uring_cmd *cmd, unsigned int issue_flags);
 	u32		cmd_op;
 	u32		flags;
+	void (*task_work_cb)(struct io_uring_cmd *cmd, unsigned int issue_flags);
 	u8		pdu[32];
 };
 
+/* The command payload of a 128-byte SQE. */
 static inline const void *io_uring_sqe_cmd(const struct io_uring_sqe *sqe)
 {
-	return sqe->cmd;
+	return &sqe->cmd[0];
 }
 
-static inline void io_uring_cmd_private_sz_check(size_t cmd_sz)
-{
-	BUILD_BUG_ON(cmd_sz > sizeof_field(struct io_uring_cmd, pdu));
-}
+/* A driver's view of @pdu; fails the build if its type does not fit. */
+#define io_uring_cmd_to_pdu(cmd, type) ({				\
+	static_assert(sizeof(type) <= sizeof(((struct io_uring_cmd *)0)->pdu)); \
+	(type *)(cmd)->pdu;						\
+})
 
-#define io_uring_cmd_to_pdu(cmd, pdu_type) ( \
-	io_uring_cmd_private_sz_check(sizeof(pdu_type)), \
-	((pdu_type *)&(cmd)->pdu) \
-)
-
-#if defined(CONFIG_IO_URING)
-int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
-			      struct iov_iter *iter, void *ioucmd);
-void io_uring_cmd_done(struct io_uring_cmd *cmd, ssize_t ret, u64 res2,
-		       unsigned int issue_flags);
-void __io_uring_cmd_do_in_task(struct io_uring_cmd *ioucmd,
-			       void (*task_work_cb)(struct io_uring_cmd *, unsigned int),
-			       unsigned int flags);
-void io_uring_cmd_mark_cancelable(struct io_uring_cmd *cmd,
-				  unsigned int issue_flags);
-void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd);
-#else
+#if !defined(CONFIG_IO_URING)
 static inline int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
 					    struct iov_iter *iter, void *ioucmd)
 {
@@ -66,48 +52,50 @@ static inline int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
 }
 
 static inline void io_uring_cmd_done(struct io_uring_cmd *cmd, ssize_t ret,
-				     u64 res2, unsigned int issue_flags)
-{
-}
-
+				     u64 res2, unsigned int issue_flags) { }
 static inline void __io_uring_cmd_do_in_task(struct io_uring_cmd *ioucmd,
-			void (*task_work_cb)(struct io_uring_cmd *, unsigned int),
-			unsigned int flags)
-{
-}
-
+		void (*cb)(struct io_uring_cmd *, unsigned int), unsigned int flags) { }
 static inline void io_uring_cmd_mark_cancelable(struct io_uring_cmd *cmd,
-						unsigned int issue_flags)
-{
-}
-
-static inline void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd)
-{
-}
+						unsigned int issue_flags) { }
+static inline void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd) { }
+#else
+int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
+			      struct iov_iter *iter, void *ioucmd);
+void io_uring_cmd_done(struct io_uring_cmd *cmd, ssize_t ret, u64 res2,
+		       unsigned int issue_flags);
+void __io_uring_cmd_do_in_task(struct io_uring_cmd *ioucmd,
+			       void (*cb)(struct io_uring_cmd *, unsigned int),
+			       unsigned int flags);
+void io_uring_cmd_mark_cancelable(struct io_uring_cmd *cmd,
+				  unsigned int issue_flags);
+void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd);
 #endif
 
-/* Completion from a polled queue, always in task context. */
-static inline void io_uring_cmd_iopoll_done(struct io_uring_cmd *ioucmd,
+/* Run @cb in the submitter's context as soon as it can. */
+static inline void io_uring_cmd_complete_in_task(struct io_uring_cmd *cmd,
+			void (*cb)(struct io_uring_cmd *, unsigned int))
+{
+	__io_uring_cmd_do_in_task(cmd, cb, 0);
+}
+
+/* As io_uring_cmd_complete_in_task(), but the wakeup may be batched. */
+static inline void io_uring_cmd_do_in_task_lazy(struct io_uring_cmd *cmd,
+			void (*cb)(struct io_uring_cmd *, unsigned int))
+{
+	__io_uring_cmd_do_in_task(cmd, cb, IOU_F_TWQ_LAZY_WAKE);
+}
+
+/*
+ * Completion found by polling a queue (IORING_SETUP_IOPOLL): that happens
+ * in the submitter's own task, so the CQE can be posted directly.
+ */
+static inline void io_uring_cmd_iopoll_done(struct io_uring_cmd *cmd,
 					    ssize_t ret, ssize_t res2)
 {
-	lockdep_assert(in_task());
-	io_uring_cmd_done(ioucmd, ret, res2, 0);
+	io_uring_cmd_done(cmd, ret, res2, 0);
 }
 
-/* Run @task_work_cb in the submitter's context; the wakeup may be deferred. */
-static inline void io_uring_cmd_do_in_task_lazy(struct io_uring_cmd *ioucmd,
-			void (*task_work_cb)(struct io_uring_cmd *, unsigned int))
-{
-	__io_uring_cmd_do_in_task(ioucmd, task_work_cb, IOU_F_TWQ_LAZY_WAKE);
-}
-
-/* Run @task_work_cb in the submitter's context as soon as possible. */
-static inline void io_uring_cmd_complete_in_task(struct io_uring_cmd *ioucmd,
-			void (*task_work_cb)(struct io_uring_cmd *, unsigned int))
-{
-	__io_uring_cmd_do_in_task(ioucmd, task_work_cb, 0);
-}
-
+/* The task that submitted the command. */
 static inline struct task_struct *io_uring_cmd_get_task(struct io_uring_cmd *cmd)
 {
 	return cmd_to_io_kiocb(cmd)->task;
