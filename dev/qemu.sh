@@ -4,6 +4,9 @@
 # MODE is demo, check or shell. The serial console goes to SHARE/console.log
 # (and to the terminal); LIMIT seconds is a hard wall-clock cap on the run.
 . "$(dirname "$0")/lib.sh"
+# The body is one compound command, read whole before it runs: editing
+# this file during a run cannot change the run.
+{
 kernel=$1 mode=$2 share=$3 limit=${4:-600}
 ACCEL=${ACCEL:-tcg}
 run=$CACHE/run
@@ -70,3 +73,5 @@ timeout -s KILL "$limit" qemu-system-x86_64 -accel "$ACCEL" -cpu "$cpu" -smp 2 -
 sleep 0.5
 [ "$rc" = 137 ] && log "QEMU killed after the ${limit}s wall-clock limit"
 exit "$rc"
+exit
+}

@@ -33,9 +33,14 @@ void io_cq_unlock_post(struct io_ring_ctx *ctx)
 	spin_unlock(&ctx->cq_lock);
 	if (!posted)
 		return;
-	/* The tail store before the waiters' check; pairs with set_current_state() */
+	/*
+	 * The tail store before the waiters' check; pairs with the barrier in
+	 * set_current_state() of io_wait_loop() and the one in io_uring_poll().
+	 * wq_has_sleeper() provides it for both checks.
+	 */
 	if (wq_has_sleeper(&ctx->cq_wait))
 		wake_up(&ctx->cq_wait);
+	/* ordered by the barrier in wq_has_sleeper() just above */
 	if (waitqueue_active(&ctx->poll_wait))
 		wake_up_interruptible_poll(&ctx->poll_wait, EPOLLIN | EPOLLRDNORM);
 	io_eventfd_signal(ctx);

@@ -55,6 +55,7 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	ctx = file->private_data;
+	/* pairs with io_enable_rings(): the submitter is set before this */
 	if (unlikely(smp_load_acquire(&ctx->disabled))) {
 		ret = -EBADFD;
 		goto out;

@@ -369,4 +369,4 @@ static int __init io_uring_init(void)
 	register_sysctl_init("kernel", io_uring_sysctls);
 	return 0;
 }
-__initcall(io_uring_init);
+device_initcall(io_uring_init);

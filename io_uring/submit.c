@@ -281,6 +281,7 @@ static const struct io_uring_sqe *io_next_sqe(struct io_ring_ctx *ctx)
  */
 int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 {
+	/* SQEs written by userspace before it moved the tail */
 	u32 tail = smp_load_acquire(&ctx->hdr->sq_tail);
 	struct io_chain chain = { .tail = &chain.head };
 	unsigned int done = 0;
@@ -315,6 +316,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	/* a chain left open by the last SQE runs as it is */
 	if (chain.head)
 		io_chain_run(&chain);
+	/* SQEs read before userspace may reuse their slots */
 	smp_store_release(&ctx->hdr->sq_head, ctx->sq_head);
 	io_compl_flush(ctx);
 	return done || !nr ? done : -EAGAIN;
@@ -326,4 +328,4 @@ static int __init io_submit_init(void)
 				 SLAB_ACCOUNT);
 	return 0;
 }
-__initcall(io_submit_init);
+device_initcall(io_submit_init);

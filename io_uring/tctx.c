@@ -22,7 +22,7 @@ struct io_uring_task {
 static struct io_uring_task *io_tctx_get(void)
 {
 	if (!current->io_uring)
-		current->io_uring = kzalloc(sizeof(struct io_uring_task),
+		current->io_uring = kzalloc(sizeof(*current->io_uring),
 					    GFP_KERNEL_ACCOUNT);
 	return current->io_uring;
 }
@@ -104,17 +104,15 @@ static int io_ringfd_add(struct io_uring_task *tctx, struct io_uring_rsrc_update
 	struct file *file;
 	int slot = up->offset;
 
-	if (up->offset == -1U) {
+	if (up->offset == -1U)
 		slot = io_ringfd_free_slot(tctx);
-		if (slot < 0)
-			return slot;
-	} else if (up->offset >= IO_RINGFD_REG_MAX) {
+	else if (up->offset >= IO_RINGFD_REG_MAX)
 		return -EINVAL;
-	} else {
-		slot = array_index_nospec(slot, IO_RINGFD_REG_MAX);
-		if (tctx->rings[slot])
-			return -EBUSY;
-	}
+	else if (tctx->rings[array_index_nospec(slot, IO_RINGFD_REG_MAX)])
+		return -EBUSY;
+	if (slot < 0)
+		return slot;
+	slot = array_index_nospec(slot, IO_RINGFD_REG_MAX);
 	if (up->data > INT_MAX)
 		return -EBADF;
 	file = io_ring_fd_get(up->data, false);

@@ -8,11 +8,12 @@
 #ifndef _LINUX_IO_URING_CMD_H
 #define _LINUX_IO_URING_CMD_H
 
+#include <linux/bits.h>
 #include <uapi/linux/io_uring.h>
 #include <linux/io_uring_types.h>
 
 /* Kernel-internal uring_cmd_flags live in the top byte. */
-#define IORING_URING_CMD_CANCELABLE	(1U << 30)
+#define IORING_URING_CMD_CANCELABLE	BIT(30)
 
 /**
  * struct io_uring_cmd - a passthrough command as a driver sees it
@@ -53,8 +54,10 @@ static inline int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
 
 static inline void io_uring_cmd_done(struct io_uring_cmd *cmd, ssize_t ret,
 				     u64 res2, unsigned int issue_flags) { }
-static inline void __io_uring_cmd_do_in_task(struct io_uring_cmd *ioucmd,
-		void (*cb)(struct io_uring_cmd *, unsigned int), unsigned int flags) { }
+static inline void
+__io_uring_cmd_do_in_task(struct io_uring_cmd *ioucmd,
+			  void (*cb)(struct io_uring_cmd *, unsigned int),
+			  unsigned int flags) { }
 static inline void io_uring_cmd_mark_cancelable(struct io_uring_cmd *cmd,
 						unsigned int issue_flags) { }
 static inline void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd) { }
@@ -72,15 +75,17 @@ void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd);
 #endif
 
 /* Run @cb in the submitter's context as soon as it can. */
-static inline void io_uring_cmd_complete_in_task(struct io_uring_cmd *cmd,
-			void (*cb)(struct io_uring_cmd *, unsigned int))
+static inline void
+io_uring_cmd_complete_in_task(struct io_uring_cmd *cmd,
+			      void (*cb)(struct io_uring_cmd *, unsigned int))
 {
 	__io_uring_cmd_do_in_task(cmd, cb, 0);
 }
 
 /* As io_uring_cmd_complete_in_task(), but the wakeup may be batched. */
-static inline void io_uring_cmd_do_in_task_lazy(struct io_uring_cmd *cmd,
-			void (*cb)(struct io_uring_cmd *, unsigned int))
+static inline void
+io_uring_cmd_do_in_task_lazy(struct io_uring_cmd *cmd,
+			     void (*cb)(struct io_uring_cmd *, unsigned int))
 {
 	__io_uring_cmd_do_in_task(cmd, cb, IOU_F_TWQ_LAZY_WAKE);
 }
