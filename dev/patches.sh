@@ -41,7 +41,7 @@ user ABI (include/uapi/linux/io_uring.h is kept as it is). The following
 patches add it back piece by piece.
 MSG
 
-grep -v '^\s*#' "$REPO/dev/series.txt" | while IFS='|' read -r subject paths; do
+grep -v '^\s*#' "$REPO/dev/series.txt" | while IFS='|' read -r subject paths body; do
 	subject=$(echo "$subject" | sed 's/ *$//')
 	added=
 	for p in $paths; do
@@ -53,7 +53,7 @@ grep -v '^\s*#' "$REPO/dev/series.txt" | while IFS='|' read -r subject paths; do
 		added=1
 	done
 	[ -n "$added" ] || continue
-	git commit -q -s -m "$subject" -m "Part of the clean-room io_uring; see the cover letter."
+	git commit -q -s -m "$subject" -m "$(echo "$body" | sed 's/^ *//' | fold -s -w 72 | sed 's/ *$//')"
 done
 # Anything of ours the series file forgot still has to be in the series.
 for p in $URING_PATHS tools/testing/selftests/io_uring Documentation/io_uring; do
