@@ -27,7 +27,7 @@ done
 	tar xf - -C "$work"
 cd "$work"
 git init -q
-git add -A
+git add -A -f
 git commit -q -m "base: Debian linux-source-6.12 $(cat "$BASE/.uring-base")"
 base=$(git rev-parse HEAD)
 
@@ -88,7 +88,7 @@ if [ "${VERIFY:-0}" = 1 ]; then
 	log "verifying: git am onto a fresh unpack of the base tree"
 	tar xf /usr/src/linux-source-6.12.tar.* -C "$check"
 	cd "$check"/linux-source-6.12
-	git init -q && git add -A && git commit -q -m base
+	git init -q && git add -A -f && git commit -q -m base
 	git am -q $(ls "$dest"/*.patch | grep -v /0000-)
 	log "series applies: $(git log --oneline | wc -l) commits"
 fi
