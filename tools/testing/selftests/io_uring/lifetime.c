@@ -20,7 +20,6 @@
 #include "uring_helpers.h"
 
 #define EXEC_CHECK_ENV	"IO_URING_SELFTEST_EXEC_FD"
-#define CHILD_TIMEOUT_MS	(URING_WAIT_SECS * 1000)
 
 /*
  * When re-executed by exec_self_closes_ring, only check that the ring fd
@@ -39,154 +38,46 @@ static void __attribute__((constructor)) exec_check(void)
 	_exit(1);
 }
 
+#define EXITED_OK(status) ({						\
+	int __st = (status);						\
+	__st != -1 && WIFEXITED(__st) && WEXITSTATUS(__st) == 0;	\
+})
+
 /*
- * Run fn(arg) in a child process and return its wait status, or -1 if it
- * did not terminate within CHILD_TIMEOUT_MS.
+ * Children exiting with work outstanding on their ring. The SQPOLL variant
+ * of this fixture is in engine.c.
  */
-static int run_child(int (*fn)(void *), void *arg)
-{
-	int status, i;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		alarm(URING_WAIT_SECS);
-		_exit(fn(arg));
-	}
-	for (i = 0; i < CHILD_TIMEOUT_MS / 10; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	for (i = 0; i < 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		usleep(10000);
-	}
-	return -1;
-}
-
-#define EXITED_OK(status) \
-	((status) != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-
-enum child_mode {
-	MODE_PENDING_CQES,	/* CQEs posted, never reaped */
-	MODE_OVERFLOW,		/* CQ overflowed, never reaped */
-	MODE_UNSUBMITTED,	/* SQEs published to the SQ but never entered */
-	MODE_KILLED,		/* SIGKILL with CQEs pending */
-};
-
-struct child_args {
-	unsigned int flags;
-	enum child_mode mode;
-};
-
-static int child_ring(void *data)
-{
-	struct child_args *a = data;
-	struct io_uring_params p;
-	struct uring r;
-	unsigned int i, j;
-
-	memset(&p, 0, sizeof(p));
-	p.flags = a->flags;
-	if (a->mode == MODE_OVERFLOW) {
-		p.flags |= IORING_SETUP_CQSIZE;
-		p.cq_entries = 8;
-	}
-	if (uring_init_params(&r, 8, &p))
-		return 10;
-
-	switch (a->mode) {
-	case MODE_UNSUBMITTED:
-		for (i = 0; i < 8; i++)
-			if (uring_queue_nop(&r, i, 0))
-				return 11;
-		uring_flush(&r);
-		break;
-	case MODE_OVERFLOW:
-		for (j = 0; j < 8; j++) {
-			for (i = 0; i < 8; i++)
-				if (uring_queue_nop(&r, i, 0))
-					return 11;
-			if (uring_submit(&r) != 8)
-				return 12;
-		}
-		if (!(uring_load(r.sq_flags) & IORING_SQ_CQ_OVERFLOW))
-			return 13;
-		break;
-	default:
-		for (i = 0; i < 8; i++)
-			if (uring_queue_nop(&r, i, 0))
-				return 11;
-		if (uring_submit(&r) != 8)
-			return 12;
-		break;
-	}
-	if (a->mode == MODE_KILLED)
-		raise(SIGKILL);
-	/* exit with the ring open, mapped and unreaped */
-	return 0;
-}
-
-/* The SQPOLL variant of this fixture is in engine.c. */
-FIXTURE(child_exit) {
-};
-
-FIXTURE_VARIANT(child_exit) {
-	unsigned int flags;
-	enum child_mode mode;
-};
+#include "child_exit_cases.h"
 
 FIXTURE_VARIANT_ADD(child_exit, pending_cqes) {
 	.flags = 0, .mode = MODE_PENDING_CQES
 };
+
 FIXTURE_VARIANT_ADD(child_exit, overflow) {
 	.flags = 0, .mode = MODE_OVERFLOW
 };
+
 FIXTURE_VARIANT_ADD(child_exit, unsubmitted) {
 	.flags = 0, .mode = MODE_UNSUBMITTED
 };
+
 FIXTURE_VARIANT_ADD(child_exit, killed) {
 	.flags = 0, .mode = MODE_KILLED
 };
+
 FIXTURE_VARIANT_ADD(child_exit, defer_taskrun) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 	.mode = MODE_PENDING_CQES
 };
+
 FIXTURE_VARIANT_ADD(child_exit, defer_taskrun_overflow) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 	.mode = MODE_OVERFLOW
 };
+
 FIXTURE_VARIANT_ADD(child_exit, r_disabled) {
 	.flags = IORING_SETUP_R_DISABLED, .mode = MODE_UNSUBMITTED
 };
-
-FIXTURE_SETUP(child_exit)
-{
-}
-
-FIXTURE_TEARDOWN(child_exit)
-{
-}
-
-TEST_F(child_exit, cancel)
-{
-	struct child_args a = { .flags = variant->flags, .mode = variant->mode };
-	int status = run_child(child_ring, &a);
-
-	ASSERT_NE(-1, status) TH_LOG("child did not exit");
-	if (variant->mode == MODE_KILLED) {
-		ASSERT_TRUE(WIFSIGNALED(status));
-		EXPECT_EQ(SIGKILL, WTERMSIG(status));
-	} else {
-		ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
-		EXPECT_EQ(0, WEXITSTATUS(status));
-	}
-}
 
 static int child_exec(void *data)
 {
@@ -471,25 +362,6 @@ TEST(submitter_thread_exit)
 	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
 	EXPECT_EQ(100, cqe.user_data);
 	uring_exit(&r);
-}
-
-static ssize_t read_fdinfo(int fd, char *buf, size_t len)
-{
-	char path[64];
-	ssize_t ret;
-	int f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	ret = read(f, buf, len - 1);
-	if (ret < 0)
-		ret = -errno;
-	else
-		buf[ret] = '\0';
-	close(f);
-	return ret;
 }
 
 TEST(fdinfo)

@@ -21,25 +21,6 @@
 #define MAX_ENTRIES	32768U
 #define MAX_CQ_ENTRIES	(2 * MAX_ENTRIES)
 
-/* Set up a ring, returning fd or -errno, and close it again on success. */
-static int try_setup(unsigned int entries, struct io_uring_params *p)
-{
-	int fd = sys_io_uring_setup(entries, p);
-
-	if (fd >= 0)
-		close(fd);
-	return fd;
-}
-
-static int try_flags(unsigned int entries, unsigned int flags)
-{
-	struct io_uring_params p;
-
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
-	return try_setup(entries, &p);
-}
-
 /* True if the running kernel is newer than major.minor. */
 static bool kernel_newer_than(int major, int minor)
 {
@@ -332,8 +313,9 @@ TEST(r_disabled)
 
 	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_R_DISABLED));
 	/* ENABLE_RINGS takes no argument */
-	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd,
-				IORING_REGISTER_ENABLE_RINGS, NULL, 1));
+	EXPECT_EQ(-EINVAL,
+		  sys_io_uring_register(r.fd, IORING_REGISTER_ENABLE_RINGS,
+					NULL, 1));
 
 	ASSERT_EQ(0, uring_queue_nop(&r, 0x1234, 0));
 	EXPECT_EQ(-EBADFD, uring_submit(&r));
@@ -350,8 +332,9 @@ TEST(r_disabled)
 	EXPECT_EQ(0x1234, cqe.user_data);
 	EXPECT_EQ(0, cqe.res);
 
-	EXPECT_EQ(-EBADFD, sys_io_uring_register(r.fd,
-				IORING_REGISTER_ENABLE_RINGS, NULL, 0));
+	EXPECT_EQ(-EBADFD,
+		  sys_io_uring_register(r.fd, IORING_REGISTER_ENABLE_RINGS,
+					NULL, 0));
 	uring_exit(&r);
 }
 
@@ -464,9 +447,9 @@ TEST(registered_fd_only)
 
 	memset(&up, 0, sizeof(up));
 	up.offset = idx;
-	EXPECT_EQ(1, sys_io_uring_register(idx,
-				IORING_UNREGISTER_RING_FDS |
-				IORING_REGISTER_USE_REGISTERED_RING, &up, 1));
+	EXPECT_EQ(1, sys_io_uring_register(idx, IORING_UNREGISTER_RING_FDS |
+					   IORING_REGISTER_USE_REGISTERED_RING,
+					   &up, 1));
 	munmap((void *)(unsigned long)p.cq_off.user_addr, uring_page_size());
 	munmap((void *)(unsigned long)p.sq_off.user_addr, uring_page_size());
 }
@@ -475,13 +458,7 @@ TEST(registered_fd_only)
  * Every documented 6.12 flag combination is accepted and echoed back.
  * The IOPOLL, SQPOLL, SQPOLL|SQ_AFF and ATTACH_WQ variants live in engine.c.
  */
-FIXTURE(flags) {
-	int wq_fd;	/* always -1: wq_fd is ignored without ATTACH_WQ */
-};
-
-FIXTURE_VARIANT(flags) {
-	unsigned int flags;
-};
+#include "flags_cases.h"
 
 FIXTURE_VARIANT_ADD(flags, none) { .flags = 0 };
 FIXTURE_VARIANT_ADD(flags, cqsize) { .flags = IORING_SETUP_CQSIZE };
@@ -491,17 +468,21 @@ FIXTURE_VARIANT_ADD(flags, submit_all) { .flags = IORING_SETUP_SUBMIT_ALL };
 FIXTURE_VARIANT_ADD(flags, coop_taskrun) {
 	.flags = IORING_SETUP_COOP_TASKRUN
 };
+
 FIXTURE_VARIANT_ADD(flags, taskrun_flag) {
 	.flags = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG
 };
+
 FIXTURE_VARIANT_ADD(flags, sqe128) { .flags = IORING_SETUP_SQE128 };
 FIXTURE_VARIANT_ADD(flags, cqe32) { .flags = IORING_SETUP_CQE32 };
 FIXTURE_VARIANT_ADD(flags, single_issuer) {
 	.flags = IORING_SETUP_SINGLE_ISSUER
 };
+
 FIXTURE_VARIANT_ADD(flags, defer_taskrun) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN
 };
+
 FIXTURE_VARIANT_ADD(flags, no_sqarray) { .flags = IORING_SETUP_NO_SQARRAY };
 FIXTURE_VARIANT_ADD(flags, all_compatible) {
 	.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |
@@ -510,33 +491,5 @@ FIXTURE_VARIANT_ADD(flags, all_compatible) {
 		 IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG |
 		 IORING_SETUP_NO_SQARRAY
 };
-
-FIXTURE_SETUP(flags)
-{
-	self->wq_fd = -1;
-}
-
-FIXTURE_TEARDOWN(flags)
-{
-}
-
-TEST_F(flags, accepted)
-{
-	struct io_uring_params p;
-	int fd;
-
-	memset(&p, 0, sizeof(p));
-	p.flags = variant->flags;
-	p.cq_entries = 64;
-	p.wq_fd = self->wq_fd;
-	fd = sys_io_uring_setup(16, &p);
-	ASSERT_GE(fd, 0) TH_LOG("flags %#x: %s", variant->flags,
-				strerror(-fd));
-	EXPECT_EQ(variant->flags, p.flags);
-	EXPECT_EQ(16, p.sq_entries);
-	EXPECT_EQ((variant->flags & IORING_SETUP_CQSIZE) ? 64 : 32,
-		  p.cq_entries);
-	close(fd);
-}
 
 TEST_HARNESS_MAIN

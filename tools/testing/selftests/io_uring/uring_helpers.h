@@ -18,9 +18,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/io_uring.h>
@@ -37,6 +39,9 @@
 
 /* Upper bound for any single blocking wait on a ring, in seconds. */
 #define URING_WAIT_SECS		5
+
+/* How long run_child() waits for its child, in milliseconds. */
+#define CHILD_TIMEOUT_MS	(URING_WAIT_SECS * 1000)
 
 struct uring {
 	int fd;
@@ -473,6 +478,75 @@ static inline int lowest_free_fd(void)
 		return -errno;
 	close(fd);
 	return fd;
+}
+
+/* Set up a ring, returning fd or -errno, and close it again on success. */
+static inline int try_setup(unsigned int entries, struct io_uring_params *p)
+{
+	int fd = sys_io_uring_setup(entries, p);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+static inline int try_flags(unsigned int entries, unsigned int flags)
+{
+	struct io_uring_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	return try_setup(entries, &p);
+}
+
+/*
+ * Run fn(arg) in a child process and return its wait status, or -1 if it
+ * did not terminate within CHILD_TIMEOUT_MS.
+ */
+static inline int run_child(int (*fn)(void *), void *arg)
+{
+	int status, i;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		alarm(URING_WAIT_SECS);
+		_exit(fn(arg));
+	}
+	for (i = 0; i < CHILD_TIMEOUT_MS / 10; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	for (i = 0; i < 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Read /proc/self/fdinfo/<fd> into buf; returns its length or -errno. */
+static inline ssize_t read_fdinfo(int fd, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t ret;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return -errno;
+	ret = read(f, buf, len - 1);
+	if (ret < 0)
+		ret = -errno;
+	else
+		buf[ret] = '\0';
+	close(f);
+	return ret;
 }
 
 #endif /* __SELFTEST_IO_URING_HELPERS_H */
