@@ -1,11 +1,12 @@
 # Dev loop for our io_uring: see README.md.
 #   make run [INTERACTIVE=1]      build, boot, show the demo (or a shell)
-#   make check [IMPL=upstream] [DEBUG=1] [ACCEL=kvm]
+#   make check [IMPL=upstream] [DEBUG=1] [ACCEL=kvm] [TESTS=regex]
 #   make patches                  git format-patch series against the base tree
 #   make kernel                   just build the kernel
 export IMPL ?= ours
 export DEBUG ?= 0
 export ACCEL ?= tcg
+export TESTS ?=
 
 .PHONY: run check patches kernel selftests clean
 

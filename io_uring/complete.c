@@ -24,12 +24,15 @@ void io_cq_unlock_post(struct io_ring_ctx *ctx)
 	__releases(ctx->cq_lock)
 {
 	bool posted = ctx->cq_tail != ctx->cq_tail_posted;
+	bool async;
 
 	if (posted) {
 		/* CQE contents before the tail that publishes them */
 		smp_store_release(&ctx->hdr->cq_tail, ctx->cq_tail);
 		ctx->cq_tail_posted = ctx->cq_tail;
 	}
+	async = ctx->async_posted;
+	ctx->async_posted = false;
 	spin_unlock(&ctx->cq_lock);
 	if (!posted)
 		return;
@@ -43,7 +46,7 @@ void io_cq_unlock_post(struct io_ring_ctx *ctx)
 	/* ordered by the barrier in wq_has_sleeper() just above */
 	if (waitqueue_active(&ctx->poll_wait))
 		wake_up_interruptible_poll(&ctx->poll_wait, EPOLLIN | EPOLLRDNORM);
-	io_eventfd_signal(ctx);
+	io_eventfd_signal(ctx, async);
 }
 
 /* CQEs userspace has not consumed yet. */
@@ -132,6 +135,7 @@ void io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 	struct io_uring_cqe *cqe = NULL;
 
 	lockdep_assert_held(&ctx->cq_lock);
+	ctx->cq_seq++;
 	/* CQEs keep their order: nothing passes what already overflowed */
 	if (likely(list_empty(&ctx->overflow_list)) || io_flush_overflow(ctx))
 		cqe = io_cqe_slot(ctx);
@@ -189,8 +193,50 @@ void io_drop_overflow(struct io_ring_ctx *ctx)
  */
 void io_req_post(struct io_kiocb *req)
 {
-	if ((req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS) && req->res >= 0)
+	bool skip = req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS;
+
+	/* a link timeout's CQE depends on its own flag alone */
+	if (req->opcode == IORING_OP_LINK_TIMEOUT) {
+		if (skip)
+			return;
+	} else if (req->silent || (skip && req->res >= 0)) {
 		return;
+	}
+	if (req->went_async)
+		req->ctx->async_posted = true;
 	io_post_cqe(req->ctx, req->user_data, req->res, req->cflags,
 		    req->big_cqe);
+}
+
+/**
+ * io_post_aux - post an extra CQE for a request that goes on (multishot)
+ * @req: the request
+ * @res: for the CQE
+ * @cflags: for the CQE; IORING_CQE_F_MORE is added
+ *
+ * Only posts into free CQ ring space: a multishot request whose CQEs would
+ * overflow must end instead, with a final CQE.
+ *
+ * Context: ctx->uring_lock held.
+ * Return: true if posted.
+ */
+bool io_post_aux(struct io_kiocb *req, s32 res, u32 cflags)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_uring_cqe src = {
+		.user_data = req->user_data, .res = res,
+		.flags = cflags | IORING_CQE_F_MORE,
+	};
+	struct io_uring_cqe *cqe = NULL;
+
+	io_cq_lock(ctx);
+	if (list_empty(&ctx->overflow_list) || io_flush_overflow(ctx))
+		cqe = io_cqe_slot(ctx);
+	if (cqe) {
+		ctx->cq_seq++;
+		ctx->async_posted = true;
+		io_fill_cqe(ctx, cqe, &src, NULL);
+	}
+	io_cq_unlock_post(ctx);
+	return cqe;
 }

@@ -33,6 +33,8 @@ static int io_enter_submit(struct io_ring_ctx *ctx, u32 to_submit)
 
 	if (ret)
 		return ret;
+	if (unlikely(!io_tctx_get()))
+		return -ENOMEM;
 	mutex_lock(&ctx->uring_lock);
 	ret = io_submit_sqes(ctx, to_submit);
 	mutex_unlock(&ctx->uring_lock);
@@ -60,7 +62,13 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		ret = -EBADFD;
 		goto out;
 	}
-	if (to_submit) {
+	if (ctx->flags & IORING_SETUP_SQPOLL) {
+		/* the thread submits; we only wake it or wait for SQ space */
+		ret = io_sq_enter(ctx, flags);
+		if (ret)
+			goto out;
+		submitted = to_submit;
+	} else if (to_submit) {
 		submitted = io_enter_submit(ctx, to_submit);
 		if (submitted < 0) {
 			ret = submitted;

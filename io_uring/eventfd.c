@@ -14,7 +14,6 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
-#include "io-wq.h"
 
 struct io_ev_fd {
 	struct eventfd_ctx	*ctx;
@@ -71,8 +70,11 @@ int io_eventfd_unregister(struct io_ring_ctx *ctx)
 	return 0;
 }
 
-/* New CQEs were posted: tell the eventfd, if one is registered and wants it. */
-void io_eventfd_signal(struct io_ring_ctx *ctx)
+/*
+ * New CQEs were posted (@async: some for requests that did not complete
+ * at once): tell the eventfd, if one is registered and wants it.
+ */
+void io_eventfd_signal(struct io_ring_ctx *ctx, bool async)
 {
 	struct io_ev_fd *ev;
 
@@ -83,7 +85,7 @@ void io_eventfd_signal(struct io_ring_ctx *ctx)
 	rcu_read_lock();
 	ev = rcu_dereference(ctx->ev_fd);
 	/* an eventfd wakeup that posts CQEs must not signal it again */
-	if (ev && (!ev->async || io_wq_current_is_worker()) &&
+	if (ev && (!ev->async || async) &&
 	    eventfd_signal_allowed())
 		eventfd_signal(ev->ctx);
 	rcu_read_unlock();

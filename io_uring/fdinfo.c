@@ -41,6 +41,7 @@ void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 	u32 sq_tail = READ_ONCE(hdr->sq_tail);
 	u32 cq_head = READ_ONCE(hdr->cq_head);
 	u32 cq_tail = READ_ONCE(hdr->cq_tail);
+	int sq_pid, sq_cpu;
 
 	seq_printf(m, "SqMask:\t0x%x\n", ctx->sq_entries - 1);
 	seq_printf(m, "SqHead:\t%u\n", READ_ONCE(hdr->sq_head));
@@ -59,5 +60,8 @@ void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "SetupFlags:\t0x%x\n", ctx->flags);
 	seq_printf(m, "Disabled:\t%d\n", READ_ONCE(ctx->disabled));
 	seq_printf(m, "EventFd:\t%s\n", rcu_access_pointer(ctx->ev_fd) ? "yes" : "no");
+	io_sq_show_fdinfo(ctx, &sq_pid, &sq_cpu);
+	seq_printf(m, "SqThread:\t%d\n", sq_pid);
+	seq_printf(m, "SqThreadCpu:\t%d\n", sq_cpu);
 	io_show_pending_sqes(m, ctx, sq_tail);
 }

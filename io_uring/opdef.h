@@ -12,7 +12,18 @@
  * struct io_op_def - one opcode
  * @name: for fdinfo and tracing
  * @prep: read the opcode's SQE fields (once) into the request
- * @issue: run it; return 0 with req->res set, or a negative error
+ * @issue: run it. Return 0 with req->res set; a negative error; -EAGAIN
+ *	   with IO_URING_F_NONBLOCK when it would block; or IOU_PARKED when
+ *	   the opcode parked the request and will complete it itself
+ * @cleanup: release what @prep or @issue took, at free time (req->async
+ *	     itself is freed by the core)
+ * @needs_file: sqe->fd names the file the request works on (req->op.file)
+ * @pollin: a would-block is retried when the file is readable
+ * @pollout: ... when it is writable
+ * @unbound_nonreg_file: in io-wq, may wait forever unless the file is a
+ *	  regular file or block device
+ * @hash_reg_file: in io-wq, serialise per inode on regular files
+ * @iowq_locked: issued under ctx->uring_lock in io-wq too
  * @buffer_select: accepts IOSQE_BUFFER_SELECT
  *
  * An opcode without @issue is not supported: its SQEs fail with -EINVAL
@@ -22,6 +33,13 @@ struct io_op_def {
 	const char	*name;
 	int		(*prep)(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 	int		(*issue)(struct io_kiocb *req, unsigned int issue_flags);
+	void		(*cleanup)(struct io_kiocb *req);
+	unsigned int	needs_file : 1;
+	unsigned int	pollin : 1;
+	unsigned int	pollout : 1;
+	unsigned int	unbound_nonreg_file : 1;
+	unsigned int	hash_reg_file : 1;
+	unsigned int	iowq_locked : 1;
 	unsigned int	buffer_select : 1;
 };
 
@@ -32,5 +50,30 @@ const char *io_uring_get_opcode(u8 opcode);
 /* nop.c */
 int io_nop_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_nop(struct io_kiocb *req, unsigned int issue_flags);
+
+/* rw.c */
+int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_read(struct io_kiocb *req, unsigned int issue_flags);
+int io_write(struct io_kiocb *req, unsigned int issue_flags);
+void io_rw_cleanup(struct io_kiocb *req);
+
+/* poll.c */
+int io_poll_add_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_poll_add(struct io_kiocb *req, unsigned int issue_flags);
+int io_poll_remove_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_poll_remove(struct io_kiocb *req, unsigned int issue_flags);
+
+/* timeout.c */
+int io_timeout_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_timeout(struct io_kiocb *req, unsigned int issue_flags);
+int io_link_timeout_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_link_timeout(struct io_kiocb *req, unsigned int issue_flags);
+int io_timeout_remove_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_timeout_remove(struct io_kiocb *req, unsigned int issue_flags);
+
+/* cancel.c */
+int io_async_cancel_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_async_cancel(struct io_kiocb *req, unsigned int issue_flags);
+void io_async_cancel_cleanup(struct io_kiocb *req);
 
 #endif

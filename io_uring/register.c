@@ -11,6 +11,7 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "io-wq.h"
 
 static int io_probe(struct io_ring_ctx *ctx, void __user *arg,
 		    unsigned int nr_args)
@@ -75,6 +76,70 @@ static int io_register_clock(struct io_ring_ctx *ctx, void __user *arg)
 	return 0;
 }
 
+/* The io-wq that the calling task's requests on @ctx go to. */
+static struct io_wq *io_register_wq(struct io_ring_ctx *ctx)
+{
+	struct io_uring_task *tctx = io_tctx_get();
+
+	return tctx ? io_tctx_wq(tctx, ctx) : NULL;
+}
+
+/* IORING_REGISTER_IOWQ_MAX_WORKERS: set and/or read back the pool limits. */
+static int io_register_iowq_max(struct io_ring_ctx *ctx, void __user *arg,
+				unsigned int nr_args)
+{
+	unsigned int count[2];
+	struct io_wq *wq;
+	int ret;
+
+	if (nr_args != 2)
+		return -EINVAL;
+	if (copy_from_user(count, arg, sizeof(count)))
+		return -EFAULT;
+	if (count[0] > INT_MAX || count[1] > INT_MAX)
+		return -EINVAL;
+	wq = io_register_wq(ctx);
+	if (!wq)
+		return -ENOMEM;
+	ret = io_wq_max_workers(wq, count);
+	if (ret)
+		return ret;
+	if (copy_to_user(arg, count, sizeof(count)))
+		return -EFAULT;
+	return 0;
+}
+
+/* IORING_REGISTER_IOWQ_AFF: @len bytes of CPU mask. */
+static int io_register_iowq_aff(struct io_ring_ctx *ctx, void __user *arg,
+				unsigned int len)
+{
+	cpumask_var_t mask;
+	struct io_wq *wq;
+	int ret;
+
+	if (!arg || !len)
+		return -EINVAL;
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(cpumask_bits(mask), arg, min_t(size_t, len, cpumask_size())))
+		goto out;
+	ret = -ENOMEM;
+	wq = io_register_wq(ctx);
+	if (wq)
+		ret = io_wq_set_affinity(wq, mask);
+out:
+	free_cpumask_var(mask);
+	return ret;
+}
+
+static int io_unregister_iowq_aff(struct io_ring_ctx *ctx)
+{
+	struct io_wq *wq = io_register_wq(ctx);
+
+	return wq ? io_wq_set_affinity(wq, NULL) : -ENOMEM;
+}
+
 static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
 			  void __user *arg, unsigned int nr_args)
 {
@@ -99,6 +164,20 @@ static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (!arg || nr_args)
 			return -EINVAL;
 		return io_register_clock(ctx, arg);
+	case IORING_REGISTER_IOWQ_MAX_WORKERS:
+		if (!arg)
+			return -EINVAL;
+		return io_register_iowq_max(ctx, arg, nr_args);
+	case IORING_REGISTER_IOWQ_AFF:
+		return io_register_iowq_aff(ctx, arg, nr_args);
+	case IORING_UNREGISTER_IOWQ_AFF:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_unregister_iowq_aff(ctx);
+	case IORING_REGISTER_SYNC_CANCEL:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_sync_cancel(ctx, arg);
 	default:
 		return -EINVAL;
 	}

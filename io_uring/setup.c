@@ -23,12 +23,16 @@
 			 IORING_SETUP_SQE128 | IORING_SETUP_CQE32 |		\
 			 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | \
 			 IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY | \
-			 IORING_SETUP_NO_SQARRAY)
+			 IORING_SETUP_NO_SQARRAY | IORING_SETUP_SQPOLL |	\
+			 IORING_SETUP_SQ_AFF | IORING_SETUP_ATTACH_WQ)
 
 #define IO_FEATURES	(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP |	\
 			 IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_EXT_ARG |	\
 			 IORING_FEAT_CQE_SKIP | IORING_FEAT_REG_REG_RING |	\
-			 IORING_FEAT_MIN_TIMEOUT)
+			 IORING_FEAT_MIN_TIMEOUT | IORING_FEAT_FAST_POLL |	\
+			 IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS |	\
+			 IORING_FEAT_NATIVE_WORKERS | IORING_FEAT_SQPOLL_NONFIXED | \
+			 IORING_FEAT_CUR_PERSONALITY)
 
 /*
  * kernel.io_uring_disabled: 0 lets everyone create rings, 1 only members of
@@ -77,6 +81,16 @@ static int io_check_params(struct io_uring_params *p)
 		return -EINVAL;
 	if ((f & IORING_SETUP_REGISTERED_FD_ONLY) && !(f & IORING_SETUP_NO_MMAP))
 		return -EINVAL;
+	/* the SQPOLL thread submits: task_work goes to it, not to a waiter */
+	if ((f & IORING_SETUP_SQPOLL) &&
+	    (f & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG |
+		  IORING_SETUP_DEFER_TASKRUN)))
+		return -EINVAL;
+	if ((f & IORING_SETUP_SQ_AFF) && !(f & IORING_SETUP_SQPOLL))
+		return -EINVAL;
+	/* without a thread to share, ATTACH_WQ only needs a ring fd */
+	if ((f & IORING_SETUP_ATTACH_WQ) && !(f & IORING_SETUP_SQPOLL))
+		return io_attach_ring(p->wq_fd, NULL);
 	return 0;
 }
 
@@ -212,12 +226,24 @@ static void io_ctx_free(struct io_ring_ctx *ctx)
 	kfree(ctx);
 }
 
-/* Runs once the ring fd is gone: wait for in-flight requests, then free. */
+/*
+ * Runs once the ring fd is gone: cancel what is parked (again, as links
+ * and retries park more) until every request is freed, then free the ring.
+ */
 static void io_ring_exit_work(struct work_struct *work)
 {
 	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx, exit_work);
+	unsigned int round = 0;
 
-	wait_for_completion(&ctx->refs_done);
+	do {
+		mutex_lock(&ctx->uring_lock);
+		io_cancel_parked(ctx, NULL, true);
+		mutex_unlock(&ctx->uring_lock);
+		/* a DEFER_TASKRUN owner may never wait on this ring again */
+		if ((ctx->flags & IORING_SETUP_DEFER_TASKRUN) &&
+		    ctx->submitter_task && !(round++ % 20))
+			io_tw_kick(ctx->submitter_task);
+	} while (!wait_for_completion_timeout(&ctx->refs_done, HZ / 20));
 	flush_work(&ctx->fallback_work);
 	mutex_lock(&ctx->uring_lock);
 	io_eventfd_unregister(ctx);
@@ -245,13 +271,20 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	mutex_init(&ctx->uring_lock);
 	spin_lock_init(&ctx->cq_lock);
 	INIT_LIST_HEAD(&ctx->overflow_list);
+	INIT_LIST_HEAD(&ctx->parked);
+	INIT_LIST_HEAD(&ctx->timeouts);
+	spin_lock_init(&ctx->timeout_lock);
+	ctx->drain_tail = &ctx->drain_head;
 	init_waitqueue_head(&ctx->cq_wait);
 	init_waitqueue_head(&ctx->poll_wait);
+	init_waitqueue_head(&ctx->sq_space_wait);
+	INIT_LIST_HEAD(&ctx->sq_node);
 	init_completion(&ctx->refs_done);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
 	INIT_WORK(&ctx->fallback_work, io_fallback_work);
 	ctx->compl_tail = &ctx->compl_head;
-	if ((p->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->disabled)
+	if ((p->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->disabled &&
+	    !(p->flags & IORING_SETUP_SQPOLL))
 		ctx->submitter_task = get_task_struct(current);
 	return ctx;
 }
@@ -260,6 +293,7 @@ static int io_uring_release(struct inode *inode, struct file *file)
 {
 	struct io_ring_ctx *ctx = file->private_data;
 
+	io_sq_detach(ctx);
 	percpu_ref_kill(&ctx->refs);
 	queue_work(system_unbound_wq, &ctx->exit_work);
 	return 0;
@@ -344,6 +378,13 @@ static int io_uring_create(u32 entries, struct io_uring_params *p,
 	if (IS_ERR(file)) {
 		io_ctx_free(ctx);
 		return PTR_ERR(file);
+	}
+	if (p->flags & IORING_SETUP_SQPOLL) {
+		ret = io_sq_setup(ctx, p);
+		if (ret) {
+			fput(file);
+			return ret;
+		}
 	}
 	return io_publish_ring(file, p, up);
 }

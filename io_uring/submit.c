@@ -9,8 +9,10 @@
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/sched/task.h>
+#include <linux/cred.h>
 #include <linux/sched/signal.h>
-#include <linux/task_work.h>
+#include <linux/file.h>
 #include <linux/nospec.h>
 #include <linux/io_uring.h>
 
@@ -64,17 +66,46 @@ static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 	}
 	ctx->req_cache = req->next;
 	req->ctx = ctx;
+	/* the task's io_uring_task must outlive the request, even its exit */
+	req->task = get_task_struct(current);
+	atomic_inc(&current->io_uring->inflight);
 	percpu_ref_get(&ctx->refs);
 	return req;
 }
 
-static void io_req_free(struct io_kiocb *req)
+/* Undo io_req_alloc() for a request that was never initialised. */
+static void io_req_unalloc(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
-	lockdep_assert_held(&ctx->uring_lock);
+	atomic_dec(&req->task->io_uring->inflight);
+	put_task_struct(req->task);
 	req->next = ctx->req_cache;
 	ctx->req_cache = req;
+	percpu_ref_put(&ctx->refs);
+}
+
+static void io_req_free(struct io_kiocb *req)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	struct io_uring_task *tctx = req->task->io_uring;
+	struct io_ring_ctx *ctx = req->ctx;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	if (def->cleanup)
+		def->cleanup(req);
+	kfree(req->async);
+	kfree(req->poll);
+	if (req->creds)
+		put_cred(req->creds);
+	if (req->op.file && def->needs_file)
+		fput(req->op.file);
+	req->next = ctx->req_cache;
+	ctx->req_cache = req;
+	ctx->nr_freed++;
+	if (atomic_dec_and_test(&tctx->inflight) && READ_ONCE(tctx->draining))
+		wake_up(&tctx->wait);
+	put_task_struct(req->task);
 	percpu_ref_put(&ctx->refs);
 }
 
@@ -90,23 +121,47 @@ void io_req_cache_free(struct io_ring_ctx *ctx)
 }
 
 /* Post every CQE of the batch under one lock, then recycle the requests. */
-static void io_compl_flush(struct io_ring_ctx *ctx)
+static void io_compl_post_batch(struct io_ring_ctx *ctx)
 {
 	struct io_kiocb *req, *next;
 
-	if (!ctx->compl_head)
-		return;
 	io_cq_lock(ctx);
 	for (req = ctx->compl_head; req; req = req->next)
 		io_req_post(req);
 	io_cq_unlock_post(ctx);
-	for (req = ctx->compl_head; req; req = next) {
-		next = req->next;
-		io_req_free(req);
-	}
+	req = ctx->compl_head;
 	ctx->compl_head = NULL;
 	ctx->compl_tail = &ctx->compl_head;
 	ctx->compl_nr = 0;
+	for (; req; req = next) {
+		next = req->next;
+		io_req_free(req);
+	}
+}
+
+/**
+ * io_compl_flush - post the CQEs of the batch and recycle the requests
+ * @ctx: the ring
+ *
+ * Then issues what a drain held back, if its time has come, and completes
+ * timeouts whose CQE count was reached; whatever that completes is posted
+ * too before it returns.
+ *
+ * Context: ctx->uring_lock held.
+ */
+void io_compl_flush(struct io_ring_ctx *ctx)
+{
+	while (ctx->compl_head) {
+		io_compl_post_batch(ctx);
+		/* a nested flush leaves held chains to the outer drain check */
+		if (ctx->drain_head && !ctx->drain_running) {
+			ctx->drain_running = true;
+			io_drain_check(ctx);
+			ctx->drain_running = false;
+		}
+		if (!list_empty(&ctx->timeouts))
+			io_timeouts_flush(ctx);
+	}
 }
 
 /**
@@ -128,127 +183,174 @@ void io_req_complete_defer(struct io_kiocb *req)
 		io_compl_flush(ctx);
 }
 
-static void io_req_tw_run(struct callback_head *cb)
+/* Take a file reference for an opcode that works on one. */
+static int io_req_file(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
-	struct io_kiocb *req = container_of(cb, struct io_kiocb, tw);
-	struct io_ring_ctx *ctx = req->ctx;
-	unsigned int flags = IO_URING_F_COMPLETE_DEFER;
-
-	if (unlikely(current->flags & PF_EXITING))
-		flags |= IO_URING_F_TASK_DEAD;
-	/* the request's own reference may go with it: keep the ring alive */
-	percpu_ref_get(&ctx->refs);
-	mutex_lock(&ctx->uring_lock);
-	req->tw_cb(req, flags);
-	io_compl_flush(ctx);
-	mutex_unlock(&ctx->uring_lock);
-	percpu_ref_put(&ctx->refs);
-}
-
-/* Requests whose task could take no more task_work finish from a worker. */
-void io_fallback_work(struct work_struct *work)
-{
-	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx,
-					       fallback_work);
-	struct llist_node *node = llist_del_all(&ctx->fallback_list);
-	struct io_kiocb *req, *tmp;
-
-	mutex_lock(&ctx->uring_lock);
-	llist_for_each_entry_safe(req, tmp, node, fallback_node)
-		req->tw_cb(req, IO_URING_F_COMPLETE_DEFER | IO_URING_F_TASK_DEAD);
-	io_compl_flush(ctx);
-	mutex_unlock(&ctx->uring_lock);
-}
-
-/**
- * io_req_task_work_add - finish a request in its submitter's context
- * @req: the request
- * @cb: runs in req->task with ctx->uring_lock held
- *
- * Context: any. If the task is past running task_work, @cb runs from a
- * kernel worker with IO_URING_F_TASK_DEAD so that it can fail the request.
- */
-void io_req_task_work_add(struct io_kiocb *req,
-			  void (*cb)(struct io_kiocb *req, unsigned int issue_flags))
-{
-	struct io_ring_ctx *ctx = req->ctx;
-
-	req->tw_cb = cb;
-	init_task_work(&req->tw, io_req_tw_run);
-	if (likely(!task_work_add(req->task, &req->tw, TWA_SIGNAL)))
-		return;
-	if (llist_add(&req->fallback_node, &ctx->fallback_list))
-		schedule_work(&ctx->fallback_work);
+	/* no registered files yet */
+	if (req->sqe_flags & IOSQE_FIXED_FILE)
+		return -EBADF;
+	req->op.file = fget(READ_ONCE(sqe->fd));
+	return req->op.file ? 0 : -EBADF;
 }
 
 /* Read the SQE's common fields once and let the opcode prepare the rest. */
 static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	const struct io_op_def *def;
+	int ret;
 
-	req->task = current;
 	req->opcode = READ_ONCE(sqe->opcode);
 	req->sqe_flags = READ_ONCE(sqe->flags);
 	req->user_data = READ_ONCE(sqe->user_data);
 	req->res = 0;
 	req->cflags = 0;
 	req->failed = false;
+	req->went_async = false;
+	req->nowait = false;
+	req->silent = false;
 	req->next = NULL;
+	req->link = NULL;
+	req->cancel = NULL;
+	req->async = NULL;
+	req->poll = NULL;
+	req->creds = NULL;
 	req->big_cqe[0] = 0;
 	req->big_cqe[1] = 0;
 	req->op.file = NULL;
 
-	if (unlikely(req->sqe_flags & ~IO_SQE_FLAGS))
+	if (unlikely(req->opcode >= IORING_OP_LAST)) {
+		req->opcode = IORING_OP_NOP;
 		return -EINVAL;
-	if (unlikely(req->opcode >= IORING_OP_LAST))
-		return -EINVAL;
+	}
 	req->opcode = array_index_nospec(req->opcode, IORING_OP_LAST);
 	def = &io_op_defs[req->opcode];
+	if (unlikely(req->sqe_flags & ~IO_SQE_FLAGS))
+		return -EINVAL;
 	if (unlikely(!def->issue))
 		return -EINVAL;
 	if ((req->sqe_flags & IOSQE_BUFFER_SELECT) && !def->buffer_select)
 		return -EOPNOTSUPP;
+	/* skipped CQEs break drain's counting: no drains after the first */
+	if (req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS)
+		req->ctx->drain_disabled = true;
+	if ((req->sqe_flags & IOSQE_IO_DRAIN) && req->ctx->drain_disabled)
+		return -EOPNOTSUPP;
 	/* no personalities can be registered yet */
 	if (READ_ONCE(sqe->personality))
 		return -EINVAL;
+	if (def->needs_file) {
+		ret = io_req_file(req, sqe);
+		if (ret)
+			return ret;
+	}
 	return def->prep(req, sqe);
 }
 
-static void io_req_issue(struct io_kiocb *req)
+static void io_drain_cancel_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
-	int ret = io_op_defs[req->opcode].issue(req, IO_URING_F_COMPLETE_DEFER);
-
-	if (ret < 0)
-		req->res = ret;
+	io_req_fail_chain(req, -ECANCELED, false);
 }
 
 /*
- * Run a complete chain in order. A member that failed at init fails the
- * whole chain; one that fails at issue cancels the rest unless it was
- * hard-linked.
+ * A held-back chain is cancelled: take it off the drain queue; it fails
+ * from task_work, as cancellers may be walking ctx->parked.
  */
-static void io_chain_run(struct io_chain *chain)
+static int io_drain_cancel(struct io_kiocb *req)
 {
-	struct io_kiocb *req, *next;
-	bool cancel = false;
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_kiocb **pp;
 
-	for (req = chain->head; req; req = req->next)
-		cancel |= req->failed;
-	for (req = chain->head; req; req = next) {
-		next = req->next;
-		if (!req->failed) {
-			if (cancel) {
-				req->res = -ECANCELED;
-			} else {
-				io_req_issue(req);
-				if (req->res < 0 && !(req->sqe_flags & IOSQE_IO_HARDLINK))
-					cancel = true;
-			}
-		}
-		io_req_complete_defer(req);
+	for (pp = &ctx->drain_head; *pp != req; pp = &(*pp)->next)
+		;
+	*pp = req->next;
+	if (!*pp)
+		ctx->drain_tail = pp;
+	req->next = NULL;
+	req->cancel = io_req_cancel_noop;
+	io_req_task_work_add(req, io_drain_cancel_tw);
+	return 0;
+}
+
+/**
+ * io_drain_check - issue the held-back chains whose turn has come
+ * @ctx: the ring
+ *
+ * Context: ctx->uring_lock held.
+ */
+void io_drain_check(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req;
+
+	while ((req = ctx->drain_head) && ctx->nr_freed >= req->drain_seq) {
+		ctx->drain_head = req->next;
+		if (!ctx->drain_head)
+			ctx->drain_tail = &ctx->drain_head;
+		io_req_unpark(req);
+		req->next = NULL;
+		/* issue in the submitter's context, which may not be ours */
+		if (current == req->task)
+			io_queue_req(req);
+		else
+			io_req_task_work_add(req, io_req_queue_tw);
+	}
+}
+
+/*
+ * IOSQE_IO_DRAIN: a chain waits until everything submitted before it has
+ * completed, and everything after it waits until it has.
+ */
+static bool io_drain_hold(struct io_ring_ctx *ctx, struct io_kiocb *head,
+			  unsigned int nr, bool drain)
+{
+	u64 before = ctx->nr_submitted - nr;
+
+	if (!drain && !ctx->drain_head)
+		return false;
+	if (drain) {
+		head->drain_seq = before;
+		ctx->drain_barrier = ctx->nr_submitted;
+	} else {
+		head->drain_seq = ctx->drain_barrier;
+	}
+	if (ctx->nr_freed >= head->drain_seq && !ctx->drain_head)
+		return false;
+	head->next = NULL;
+	*ctx->drain_tail = head;
+	ctx->drain_tail = &head->next;
+	io_req_park(head, io_drain_cancel);
+	return true;
+}
+
+/*
+ * A complete chain: fail it as a whole if a member failed its checks (that
+ * member reports its own error, the others -ECANCELED), else issue it.
+ */
+static void io_chain_submit(struct io_ring_ctx *ctx, struct io_chain *chain)
+{
+	struct io_kiocb *req, *next, *head = chain->head;
+	unsigned int nr = 0;
+	bool failed = false, drain = false;
+
+	for (req = head; req; req = req->link) {
+		failed |= req->failed;
+		drain |= req->sqe_flags & IOSQE_IO_DRAIN;
+		nr++;
 	}
 	chain->head = NULL;
 	chain->tail = &chain->head;
+	if (unlikely(failed)) {
+		for (req = head; req; req = next) {
+			next = req->link;
+			req->link = NULL;
+			if (!req->failed)
+				req->res = -ECANCELED;
+			io_req_complete_defer(req);
+		}
+		return;
+	}
+	if (unlikely(io_drain_hold(ctx, head, nr, drain)))
+		return;
+	io_queue_req(head);
 }
 
 /* Next SQE by the SQ array (or directly); NULL for an invalid array entry. */
@@ -298,7 +400,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		sqe = io_next_sqe(ctx);
 		done++;
 		if (unlikely(!sqe)) {
-			io_req_free(req);
+			io_req_unalloc(req);
 			continue;
 		}
 		ret = io_req_init(req, sqe);
@@ -306,16 +408,19 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 			req->res = ret;
 			req->failed = true;
 		}
+		ctx->nr_submitted++;
 		*chain.tail = req;
-		chain.tail = &req->next;
+		chain.tail = &req->link;
 		if (!(req->sqe_flags & IO_LINK_FLAGS))
-			io_chain_run(&chain);
-		if (unlikely(ret) && !(ctx->flags & IORING_SETUP_SUBMIT_ALL))
+			io_chain_submit(ctx, &chain);
+		/* a failed link member still lets its chain be collected */
+		if (unlikely(ret) && !(ctx->flags & IORING_SETUP_SUBMIT_ALL) &&
+		    !(req->sqe_flags & IO_LINK_FLAGS))
 			break;
 	}
 	/* a chain left open by the last SQE runs as it is */
 	if (chain.head)
-		io_chain_run(&chain);
+		io_chain_submit(ctx, &chain);
 	/* SQEs read before userspace may reuse their slots */
 	smp_store_release(&ctx->hdr->sq_head, ctx->sq_head);
 	io_compl_flush(ctx);
@@ -324,8 +429,9 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 
 static int __init io_submit_init(void)
 {
+	/* unmerged, so that /proc/slabinfo shows requests in flight */
 	io_req_slab = KMEM_CACHE(io_kiocb, SLAB_HWCACHE_ALIGN | SLAB_PANIC |
-				 SLAB_ACCOUNT);
+				 SLAB_ACCOUNT | SLAB_NO_MERGE);
 	return 0;
 }
 device_initcall(io_submit_init);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-task io_uring state (current->io_uring): the ring files a task has
- * registered for IORING_ENTER_REGISTERED_RING, and the exit/exec hooks
- * that release it.
+ * registered for IORING_ENTER_REGISTERED_RING, its io-wq, its requests in
+ * flight, and the exit/exec hooks that cancel them.
  *
- * Locking: only the owning task touches its io_uring_task, so none.
+ * Locking: see struct io_uring_task in uring.h.
  */
 #include <linux/kernel.h>
+#include <linux/task_work.h>
 #include <linux/file.h>
 #include <linux/slab.h>
 #include <linux/nospec.h>
@@ -14,17 +15,31 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "io-wq.h"
 
-struct io_uring_task {
-	struct file	*rings[IO_RINGFD_REG_MAX];
-};
-
-static struct io_uring_task *io_tctx_get(void)
+/**
+ * io_tctx_get - current's io_uring_task, created on first use
+ *
+ * Context: process context, the task itself.
+ * Return: the io_uring_task, or NULL without memory.
+ */
+struct io_uring_task *io_tctx_get(void)
 {
-	if (!current->io_uring)
-		current->io_uring = kzalloc(sizeof(*current->io_uring),
-					    GFP_KERNEL_ACCOUNT);
-	return current->io_uring;
+	struct io_uring_task *tctx = current->io_uring;
+
+	if (likely(tctx))
+		return tctx;
+	tctx = kzalloc(sizeof(*tctx), GFP_KERNEL_ACCOUNT);
+	if (!tctx)
+		return NULL;
+	init_waitqueue_head(&tctx->wait);
+	spin_lock_init(&tctx->lock);
+	INIT_LIST_HEAD(&tctx->parked);
+	init_llist_head(&tctx->tw_list);
+	init_llist_head(&tctx->defer_list);
+	init_task_work(&tctx->tw_head, io_tw_run);
+	current->io_uring = tctx;
+	return tctx;
 }
 
 /**
@@ -72,6 +87,16 @@ struct file *io_ring_fd_get(unsigned int fd, bool registered)
 void io_ring_fd_put(struct file *file, bool registered)
 {
 	if (!registered)
+		fput(file);
+}
+
+/* Empty a slot, releasing the ring file it held. */
+static void io_ringfd_drop(struct io_uring_task *tctx, unsigned int slot)
+{
+	struct file *file = tctx->rings[slot];
+
+	tctx->rings[slot] = NULL;
+	if (file)
 		fput(file);
 }
 
@@ -155,8 +180,7 @@ int io_ringfd_register(void __user *arg, unsigned int nr_args)
 		if (ret)
 			break;
 		if (copy_to_user(&uarg[i].offset, &up.offset, sizeof(up.offset))) {
-			fput(tctx->rings[up.offset]);
-			tctx->rings[up.offset] = NULL;
+			io_ringfd_drop(tctx, up.offset);
 			ret = -EFAULT;
 			break;
 		}
@@ -191,38 +215,44 @@ int io_ringfd_unregister(void __user *arg, unsigned int nr_args)
 		if (up.resv || up.offset >= IO_RINGFD_REG_MAX)
 			break;
 		slot = array_index_nospec(up.offset, IO_RINGFD_REG_MAX);
-		if (tctx->rings[slot]) {
-			fput(tctx->rings[slot]);
-			tctx->rings[slot] = NULL;
-		}
+		io_ringfd_drop(tctx, slot);
 	}
 	return i ? i : ret;
 }
 
-/* Drop every ring the current task has registered. */
-static void io_ringfd_unregister_all(void)
+/* Drop every ring @tctx has registered. */
+static void io_ringfd_drop_all(struct io_uring_task *tctx)
 {
-	struct io_uring_task *tctx = current->io_uring;
-	int i;
+	unsigned int slot = IO_RINGFD_REG_MAX;
 
-	for (i = 0; i < IO_RINGFD_REG_MAX; i++) {
-		if (tctx->rings[i]) {
-			fput(tctx->rings[i]);
-			tctx->rings[i] = NULL;
-		}
-	}
+	while (slot--)
+		io_ringfd_drop(tctx, slot);
 }
 
 /**
  * io_uring_task_exit - the exit and exec hook
  * @exec: called from exec rather than exit
  *
- * Requests finish inline for now, so nothing can be in flight once the task
- * is back in userspace; what remains is the task's ring registrations.
+ * Drops the task's ring registrations, cancels its requests and stops its
+ * io-wq workers. Exec cancels every request of the task and waits until
+ * all are freed; exit cancels only those that cannot outlive the task (see
+ * io_req_exit_cancels()), and the rest complete later from a kernel worker.
+ * A task that execs starts over with a fresh io-wq when it next needs one.
+ *
+ * Context: the exiting (or exec'ing) task, no locks held; sleeps.
  */
 void io_uring_task_exit(bool exec)
 {
-	io_ringfd_unregister_all();
+	struct io_uring_task *tctx = current->io_uring;
+
+	io_ringfd_drop_all(tctx);
+	io_tctx_drain(tctx, exec);
+	if (tctx->wq) {
+		io_wq_exit(tctx->wq);
+		tctx->wq = NULL;
+	}
+	if (!exec)
+		io_tw_task_dead(tctx);
 }
 
 /**
@@ -232,11 +262,9 @@ void io_uring_task_exit(bool exec)
 void io_uring_task_release(struct task_struct *tsk)
 {
 	struct io_uring_task *tctx = tsk->io_uring;
-	int i;
 
-	for (i = 0; i < IO_RINGFD_REG_MAX; i++)
-		if (tctx->rings[i])
-			fput(tctx->rings[i]);
+	io_ringfd_drop_all(tctx);
+	/* the exit hook has stopped the io-wq already */
 	kfree(tctx);
 	tsk->io_uring = NULL;
 }

@@ -15,6 +15,8 @@
 #include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/wait.h>
+#include <linux/llist.h>
+#include <linux/spinlock.h>
 
 /* Largest SQ and CQ rings a ring can be set up with. */
 #define IO_MAX_SQ_ENTRIES	32768
@@ -67,6 +69,10 @@ struct io_overflow_cqe {
 };
 
 struct io_ev_fd;
+struct io_sq_data;
+struct io_wq;
+struct io_wq_ops;
+struct io_wq_work;
 struct seq_file;
 struct vm_area_struct;
 
@@ -100,6 +106,14 @@ struct io_ring_ctx {
 	struct io_kiocb		*compl_head;
 	struct io_kiocb		**compl_tail;
 	unsigned int		compl_nr;
+	struct list_head	parked;		/* requests with ->cancel set */
+	struct io_kiocb		*drain_head;	/* held back by IOSQE_IO_DRAIN */
+	struct io_kiocb		**drain_tail;
+	u64			nr_submitted;	/* requests ever submitted */
+	u64			nr_freed;	/* ... and freed */
+	u64			drain_barrier;	/* nr_submitted after the last drain */
+	bool			drain_running;	/* io_drain_check() under way */
+	bool			drain_disabled;	/* a CQE_SKIP_SUCCESS was submitted */
 
 	/* complete */
 	spinlock_t		cq_lock;
@@ -108,6 +122,17 @@ struct io_ring_ctx {
 	struct list_head	overflow_list;
 	unsigned int		overflow_nr;
 	bool			cqe_lost;	/* report -EBADR once; xchg() */
+	bool			async_posted;	/* batch has async completions */
+	u32			cq_seq;		/* CQEs posted */
+	u32			cq_timeouts;	/* of which, TIMEOUTs'; uring_lock */
+
+	/* timeout.c: armed TIMEOUTs, by target sequence; irq-safe */
+	spinlock_t		timeout_lock;
+	struct list_head	timeouts;
+
+	struct io_sq_data	*sq_data;	/* SQPOLL thread; sqpoll.c */
+	struct list_head	sq_node;
+	struct wait_queue_head	sq_space_wait;	/* IORING_ENTER_SQ_WAIT */
 
 	struct io_ev_fd __rcu	*ev_fd;		/* eventfd.c; uring_lock to change */
 	struct wait_queue_head	cq_wait;	/* io_uring_enter() waiters */
@@ -117,6 +142,25 @@ struct io_ring_ctx {
 	struct work_struct	exit_work;
 	struct llist_head	fallback_list;	/* see io_req_task_work_add() */
 	struct work_struct	fallback_work;
+};
+
+/*
+ * Per-task state (current->io_uring), created at a task's first submission
+ * or ring registration. Only the task touches @rings and @wq; @lock
+ * protects @parked; the lists are lock-free.
+ */
+struct io_uring_task {
+	struct file		*rings[IO_RINGFD_REG_MAX];
+	struct io_wq		*wq;		/* created at the first punt */
+	atomic_t		inflight;	/* requests not yet freed */
+	bool			draining;	/* exit/exec waits on @wait */
+	bool			dead;		/* exited: no more DEFER task_work */
+	struct wait_queue_head	wait;
+	spinlock_t		lock;		/* over @parked */
+	struct list_head	parked;		/* our requests on any ctx->parked */
+	struct llist_head	tw_list;	/* completions to run */
+	struct callback_head	tw_head;	/* task_work that runs @tw_list */
+	struct llist_head	defer_list;	/* same, DEFER_TASKRUN rings */
 };
 
 /* A request's opcode-private state, typed. */
@@ -134,13 +178,48 @@ int io_region_pin(struct io_region *r, u64 uaddr, size_t size);
 void io_region_free(struct io_region *r);
 int io_uring_mmap(struct file *file, struct vm_area_struct *vma);
 
+/* Returned by an opcode's ->issue: the request waits; it completes later. */
+#define IOU_PARKED	1
+
 /* submit.c */
 int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr);
 void io_req_cache_free(struct io_ring_ctx *ctx);
 void io_req_complete_defer(struct io_kiocb *req);
-void io_fallback_work(struct work_struct *work);
+void io_compl_flush(struct io_ring_ctx *ctx);
+void io_drain_check(struct io_ring_ctx *ctx);
+
+/* issue.c */
+void io_queue_req(struct io_kiocb *req);
+void io_req_done(struct io_kiocb *req);
+void io_req_fail_chain(struct io_kiocb *req, int err, bool silent);
+void io_req_park(struct io_kiocb *req, int (*cancel)(struct io_kiocb *req));
+void io_req_unpark(struct io_kiocb *req);
+int io_req_cancel_noop(struct io_kiocb *req);
+void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags);
+void io_req_queue_tw(struct io_kiocb *req, unsigned int issue_flags);
+void io_req_punt(struct io_kiocb *req);
+bool io_req_exit_cancels(struct io_kiocb *req);
+struct io_wq *io_tctx_wq(struct io_uring_task *tctx, struct io_ring_ctx *ctx);
+extern const struct io_wq_ops io_wq_req_ops;
+bool io_wq_match_ptr(struct io_wq_work *work, void *data);
+
+/* poll.c */
+int io_poll_retry_arm(struct io_kiocb *req);
+
+/* timeout.c */
+void io_link_timeout_arm(struct io_kiocb *lt, struct io_kiocb *target);
+struct io_kiocb *io_link_timeout_detach(struct io_kiocb *lt);
+void io_timeouts_flush(struct io_ring_ctx *ctx);
+
+/* tw.c */
 void io_req_task_work_add(struct io_kiocb *req,
 			  void (*cb)(struct io_kiocb *req, unsigned int issue_flags));
+void io_tw_run(struct callback_head *cb);
+bool io_run_defer(struct io_uring_task *tctx, unsigned int flags);
+bool io_run_task_work(void);
+void io_fallback_work(struct work_struct *work);
+void io_tw_kick(struct task_struct *task);
+void io_tw_task_dead(struct io_uring_task *tctx);
 
 /* complete.c */
 void io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
@@ -151,6 +230,7 @@ bool io_flush_overflow(struct io_ring_ctx *ctx);
 void io_drop_overflow(struct io_ring_ctx *ctx);
 unsigned int io_cqes_ready(struct io_ring_ctx *ctx);
 void io_req_post(struct io_kiocb *req);
+bool io_post_aux(struct io_kiocb *req, s32 res, u32 cflags);
 
 /* wait.c */
 int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
@@ -160,9 +240,24 @@ int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 int io_eventfd_register(struct io_ring_ctx *ctx, void __user *arg,
 			unsigned int nr_args, bool async);
 int io_eventfd_unregister(struct io_ring_ctx *ctx);
-void io_eventfd_signal(struct io_ring_ctx *ctx);
+void io_eventfd_signal(struct io_ring_ctx *ctx, bool async);
+
+/* cancel.c */
+struct io_cancel_data;
+int io_cancel_parked(struct io_ring_ctx *ctx, struct task_struct *task,
+		     bool all);
+void io_tctx_drain(struct io_uring_task *tctx, bool all);
+int io_sync_cancel(struct io_ring_ctx *ctx, void __user *arg);
+
+/* sqpoll.c */
+int io_attach_ring(int fd, struct io_sq_data **sqd);
+int io_sq_setup(struct io_ring_ctx *ctx, struct io_uring_params *p);
+void io_sq_detach(struct io_ring_ctx *ctx);
+int io_sq_enter(struct io_ring_ctx *ctx, unsigned int flags);
+void io_sq_show_fdinfo(struct io_ring_ctx *ctx, int *pid, int *cpu);
 
 /* tctx.c */
+struct io_uring_task *io_tctx_get(void);
 struct file *io_ring_fd_get(unsigned int fd, bool registered);
 void io_ring_fd_put(struct file *file, bool registered);
 int io_ringfd_register(void __user *arg, unsigned int nr_args);

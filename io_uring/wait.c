@@ -7,7 +7,6 @@
  */
 #include <linux/kernel.h>
 #include <linux/sched/signal.h>
-#include <linux/task_work.h>
 #include <linux/hrtimer.h>
 #include <linux/signal.h>
 #include <linux/uaccess.h>
@@ -22,6 +21,7 @@ struct io_wait {
 	ktime_t			deadline;	/* KTIME_MAX: none */
 	ktime_t			min_deadline;	/* from then on, 1 CQE is enough */
 	bool			min_passed;
+	u32			timeouts;	/* ctx->cq_timeouts at the start */
 };
 
 static ktime_t io_clock_now(struct io_wait *w)
@@ -38,6 +38,7 @@ static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
 	ktime_t now;
 
 	w->clockid = READ_ONCE(ctx->clockid);
+	w->timeouts = READ_ONCE(ctx->cq_timeouts);
 	w->deadline = KTIME_MAX;
 	w->min_deadline = KTIME_MAX;
 	w->min_passed = false;
@@ -67,18 +68,6 @@ static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
 	return 0;
 }
 
-/* Run pending task_work (our completions among it); true if there was some. */
-static bool io_run_task_work(void)
-{
-	if (test_thread_flag(TIF_NOTIFY_SIGNAL))
-		clear_notify_signal();
-	if (!task_work_pending(current))
-		return false;
-	__set_current_state(TASK_RUNNING);
-	task_work_run();
-	return true;
-}
-
 static void io_wait_flush_overflow(struct io_ring_ctx *ctx)
 {
 	if (list_empty_careful(&ctx->overflow_list))
@@ -102,9 +91,13 @@ static int io_wait_check(struct io_ring_ctx *ctx, unsigned int min_complete,
 	ready = io_cqes_ready(ctx);
 	if (ready >= min_complete || (ready && w->min_passed))
 		return 0;
+	/* an expired TIMEOUT request ends any wait (io_uring_prep_timeout(3)) */
+	if (READ_ONCE(ctx->cq_timeouts) != w->timeouts)
+		return 0;
 	if (task_sigpending(current))
 		return -EINTR;
-	if (now >= w->deadline)
+	/* a min_wait longer than the timeout runs in full */
+	if (now >= w->deadline && w->min_deadline == KTIME_MAX)
 		return -ETIME;
 	return 1;
 }
@@ -122,9 +115,9 @@ static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
 		if (ret <= 0)
 			break;
 		/* task_work is no signal: run it and look again */
-		if (io_run_task_work())
+		if (io_run_task_work() || io_run_defer(current->io_uring, 0))
 			continue;
-		until = min(w->deadline, w->min_deadline);
+		until = w->min_deadline != KTIME_MAX ? w->min_deadline : w->deadline;
 		if (until == KTIME_MAX)
 			schedule();
 		else
@@ -144,8 +137,9 @@ static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
  * @argsz: io_uring_enter() argsz
  *
  * Context: process context, no locks held; sleeps.
- * Return: 0, -ETIME on timeout, -EINTR on a signal, -EFAULT/-EINVAL for a
- * bad argument, -EBADR (once) when a CQE was lost and none is ready.
+ * Return: 0, -ETIME on timeout or -EINTR on a signal (either only if no
+ * CQE is ready by then), -EFAULT/-EINVAL for a bad argument, -EBADR (once)
+ * when a CQE was lost and none is ready.
  */
 int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 		   unsigned int flags, const void __user *argp, size_t argsz)
@@ -158,6 +152,7 @@ int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 		return ret;
 	min_complete = min(min_complete, ctx->cq_entries);
 	io_run_task_work();
+	io_run_defer(current->io_uring, 0);
 	io_wait_flush_overflow(ctx);
 	if (!io_cqes_ready(ctx) && READ_ONCE(ctx->cqe_lost) && xchg(&ctx->cqe_lost, false))
 		return -EBADR;
@@ -170,5 +165,8 @@ int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 	}
 	ret = io_wait_loop(ctx, min_complete, &w);
 	restore_saved_sigmask_unless(ret == -EINTR);
+	/* a timeout or signal is news only to a waiter with nothing to reap */
+	if (ret < 0 && io_cqes_ready(ctx))
+		ret = 0;
 	return ret;
 }

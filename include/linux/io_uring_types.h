@@ -8,7 +8,6 @@
 #define IO_URING_TYPES_H
 
 #include <linux/types.h>
-#include <linux/task_work.h>
 #include <linux/llist.h>
 #include <uapi/linux/io_uring.h>
 
@@ -33,6 +32,8 @@ enum {
 };
 
 struct io_ring_ctx;
+struct io_poll;
+struct cred;
 
 /*
  * Opcode-private state, 64 bytes, file pointer first so that a uring_cmd
@@ -44,20 +45,45 @@ struct io_cmd_data {
 };
 
 /**
+ * struct io_wq_work - a request's place in an io-wq queue (see io_uring/io-wq.h)
+ * @next: queue linkage, owned by io-wq while queued
+ * @flags: IO_WQ_WORK_*
+ * @hash: serialisation key for IO_WQ_WORK_HASHED work
+ */
+struct io_wq_work {
+	struct io_wq_work	*next;
+	unsigned long		flags;
+	unsigned long		hash;
+};
+
+/**
  * struct io_kiocb - one request, from its SQE to its CQE
  * @op: opcode-private state; must stay first (see cmd_to_io_kiocb())
  * @ctx: the ring the request was submitted to
- * @task: the submitting task; completions are run in its context
+ * @task: the submitting task; completions are run in its context. The
+ *	  task cannot exit before all its requests are freed (tctx.c).
  * @user_data: copied from the SQE, returned in the CQE
  * @res: result for the CQE
  * @cflags: IORING_CQE_F_* for the CQE
  * @opcode: IORING_OP_*
  * @sqe_flags: IOSQE_* as submitted
- * @failed: the request (or its chain) failed; links behind it are cancelled
- * @next: list linkage: request cache, completion batch, link chain
- * @tw: task_work used to finish the request in @task's context
- * @fallback_node: on ctx's fallback list when @task takes no more task_work
- * @tw_cb: what @tw runs
+ * @failed: the request failed in a way that breaks its link chain
+ * @went_async: it did not complete at its first issue
+ * @nowait: the submitter asked for -EAGAIN rather than a wait
+ * @silent: post no CQE (its chain failed on a CQE_SKIP_SUCCESS request)
+ * @next: list linkage: request cache, completion batch, drain queue
+ * @link: the next request of its link chain
+ * @parked: on ctx->parked while it waits somewhere it can be cancelled
+ * @task_parked: on its task's list of parked requests at the same time
+ * @tw_node: on a task_work list
+ * @tw_cb: what the task_work runs
+ * @cancel: how to cancel it while parked; NULL when it cannot be
+ * @async: state the opcode keeps while the request waits (freed by
+ *	   its ->cleanup)
+ * @work: io-wq linkage while punted
+ * @creds: the submitter's credentials, for a worker to run it with
+ * @poll: the internal poll of a request waiting for its file to be ready
+ * @drain_seq: held back by a drain until this many requests were freed
  * @big_cqe: the extra two words of a CQE32 ring's CQE
  */
 struct io_kiocb {
@@ -70,10 +96,21 @@ struct io_kiocb {
 	u8			opcode;
 	u8			sqe_flags;
 	bool			failed;
+	bool			went_async;
+	bool			nowait;
+	bool			silent;
 	struct io_kiocb		*next;
-	struct callback_head	tw;
-	struct llist_node	fallback_node;
+	struct io_kiocb		*link;
+	struct list_head	parked;
+	struct list_head	task_parked;
+	struct llist_node	tw_node;
 	void			(*tw_cb)(struct io_kiocb *req, unsigned int issue_flags);
+	int			(*cancel)(struct io_kiocb *req);
+	void			*async;
+	struct io_wq_work	work;
+	const struct cred	*creds;
+	struct io_poll		*poll;
+	u64			drain_seq;
 	u64			big_cqe[2];
 };
 

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #endif
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/io_uring.h>
@@ -547,6 +549,264 @@ static inline ssize_t read_fdinfo(int fd, char *buf, size_t len)
 		buf[ret] = '\0';
 	close(f);
 	return ret;
+}
+
+/* --- for the execution engine tests: iowq, exit_cancel, sqpoll, ... --- */
+
+/* io_uring_enter(2) with an extended argument (IORING_ENTER_EXT_ARG). */
+static inline int sys_io_uring_enter2(int fd, unsigned int to_submit,
+				      unsigned int min_complete,
+				      unsigned int flags, const void *arg,
+				      size_t argsz)
+{
+	long ret = syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
+			   flags, arg, argsz);
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+/* CLOCK_MONOTONIC in milliseconds. */
+static inline long long uring_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait at most ms milliseconds for one CQE, copy it to *out and consume
+ * it. The wait is bounded by the kernel (IORING_ENTER_EXT_ARG timeout), not
+ * by a signal: -ETIME if nothing arrived in time, so a lost completion
+ * fails the test instead of hanging it.
+ */
+static inline int uring_get_cqe_ms(struct uring *r, struct io_uring_cqe *out,
+				   unsigned int ms)
+{
+	long long deadline = uring_now_ms() + ms, left;
+	struct io_uring_getevents_arg arg;
+	struct __kernel_timespec ts;
+	int ret;
+
+	for (;;) {
+		if (!uring_try_get_cqe(r, out))
+			return 0;
+		left = deadline - uring_now_ms();
+		if (left <= 0)
+			return -ETIME;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (left % 1000) * 1000000;
+		memset(&arg, 0, sizeof(arg));
+		arg.ts = (__u64)(unsigned long)&ts;
+		ret = sys_io_uring_enter2(r->fd, 0, 1,
+					  IORING_ENTER_GETEVENTS |
+					  IORING_ENTER_EXT_ARG,
+					  &arg, sizeof(arg));
+		if (ret < 0 && ret != -ETIME && ret != -EINTR)
+			return ret;
+	}
+}
+
+/*
+ * Take over the SQ tail after another process (a forked child sharing the
+ * mapping) submitted through this ring.
+ */
+static inline void uring_sq_resync(struct uring *r)
+{
+	r->sqe_tail = uring_load(r->sq_tail);
+	r->sqe_flushed = r->sqe_tail;
+}
+
+/* Free SQ slots as seen by this submitter. */
+static inline unsigned int uring_sq_space(struct uring *r)
+{
+	return r->sq_entries - (r->sqe_tail - uring_load(r->sq_head));
+}
+
+static inline void uring_prep_rw(struct io_uring_sqe *sqe, __u8 op, int fd,
+				 const void *addr, unsigned int len, __u64 off,
+				 __u64 user_data)
+{
+	sqe->opcode = op;
+	sqe->fd = fd;
+	sqe->addr = (__u64)(unsigned long)addr;
+	sqe->len = len;
+	sqe->off = off;
+	sqe->user_data = user_data;
+}
+
+/* POLL_ADD: poll_flags go to sqe->len (IORING_POLL_ADD_MULTI, ...). */
+static inline void uring_prep_poll_add(struct io_uring_sqe *sqe, int fd,
+				       unsigned int events,
+				       unsigned int poll_flags,
+				       __u64 user_data)
+{
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = fd;
+	sqe->poll32_events = events;
+	sqe->len = poll_flags;
+	sqe->user_data = user_data;
+}
+
+/* POLL_REMOVE of the poll request with user_data target. */
+static inline void uring_prep_poll_remove(struct io_uring_sqe *sqe,
+					  __u64 target, __u64 user_data)
+{
+	sqe->opcode = IORING_OP_POLL_REMOVE;
+	sqe->fd = -1;
+	sqe->addr = target;
+	sqe->user_data = user_data;
+}
+
+/* TIMEOUT (count completions in sqe->off, 0 for a pure timer). */
+static inline void uring_prep_timeout(struct io_uring_sqe *sqe,
+				      const struct __kernel_timespec *ts,
+				      unsigned int count, unsigned int flags,
+				      __u64 user_data)
+{
+	sqe->opcode = IORING_OP_TIMEOUT;
+	sqe->fd = -1;
+	sqe->addr = (__u64)(unsigned long)ts;
+	sqe->len = 1;
+	sqe->off = count;
+	sqe->timeout_flags = flags;
+	sqe->user_data = user_data;
+}
+
+static inline void uring_prep_timeout_remove(struct io_uring_sqe *sqe,
+					     __u64 target, unsigned int flags,
+					     __u64 user_data)
+{
+	sqe->opcode = IORING_OP_TIMEOUT_REMOVE;
+	sqe->fd = -1;
+	sqe->addr = target;
+	sqe->timeout_flags = flags;
+	sqe->user_data = user_data;
+}
+
+/* ASYNC_CANCEL keyed by user_data target (or fd with CANCEL_FD). */
+static inline void uring_prep_cancel(struct io_uring_sqe *sqe, __u64 target,
+				     int fd, unsigned int flags,
+				     __u64 user_data)
+{
+	sqe->opcode = IORING_OP_ASYNC_CANCEL;
+	sqe->fd = fd;
+	sqe->addr = target;
+	sqe->cancel_flags = flags;
+	sqe->user_data = user_data;
+}
+
+/* SPLICE from fd_in to fd_out at the current file positions. */
+static inline void uring_prep_splice(struct io_uring_sqe *sqe, int fd_in,
+				     int fd_out, unsigned int len,
+				     __u64 user_data)
+{
+	sqe->opcode = IORING_OP_SPLICE;
+	sqe->fd = fd_out;
+	sqe->off = (__u64)-1;
+	sqe->splice_fd_in = fd_in;
+	sqe->splice_off_in = (__u64)-1;
+	sqe->len = len;
+	sqe->user_data = user_data;
+}
+
+/* Whether REGISTER_PROBE reports opcode op as supported on this ring. */
+static inline bool uring_op_supported(struct uring *r, unsigned int op)
+{
+	struct {
+		struct io_uring_probe p;
+		struct io_uring_probe_op ops[256];
+	} probe;
+
+	memset(&probe, 0, sizeof(probe));
+	if (sys_io_uring_register(r->fd, IORING_REGISTER_PROBE, &probe, 256))
+		return false;
+	return op < probe.p.ops_len &&
+	       (probe.p.ops[op].flags & IO_URING_OP_SUPPORTED);
+}
+
+/*
+ * Number of threads of process pid (0 for this process) whose comm starts
+ * with prefix ("iou-wrk-" for io-wq workers, "iou-sqp-" for SQPOLL
+ * threads), or -errno if the process has no /proc entry.
+ */
+static inline int count_threads(pid_t pid, const char *prefix)
+{
+	char path[320], comm[32];
+	size_t plen = strlen(prefix);
+	struct dirent *de;
+	int n = 0, f;
+	ssize_t len;
+	DIR *d;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/task");
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (pid)
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/comm",
+				 (int)pid, de->d_name);
+		else
+			snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+				 de->d_name);
+		f = open(path, O_RDONLY | O_CLOEXEC);
+		if (f < 0)
+			continue;	/* the thread just exited */
+		len = read(f, comm, sizeof(comm) - 1);
+		close(f);
+		if (len <= 0)
+			continue;
+		comm[len] = '\0';
+		if (!strncmp(comm, prefix, plen))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Poll for at most ms milliseconds until count_threads(pid, prefix) is at
+ * least (at_least) or at most (!at_least) want. Returns the last count.
+ */
+static inline int wait_threads(pid_t pid, const char *prefix, bool at_least,
+			       int want, int ms)
+{
+	long long deadline = uring_now_ms() + ms;
+	int n;
+
+	for (;;) {
+		n = count_threads(pid, prefix);
+		if (n >= 0 && (at_least ? n >= want : n <= want))
+			return n;
+		if (uring_now_ms() >= deadline)
+			return n;
+		usleep(5000);
+	}
+}
+
+/*
+ * Wait at most ms milliseconds for child pid to terminate and reap it.
+ * Returns its wait status, or -1 if it had to be killed.
+ */
+static inline int wait_child_ms(pid_t pid, int ms)
+{
+	long long deadline = uring_now_ms() + ms;
+	int status;
+
+	while (uring_now_ms() < deadline) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(2000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
 }
 
 #endif /* __SELFTEST_IO_URING_HELPERS_H */

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Getting a request done. It is first issued non-blocking; if it would
+ * block it waits for its file to become ready (an internal poll) when the
+ * file can be polled, and is handed to an io-wq worker otherwise, or
+ * always with IOSQE_ASYNC. A request that waits is "parked": it sits on
+ * ctx->parked with a ->cancel method until it completes.
+ *
+ * Whatever finishes a parked request does so in the submitter's context
+ * through task_work, under ctx->uring_lock; that is also where a link
+ * chain moves on to its next request. So requests are only ever freed
+ * under uring_lock, which is what lets cancellation walk ctx->parked.
+ */
+#include <linux/kernel.h>
+#include <linux/poll.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/cred.h>
+#include <linux/sched/signal.h>
+#include <linux/io_uring.h>
+
+#include "uring.h"
+#include "opdef.h"
+#include "io-wq.h"
+
+/* Times a request is re-polled before it goes to io-wq instead. */
+#define IO_POLL_RETRIES	4
+
+/**
+ * io_req_park - note that a request waits and how to cancel it
+ * @req: the request
+ * @cancel: called under ctx->uring_lock to cancel it; returns 0 when the
+ *	    request will now complete as cancelled, -EALREADY when it is past
+ *	    cancelling (it completes soon on its own)
+ *
+ * Calling it again for a parked request just changes the method.
+ *
+ * Context: ctx->uring_lock held.
+ */
+void io_req_park(struct io_kiocb *req, int (*cancel)(struct io_kiocb *req))
+{
+	struct io_uring_task *tctx = req->task->io_uring;
+
+	lockdep_assert_held(&req->ctx->uring_lock);
+	req->went_async = true;
+	if (!req->cancel) {
+		list_add_tail(&req->parked, &req->ctx->parked);
+		spin_lock(&tctx->lock);
+		list_add_tail(&req->task_parked, &tctx->parked);
+		spin_unlock(&tctx->lock);
+	}
+	req->cancel = cancel;
+}
+
+/* ->cancel of a request whose cancellation is already under way. */
+int io_req_cancel_noop(struct io_kiocb *req)
+{
+	return -EALREADY;
+}
+
+/* Context: ctx->uring_lock held. */
+void io_req_unpark(struct io_kiocb *req)
+{
+	struct io_uring_task *tctx = req->task->io_uring;
+
+	if (!req->cancel)
+		return;
+	list_del(&req->parked);
+	spin_lock(&tctx->lock);
+	list_del(&req->task_parked);
+	spin_unlock(&tctx->lock);
+	req->cancel = NULL;
+}
+
+/**
+ * io_req_fail_chain - complete @req and everything linked behind it
+ * @req: first request to fail
+ * @err: result for each of them
+ * @silent: post no CQEs for them (link timeouts follow their own flag)
+ *
+ * Context: ctx->uring_lock held.
+ */
+void io_req_fail_chain(struct io_kiocb *req, int err, bool silent)
+{
+	struct io_kiocb *next;
+
+	for (; req; req = next) {
+		next = req->link;
+		req->link = NULL;
+		io_req_unpark(req);
+		req->res = err;
+		req->silent = silent;
+		io_req_complete_defer(req);
+	}
+}
+
+/* May the chain move on in this context, or must it be failed? */
+static bool io_chain_may_issue(struct io_kiocb *next)
+{
+	struct io_uring_task *tctx = current->io_uring;
+
+	if (current != next->task || (current->flags & PF_EXITING))
+		return false;
+	return !READ_ONCE(tctx->draining);
+}
+
+/*
+ * Post @req's CQE and settle its link chain. Return: the next request to
+ * issue, or NULL.
+ */
+static struct io_kiocb *io_req_finish(struct io_kiocb *req)
+{
+	struct io_kiocb *next = req->link;
+	u8 req_flags = req->sqe_flags;
+	bool broken;
+
+	io_req_unpark(req);
+	req->link = NULL;
+	broken = req->failed ||
+		 (req->res < 0 && !(req->sqe_flags & IOSQE_IO_HARDLINK));
+	io_req_complete_defer(req);
+	if (next && next->opcode == IORING_OP_LINK_TIMEOUT)
+		next = io_link_timeout_detach(next);
+	if (!next)
+		return NULL;
+	if (broken || !io_chain_may_issue(next)) {
+		/* a failed CQE_SKIP_SUCCESS request speaks for its chain */
+		io_req_fail_chain(next, -ECANCELED,
+				  broken && (req_flags & IOSQE_CQE_SKIP_SUCCESS));
+		return NULL;
+	}
+	return next;
+}
+
+/**
+ * io_req_done - complete a request whose result is set
+ * @req: the request
+ *
+ * Posts the CQE (unless skipped) and issues or cancels what is linked
+ * behind it.
+ *
+ * Context: ctx->uring_lock held, in the submitter's task or a fallback
+ * worker.
+ */
+void io_req_done(struct io_kiocb *req)
+{
+	struct io_kiocb *next = io_req_finish(req);
+
+	if (next)
+		io_queue_req(next);
+}
+
+/* task_work callback: the result is set, finish the request. */
+void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	io_req_done(req);
+}
+
+static int io_iowq_cancel(struct io_kiocb *req)
+{
+	struct io_wq *wq = req->task->io_uring->wq;
+
+	if (io_wq_cancel(wq, io_wq_match_ptr, &req->work, false) ==
+	    IO_WQ_CANCEL_OK)
+		return 0;
+	return -EALREADY;
+}
+
+/**
+ * io_req_exit_cancels - must @req be cancelled when its task exits?
+ * @req: a parked request
+ *
+ * A task's requests outlive it, finishing on their own, except two kinds:
+ * unbounded io-wq work, which could keep the exiting task's workers
+ * waiting forever (bounded work the workers finish before they exit), and
+ * requests holding a ring file, which could keep their own ring alive
+ * forever.
+ */
+bool io_req_exit_cancels(struct io_kiocb *req)
+{
+	if (req->cancel == io_iowq_cancel)
+		return req->work.flags & IO_WQ_WORK_UNBOUND;
+	return req->op.file && io_is_uring_fops(req->op.file);
+}
+
+/**
+ * io_tctx_wq - a task's io-wq, created on first use
+ * @tctx: current's io_uring_task
+ * @ctx: the ring whose SQ size bounds the pool
+ *
+ * Context: the task itself.
+ * Return: the io_wq, or NULL if it could not be created.
+ */
+struct io_wq *io_tctx_wq(struct io_uring_task *tctx, struct io_ring_ctx *ctx)
+{
+	unsigned int bounded;
+
+	if (tctx->wq)
+		return tctx->wq;
+	bounded = min(ctx->sq_entries, 4 * num_online_cpus());
+	tctx->wq = io_wq_create(bounded, &io_wq_req_ops);
+	return tctx->wq;
+}
+
+static bool io_file_is_bounded(struct file *file)
+{
+	umode_t mode = file_inode(file)->i_mode;
+
+	return S_ISREG(mode) || S_ISBLK(mode);
+}
+
+/**
+ * io_req_punt - hand a request to an io-wq worker
+ * @req: the request, not complete
+ *
+ * Context: ctx->uring_lock held, in req->task.
+ */
+void io_req_punt(struct io_kiocb *req)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	struct file *file = req->op.file;
+	struct io_wq *wq = NULL;
+
+	/* only the submitter, alive, has an io-wq to give work to */
+	if (current == req->task && !(current->flags & PF_EXITING))
+		wq = io_tctx_wq(current->io_uring, req->ctx);
+	if (!wq) {
+		/* the caller may still look at @req: complete it later */
+		req->res = -ENOMEM;
+		io_req_task_work_add(req, io_req_complete_tw);
+		return;
+	}
+	req->work.flags = 0;
+	if (def->unbound_nonreg_file && (!file || !io_file_is_bounded(file)))
+		req->work.flags |= IO_WQ_WORK_UNBOUND;
+	if (def->hash_reg_file && file && S_ISREG(file_inode(file)->i_mode)) {
+		req->work.flags |= IO_WQ_WORK_HASHED;
+		req->work.hash = (unsigned long)file_inode(file);
+	}
+	/* IORING_FEAT_CUR_PERSONALITY: run as the submitter is now */
+	if (!req->creds)
+		req->creds = get_current_cred();
+	io_req_park(req, io_iowq_cancel);
+	io_wq_enqueue(wq, &req->work);
+}
+
+static bool io_req_pollable(struct io_kiocb *req)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+
+	if (!def->pollin && !def->pollout)
+		return false;
+	return req->op.file && file_can_poll(req->op.file);
+}
+
+/*
+ * Issue non-blocking, and park the request if it would block. Return:
+ * true if it completed (res set), false if it is parked.
+ */
+static bool io_issue_or_park(struct io_kiocb *req)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	int tries, ret;
+
+	if (req->sqe_flags & IOSQE_ASYNC) {
+		io_req_punt(req);
+		return false;
+	}
+	for (tries = 0; tries < IO_POLL_RETRIES; tries++) {
+		ret = def->issue(req, IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER);
+		if (ret == IOU_PARKED)
+			return false;
+		if (ret != -EAGAIN || req->nowait)
+			break;
+		if (!io_req_pollable(req)) {
+			io_req_punt(req);
+			return false;
+		}
+		ret = io_poll_retry_arm(req);
+		if (ret == 0)
+			return false;
+		if (ret < 0) {
+			io_req_punt(req);
+			return false;
+		}
+		/* ready already: issue again */
+	}
+	if (ret == -EAGAIN && !req->nowait) {
+		io_req_punt(req);
+		return false;
+	}
+	if (ret < 0)
+		req->res = ret;
+	return true;
+}
+
+/**
+ * io_queue_req - issue a request and, as long as they complete inline,
+ * what is linked behind it
+ * @req: a prepared request
+ *
+ * Context: ctx->uring_lock held, in req->task.
+ */
+void io_queue_req(struct io_kiocb *req)
+{
+	while (req) {
+		if (!io_issue_or_park(req)) {
+			if (req->link && req->link->opcode == IORING_OP_LINK_TIMEOUT)
+				io_link_timeout_arm(req->link, req);
+			return;
+		}
+		req = io_req_finish(req);
+	}
+}
+
+/* task_work callback: issue a request again (after a poll wakeup). */
+void io_req_queue_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	if (issue_flags & IO_URING_F_TASK_DEAD) {
+		req->res = -ECANCELED;
+		io_req_done(req);
+		return;
+	}
+	io_queue_req(req);
+}
+
+/* task_work callback: a worker's non-blocking try must wait for poll. */
+static void io_req_poll_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	int ret;
+
+	if (issue_flags & IO_URING_F_TASK_DEAD) {
+		req->res = -ECANCELED;
+		io_req_done(req);
+		return;
+	}
+	ret = io_poll_retry_arm(req);
+	if (ret == 0)
+		return;
+	if (ret > 0) {
+		io_queue_req(req);
+		return;
+	}
+	req->res = ret;
+	io_req_done(req);
+}
+
+/* io-wq's run(): issue a punted request, blocking as needed. */
+static void io_wq_run_req(struct io_wq_work *work)
+{
+	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	const struct cred *old = override_creds(req->creds);
+	int ret = -ECANCELED;
+
+	if (!(READ_ONCE(work->flags) & IO_WQ_WORK_CANCEL)) {
+		if (def->iowq_locked) {
+			mutex_lock(&req->ctx->uring_lock);
+			ret = def->issue(req, IO_URING_F_IOWQ);
+			mutex_unlock(&req->ctx->uring_lock);
+		} else {
+			ret = def->issue(req, IO_URING_F_UNLOCKED | IO_URING_F_IOWQ);
+		}
+	}
+	revert_creds(old);
+	if (ret == IOU_PARKED)
+		return;
+	if (ret == -EAGAIN && !req->nowait && io_req_pollable(req)) {
+		io_req_task_work_add(req, io_req_poll_tw);
+		return;
+	}
+	if (ret < 0)
+		req->res = ret;
+	io_req_task_work_add(req, io_req_complete_tw);
+}
+
+const struct io_wq_ops io_wq_req_ops = {
+	.run	= io_wq_run_req,
+};
+
+/* io_wq_cancel() matcher: this very work item. */
+bool io_wq_match_ptr(struct io_wq_work *work, void *data)
+{
+	return work == data;
+}

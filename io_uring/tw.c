@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finishing requests in their submitter's context. Whatever completes a
+ * request away from its task (an io-wq worker, a poll wakeup, a timer)
+ * queues a callback here; the task runs the callbacks in the order they
+ * were queued, with each ring's lock taken once per run of requests for
+ * that ring.
+ *
+ * Two queues per task: tw_list, run by task_work on the task's way back to
+ * userspace; and, for DEFER_TASKRUN rings, defer_list, run only when the
+ * task waits for completions (or exits). Both are lock-free llists.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/sched/signal.h>
+#include <linux/task_work.h>
+#include <linux/io_uring.h>
+
+#include "uring.h"
+
+static void io_tw_lock(struct io_ring_ctx *ctx)
+{
+	/* a callback may free the last request holding the ring */
+	percpu_ref_get(&ctx->refs);
+	mutex_lock(&ctx->uring_lock);
+	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
+		atomic_andnot(IORING_SQ_TASKRUN, (atomic_t *)&ctx->hdr->sq_flags);
+}
+
+static void io_tw_unlock(struct io_ring_ctx *ctx)
+{
+	io_compl_flush(ctx);
+	mutex_unlock(&ctx->uring_lock);
+	percpu_ref_put(&ctx->refs);
+}
+
+/* Run the callbacks of a detached list, oldest first. */
+static void io_tw_run_list(struct llist_node *node, unsigned int flags)
+{
+	struct io_ring_ctx *ctx = NULL;
+	struct io_kiocb *req, *tmp;
+
+	node = llist_reverse_order(node);
+	llist_for_each_entry_safe(req, tmp, node, tw_node) {
+		if (req->ctx != ctx) {
+			if (ctx)
+				io_tw_unlock(ctx);
+			ctx = req->ctx;
+			io_tw_lock(ctx);
+		}
+		req->tw_cb(req, flags);
+	}
+	if (ctx)
+		io_tw_unlock(ctx);
+}
+
+static unsigned int io_tw_flags(void)
+{
+	unsigned int flags = IO_URING_F_COMPLETE_DEFER;
+
+	if (unlikely(current->flags & PF_EXITING))
+		flags |= IO_URING_F_TASK_DEAD;
+	return flags;
+}
+
+/* The task_work callback: the task is on its way back to userspace. */
+void io_tw_run(struct callback_head *cb)
+{
+	struct io_uring_task *tctx = container_of(cb, struct io_uring_task,
+						  tw_head);
+
+	io_tw_run_list(llist_del_all(&tctx->tw_list), io_tw_flags());
+}
+
+/**
+ * io_run_defer - run a task's DEFER_TASKRUN completions
+ * @tctx: current's io_uring_task
+ * @flags: extra issue flags for the callbacks (IO_URING_F_TASK_DEAD)
+ *
+ * Context: the task itself, no ring lock held.
+ * Return: true if there was anything to run.
+ */
+bool io_run_defer(struct io_uring_task *tctx, unsigned int flags)
+{
+	struct llist_node *node;
+
+	if (!tctx || llist_empty(&tctx->defer_list))
+		return false;
+	node = llist_del_all(&tctx->defer_list);
+	io_tw_run_list(node, io_tw_flags() | flags);
+	return true;
+}
+
+/**
+ * io_run_task_work - run current's pending task_work, ours among it
+ *
+ * Context: process context, no ring lock held.
+ * Return: true if there was any.
+ */
+bool io_run_task_work(void)
+{
+	if (test_thread_flag(TIF_NOTIFY_SIGNAL))
+		clear_notify_signal();
+	if (!task_work_pending(current))
+		return false;
+	__set_current_state(TASK_RUNNING);
+	task_work_run();
+	return true;
+}
+
+/* Requests whose task can run no more task_work finish from a kworker. */
+void io_fallback_work(struct work_struct *work)
+{
+	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx,
+					       fallback_work);
+	struct llist_node *node = llist_del_all(&ctx->fallback_list);
+
+	io_tw_run_list(node, IO_URING_F_COMPLETE_DEFER | IO_URING_F_TASK_DEAD);
+}
+
+static void io_tw_fallback(struct llist_head *list)
+{
+	struct llist_node *node = llist_del_all(list);
+	struct io_kiocb *req, *tmp;
+
+	node = llist_reverse_order(node);
+	llist_for_each_entry_safe(req, tmp, node, tw_node) {
+		struct io_ring_ctx *ctx = req->ctx;
+
+		if (llist_add(&req->tw_node, &ctx->fallback_list))
+			schedule_work(&ctx->fallback_work);
+	}
+}
+
+static void io_tw_wake(struct io_ring_ctx *ctx, struct io_uring_task *tctx)
+{
+	/* the llist_add() before was a full barrier */
+	if (waitqueue_active(&ctx->cq_wait))
+		wake_up(&ctx->cq_wait);
+	if (unlikely(READ_ONCE(tctx->draining)))
+		wake_up(&tctx->wait);
+}
+
+/**
+ * io_req_task_work_add - finish a request in its submitter's context
+ * @req: the request
+ * @cb: runs in req->task with ctx->uring_lock held
+ *
+ * Context: any, including hard interrupts. @cb gets IO_URING_F_TASK_DEAD
+ * when the task is exiting, and must then fail the request rather than
+ * issue anything.
+ */
+void io_req_task_work_add(struct io_kiocb *req,
+			  void (*cb)(struct io_kiocb *req, unsigned int issue_flags))
+{
+	struct io_uring_task *tctx = req->task->io_uring;
+	struct io_ring_ctx *ctx = req->ctx;
+	enum task_work_notify_mode notify = TWA_SIGNAL;
+
+	req->tw_cb = cb;
+	if ((ctx->flags & IORING_SETUP_DEFER_TASKRUN) &&
+	    !percpu_ref_is_dying(&ctx->refs)) {
+		llist_add(&req->tw_node, &tctx->defer_list);
+		/* full barrier above; pairs with io_tw_task_dead() */
+		if (unlikely(READ_ONCE(tctx->dead)))
+			io_tw_fallback(&tctx->defer_list);
+		else
+			io_tw_wake(ctx, tctx);
+		return;
+	}
+	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
+		atomic_or(IORING_SQ_TASKRUN, (atomic_t *)&ctx->hdr->sq_flags);
+	if (!llist_add(&req->tw_node, &tctx->tw_list))
+		return;
+	if (ctx->flags & IORING_SETUP_COOP_TASKRUN)
+		notify = TWA_SIGNAL_NO_IPI;
+	if (likely(!task_work_add(req->task, &tctx->tw_head, notify))) {
+		if (unlikely(READ_ONCE(tctx->draining)))
+			wake_up(&tctx->wait);
+		return;
+	}
+	io_tw_fallback(&tctx->tw_list);
+}
+
+/**
+ * io_tw_task_dead - the task has exited: no DEFER_TASKRUN work may wait
+ * for it any more
+ * @tctx: current->io_uring
+ *
+ * What is queued runs now (failing, as the task is dead); what comes later
+ * goes to the rings' fallback workers.
+ *
+ * Context: the exiting task.
+ */
+void io_tw_task_dead(struct io_uring_task *tctx)
+{
+	WRITE_ONCE(tctx->dead, true);
+	/* the flag before the list; pairs with io_req_task_work_add() */
+	smp_mb();
+	io_run_defer(tctx, IO_URING_F_TASK_DEAD);
+}
+
+struct io_tw_kick {
+	struct callback_head	cb;
+};
+
+static void io_tw_kick_fn(struct callback_head *cb)
+{
+	io_run_defer(current->io_uring, 0);
+	kfree(container_of(cb, struct io_tw_kick, cb));
+}
+
+/**
+ * io_tw_kick - make @task run its DEFER_TASKRUN completions soon
+ * @task: a ring's submitter task
+ *
+ * A closed DEFER_TASKRUN ring cannot wait for its owner to call
+ * io_uring_enter() again. If the task is already exiting, its exit path
+ * runs them instead.
+ *
+ * Context: process context.
+ */
+void io_tw_kick(struct task_struct *task)
+{
+	struct io_tw_kick *kick = kmalloc(sizeof(*kick), GFP_KERNEL);
+
+	if (!kick)
+		return;
+	init_task_work(&kick->cb, io_tw_kick_fn);
+	if (task_work_add(task, &kick->cb, TWA_SIGNAL))
+		kfree(kick);
+}
