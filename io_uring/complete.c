@@ -199,7 +199,7 @@ void io_req_post(struct io_kiocb *req)
 	if (req->opcode == IORING_OP_LINK_TIMEOUT) {
 		if (skip)
 			return;
-	} else if (req->silent || (skip && req->res >= 0)) {
+	} else if (req->silent || (skip && (req->res >= 0 || req->res_ok))) {
 		return;
 	}
 	if (req->went_async)

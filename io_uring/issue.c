@@ -117,7 +117,8 @@ static struct io_kiocb *io_req_finish(struct io_kiocb *req)
 	io_req_unpark(req);
 	req->link = NULL;
 	broken = req->failed ||
-		 (req->res < 0 && !(req->sqe_flags & IOSQE_IO_HARDLINK));
+		 (req->res < 0 && !req->res_ok &&
+		  !(req->sqe_flags & IOSQE_IO_HARDLINK));
 	io_req_complete_defer(req);
 	if (next && next->opcode == IORING_OP_LINK_TIMEOUT)
 		next = io_link_timeout_detach(next);
@@ -156,14 +157,20 @@ void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags)
 	io_req_done(req);
 }
 
+/*
+ * The io_wq is read under tctx->lock: its owner detaches it there before
+ * it stops it, and work it finished may stay parked until its task_work.
+ */
 static int io_iowq_cancel(struct io_kiocb *req)
 {
-	struct io_wq *wq = req->task->io_uring->wq;
+	struct io_uring_task *tctx = req->task->io_uring;
+	enum io_wq_cancel found = IO_WQ_CANCEL_NOTFOUND;
 
-	if (io_wq_cancel(wq, io_wq_match_ptr, &req->work, false) ==
-	    IO_WQ_CANCEL_OK)
-		return 0;
-	return -EALREADY;
+	spin_lock(&tctx->lock);
+	if (tctx->wq)
+		found = io_wq_cancel(tctx->wq, io_wq_match_ptr, &req->work, false);
+	spin_unlock(&tctx->lock);
+	return found == IO_WQ_CANCEL_OK ? 0 : -EALREADY;
 }
 
 /**
@@ -194,12 +201,16 @@ bool io_req_exit_cancels(struct io_kiocb *req)
 struct io_wq *io_tctx_wq(struct io_uring_task *tctx, struct io_ring_ctx *ctx)
 {
 	unsigned int bounded;
+	struct io_wq *wq;
 
 	if (tctx->wq)
 		return tctx->wq;
 	bounded = min(ctx->sq_entries, 4 * num_online_cpus());
-	tctx->wq = io_wq_create(bounded, &io_wq_req_ops);
-	return tctx->wq;
+	wq = io_wq_create(bounded, &io_wq_req_ops);
+	spin_lock(&tctx->lock);
+	tctx->wq = wq;
+	spin_unlock(&tctx->lock);
+	return wq;
 }
 
 static bool io_file_is_bounded(struct file *file)
@@ -357,6 +368,7 @@ static void io_wq_run_req(struct io_wq_work *work)
 		if (def->iowq_locked) {
 			mutex_lock(&req->ctx->uring_lock);
 			ret = def->issue(req, IO_URING_F_IOWQ);
+			io_compl_flush(req->ctx);
 			mutex_unlock(&req->ctx->uring_lock);
 		} else {
 			ret = def->issue(req, IO_URING_F_UNLOCKED | IO_URING_F_IOWQ);

@@ -403,8 +403,9 @@ static struct io_kiocb *io_poll_find(struct io_ring_ctx *ctx, u64 user_data)
 {
 	struct io_kiocb *req;
 
+	/* only an armed poll: not one still queued in io-wq or held by drain */
 	list_for_each_entry(req, &ctx->parked, parked)
-		if (req->opcode == IORING_OP_POLL_ADD && req->user_data == user_data)
+		if (req->cancel == io_poll_cancel && req->user_data == user_data)
 			return req;
 	return NULL;
 }
@@ -431,8 +432,9 @@ static int io_poll_update(struct io_kiocb *preq, struct io_poll_update *pu)
 	ret = io_poll_add_arm(preq);
 	if (ret < 0)
 		preq->res = ret;
+	/* in task_work: an io-wq worker must not move the chain on */
 	if (ret != IOU_PARKED)
-		io_req_done(preq);
+		io_req_task_work_add(preq, io_req_complete_tw);
 	return 0;
 }
 

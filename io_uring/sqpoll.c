@@ -157,6 +157,8 @@ static int io_sq_thread(void *data)
 	/* rings left behind must be told to come in (and get -EOWNERDEAD) */
 	io_sq_set_wakeup(sqd, true);
 	WRITE_ONCE(sqd->thread, NULL);
+	list_for_each_entry(ctx, &sqd->rings, sq_node)
+		wake_up(&ctx->sq_space_wait);
 	mutex_unlock(&sqd->lock);
 	if (sqd->self_stop)
 		kfree(sqd);

@@ -199,24 +199,11 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	const struct io_op_def *def;
 	int ret;
 
+	/* a recycled request: nothing of its last life may show through */
+	memset(&req->state, 0, sizeof(req->state));
 	req->opcode = READ_ONCE(sqe->opcode);
 	req->sqe_flags = READ_ONCE(sqe->flags);
 	req->user_data = READ_ONCE(sqe->user_data);
-	req->res = 0;
-	req->cflags = 0;
-	req->failed = false;
-	req->went_async = false;
-	req->nowait = false;
-	req->silent = false;
-	req->next = NULL;
-	req->link = NULL;
-	req->cancel = NULL;
-	req->async = NULL;
-	req->poll = NULL;
-	req->creds = NULL;
-	req->big_cqe[0] = 0;
-	req->big_cqe[1] = 0;
-	req->op.file = NULL;
 
 	if (unlikely(req->opcode >= IORING_OP_LAST)) {
 		req->opcode = IORING_OP_NOP;
@@ -304,7 +291,8 @@ static bool io_drain_hold(struct io_ring_ctx *ctx, struct io_kiocb *head,
 {
 	u64 before = ctx->nr_submitted - nr;
 
-	if (!drain && !ctx->drain_head)
+	/* nothing held, and the last drained chain (if any) is done */
+	if (!drain && !ctx->drain_head && ctx->nr_freed >= ctx->drain_barrier)
 		return false;
 	if (drain) {
 		head->drain_seq = before;

@@ -244,13 +244,17 @@ static void io_ringfd_drop_all(struct io_uring_task *tctx)
 void io_uring_task_exit(bool exec)
 {
 	struct io_uring_task *tctx = current->io_uring;
+	struct io_wq *wq;
 
 	io_ringfd_drop_all(tctx);
 	io_tctx_drain(tctx, exec);
-	if (tctx->wq) {
-		io_wq_exit(tctx->wq);
-		tctx->wq = NULL;
-	}
+	/* detached first: cancellers look it up under the lock */
+	spin_lock(&tctx->lock);
+	wq = tctx->wq;
+	tctx->wq = NULL;
+	spin_unlock(&tctx->lock);
+	if (wq)
+		io_wq_exit(wq);
 	if (!exec)
 		io_tw_task_dead(tctx);
 }
@@ -265,6 +269,6 @@ void io_uring_task_release(struct task_struct *tsk)
 
 	io_ringfd_drop_all(tctx);
 	/* the exit hook has stopped the io-wq already */
-	kfree(tctx);
+	kfree_rcu(tctx, rcu);
 	tsk->io_uring = NULL;
 }

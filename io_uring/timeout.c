@@ -210,6 +210,9 @@ static void io_timeout_tw(struct io_kiocb *req, unsigned int issue_flags)
 	if (!final)
 		return;
 	req->res = final == 1 ? 0 : final;
+	/* ETIME_SUCCESS: an expiry is a success for links and CQE skipping */
+	if (final == -ETIME && (t->flags & IORING_TIMEOUT_ETIME_SUCCESS))
+		req->res_ok = true;
 	io_req_done(req);
 }
 
@@ -276,9 +279,6 @@ int io_timeout_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	/* a multishot timeout repeats on its own: it never counts CQEs */
 	if ((flags & IORING_TIMEOUT_MULTISHOT) && (flags & IORING_TIMEOUT_ABS))
 		return -EINVAL;
-	/* a request that completes with an error ends a chain, unless asked */
-	if (flags & IORING_TIMEOUT_ETIME_SUCCESS)
-		req->sqe_flags |= IOSQE_IO_HARDLINK;
 	INIT_LIST_HEAD(&t->list);
 	t->flags = flags;
 	t->count = count;

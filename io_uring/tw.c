@@ -86,6 +86,8 @@ bool io_run_defer(struct io_uring_task *tctx, unsigned int flags)
 
 	if (!tctx || llist_empty(&tctx->defer_list))
 		return false;
+	/* a waiter may call us between prepare_to_wait() and schedule() */
+	__set_current_state(TASK_RUNNING);
 	node = llist_del_all(&tctx->defer_list);
 	io_tw_run_list(node, io_tw_flags() | flags);
 	return true;
@@ -141,6 +143,26 @@ static void io_tw_wake(struct io_ring_ctx *ctx, struct io_uring_task *tctx)
 		wake_up(&tctx->wait);
 }
 
+/*
+ * Once on the list, @req may be run and freed by its task at once, with
+ * the last references to @ctx and @tctx: hold the ring, and RCU for
+ * tctx (freed with kfree_rcu()), across the wakeups.
+ */
+static void io_defer_add(struct io_kiocb *req, struct io_ring_ctx *ctx,
+			 struct io_uring_task *tctx)
+{
+	percpu_ref_get(&ctx->refs);
+	rcu_read_lock();
+	llist_add(&req->tw_node, &tctx->defer_list);
+	/* full barrier above; pairs with io_tw_task_dead() */
+	if (unlikely(READ_ONCE(tctx->dead)))
+		io_tw_fallback(&tctx->defer_list);
+	else
+		io_tw_wake(ctx, tctx);
+	rcu_read_unlock();
+	percpu_ref_put(&ctx->refs);
+}
+
 /**
  * io_req_task_work_add - finish a request in its submitter's context
  * @req: the request
@@ -153,33 +175,32 @@ static void io_tw_wake(struct io_ring_ctx *ctx, struct io_uring_task *tctx)
 void io_req_task_work_add(struct io_kiocb *req,
 			  void (*cb)(struct io_kiocb *req, unsigned int issue_flags))
 {
-	struct io_uring_task *tctx = req->task->io_uring;
+	struct task_struct *task = req->task;
+	struct io_uring_task *tctx = task->io_uring;
 	struct io_ring_ctx *ctx = req->ctx;
 	enum task_work_notify_mode notify = TWA_SIGNAL;
 
 	req->tw_cb = cb;
-	if ((ctx->flags & IORING_SETUP_DEFER_TASKRUN) &&
-	    !percpu_ref_is_dying(&ctx->refs)) {
-		llist_add(&req->tw_node, &tctx->defer_list);
-		/* full barrier above; pairs with io_tw_task_dead() */
-		if (unlikely(READ_ONCE(tctx->dead)))
-			io_tw_fallback(&tctx->defer_list);
-		else
-			io_tw_wake(ctx, tctx);
-		return;
-	}
 	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
 		atomic_or(IORING_SQ_TASKRUN, (atomic_t *)&ctx->hdr->sq_flags);
-	if (!llist_add(&req->tw_node, &tctx->tw_list))
-		return;
-	if (ctx->flags & IORING_SETUP_COOP_TASKRUN)
-		notify = TWA_SIGNAL_NO_IPI;
-	if (likely(!task_work_add(req->task, &tctx->tw_head, notify))) {
-		if (unlikely(READ_ONCE(tctx->draining)))
-			wake_up(&tctx->wait);
+	if ((ctx->flags & IORING_SETUP_DEFER_TASKRUN) &&
+	    !percpu_ref_is_dying(&ctx->refs)) {
+		io_defer_add(req, ctx, tctx);
 		return;
 	}
-	io_tw_fallback(&tctx->tw_list);
+	if (ctx->flags & IORING_SETUP_COOP_TASKRUN)
+		notify = TWA_SIGNAL_NO_IPI;
+	/* the task may run @req once it is on the list; see io_defer_add() */
+	rcu_read_lock();
+	if (llist_add(&req->tw_node, &tctx->tw_list)) {
+		if (likely(!task_work_add(task, &tctx->tw_head, notify))) {
+			if (unlikely(READ_ONCE(tctx->draining)))
+				wake_up(&tctx->wait);
+		} else {
+			io_tw_fallback(&tctx->tw_list);
+		}
+	}
+	rcu_read_unlock();
 }
 
 /**

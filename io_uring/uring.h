@@ -156,11 +156,12 @@ struct io_uring_task {
 	bool			draining;	/* exit/exec waits on @wait */
 	bool			dead;		/* exited: no more DEFER task_work */
 	struct wait_queue_head	wait;
-	spinlock_t		lock;		/* over @parked */
+	spinlock_t		lock;		/* over @parked and @wq changes */
 	struct list_head	parked;		/* our requests on any ctx->parked */
 	struct llist_head	tw_list;	/* completions to run */
 	struct callback_head	tw_head;	/* task_work that runs @tw_list */
 	struct llist_head	defer_list;	/* same, DEFER_TASKRUN rings */
+	struct rcu_head		rcu;		/* task_work adders may look late */
 };
 
 /* A request's opcode-private state, typed. */

@@ -8,6 +8,7 @@
 #define IO_URING_TYPES_H
 
 #include <linux/types.h>
+#include <linux/stddef.h>
 #include <linux/llist.h>
 #include <uapi/linux/io_uring.h>
 
@@ -58,60 +59,65 @@ struct io_wq_work {
 
 /**
  * struct io_kiocb - one request, from its SQE to its CQE
+ * @state: what a new request starts with all zero (io_req_init())
  * @op: opcode-private state; must stay first (see cmd_to_io_kiocb())
- * @ctx: the ring the request was submitted to
- * @task: the submitting task; completions are run in its context. The
- *	  task cannot exit before all its requests are freed (tctx.c).
- * @user_data: copied from the SQE, returned in the CQE
  * @res: result for the CQE
  * @cflags: IORING_CQE_F_* for the CQE
- * @opcode: IORING_OP_*
- * @sqe_flags: IOSQE_* as submitted
  * @failed: the request failed in a way that breaks its link chain
  * @went_async: it did not complete at its first issue
  * @nowait: the submitter asked for -EAGAIN rather than a wait
  * @silent: post no CQE (its chain failed on a CQE_SKIP_SUCCESS request)
+ * @res_ok: a negative @res that still counts as success
  * @next: list linkage: request cache, completion batch, drain queue
  * @link: the next request of its link chain
+ * @cancel: how to cancel it while parked; NULL when it cannot be
+ * @async: state the opcode keeps while the request waits (freed by the
+ *	   core after the opcode's ->cleanup)
+ * @poll: the internal poll of a request waiting for its file to be ready
+ * @creds: the submitter's credentials, for a worker to run it with
+ * @big_cqe: the extra two words of a CQE32 ring's CQE
+ * @ctx: the ring the request was submitted to
+ * @task: the submitting task; completions are run in its context. The
+ *	  request holds a reference on it.
+ * @user_data: copied from the SQE, returned in the CQE
+ * @opcode: IORING_OP_*
+ * @sqe_flags: IOSQE_* as submitted
  * @parked: on ctx->parked while it waits somewhere it can be cancelled
  * @task_parked: on its task's list of parked requests at the same time
  * @tw_node: on a task_work list
  * @tw_cb: what the task_work runs
- * @cancel: how to cancel it while parked; NULL when it cannot be
- * @async: state the opcode keeps while the request waits (freed by
- *	   its ->cleanup)
  * @work: io-wq linkage while punted
- * @creds: the submitter's credentials, for a worker to run it with
- * @poll: the internal poll of a request waiting for its file to be ready
  * @drain_seq: held back by a drain until this many requests were freed
- * @big_cqe: the extra two words of a CQE32 ring's CQE
  */
 struct io_kiocb {
-	struct io_cmd_data	op;
+	struct_group(state,
+		struct io_cmd_data	op;
+		s32			res;
+		u32			cflags;
+		bool			failed;
+		bool			went_async;
+		bool			nowait;
+		bool			silent;
+		bool			res_ok;
+		struct io_kiocb		*next;
+		struct io_kiocb		*link;
+		int			(*cancel)(struct io_kiocb *req);
+		void			*async;
+		struct io_poll		*poll;
+		const struct cred	*creds;
+		u64			big_cqe[2];
+	);
 	struct io_ring_ctx	*ctx;
 	struct task_struct	*task;
 	u64			user_data;
-	s32			res;
-	u32			cflags;
 	u8			opcode;
 	u8			sqe_flags;
-	bool			failed;
-	bool			went_async;
-	bool			nowait;
-	bool			silent;
-	struct io_kiocb		*next;
-	struct io_kiocb		*link;
 	struct list_head	parked;
 	struct list_head	task_parked;
 	struct llist_node	tw_node;
 	void			(*tw_cb)(struct io_kiocb *req, unsigned int issue_flags);
-	int			(*cancel)(struct io_kiocb *req);
-	void			*async;
 	struct io_wq_work	work;
-	const struct cred	*creds;
-	struct io_poll		*poll;
 	u64			drain_seq;
-	u64			big_cqe[2];
 };
 
 #define cmd_to_io_kiocb(ptr)	((struct io_kiocb *)(ptr))
