@@ -194,7 +194,7 @@ static int io_sync_cancel_wait(struct io_ring_ctx *ctx,
 		mutex_unlock(&ctx->uring_lock);
 		if (!pending)
 			return 0;
-		if (io_run_task_work() || io_run_defer(tctx, 0))
+		if (io_run_completions())
 			continue;
 		if (signal_pending(current))
 			return -EINTR;

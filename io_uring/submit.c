@@ -73,22 +73,26 @@ static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 	return req;
 }
 
-/* Undo io_req_alloc() for a request that was never initialised. */
+/*
+ * Undo io_req_alloc(): back to the cache, dropping what it took. Alone, for
+ * a request that was never initialised; as the end of io_req_free().
+ */
 static void io_req_unalloc(struct io_kiocb *req)
 {
+	struct io_uring_task *tctx = req->task->io_uring;
 	struct io_ring_ctx *ctx = req->ctx;
 
-	atomic_dec(&req->task->io_uring->inflight);
-	put_task_struct(req->task);
 	req->next = ctx->req_cache;
 	ctx->req_cache = req;
+	if (atomic_dec_and_test(&tctx->inflight) && READ_ONCE(tctx->draining))
+		wake_up(&tctx->wait);
+	put_task_struct(req->task);
 	percpu_ref_put(&ctx->refs);
 }
 
 static void io_req_free(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
-	struct io_uring_task *tctx = req->task->io_uring;
 	struct io_ring_ctx *ctx = req->ctx;
 
 	lockdep_assert_held(&ctx->uring_lock);
@@ -100,13 +104,8 @@ static void io_req_free(struct io_kiocb *req)
 		put_cred(req->creds);
 	if (req->op.file && def->needs_file)
 		fput(req->op.file);
-	req->next = ctx->req_cache;
-	ctx->req_cache = req;
 	ctx->nr_freed++;
-	if (atomic_dec_and_test(&tctx->inflight) && READ_ONCE(tctx->draining))
-		wake_up(&tctx->wait);
-	put_task_struct(req->task);
-	percpu_ref_put(&ctx->refs);
+	io_req_unalloc(req);
 }
 
 /* Ring teardown: give the cached requests back to the slab. */

@@ -110,6 +110,18 @@ bool io_run_task_work(void)
 	return true;
 }
 
+/**
+ * io_run_completions - run what completes current's requests: its
+ * task_work, or else its DEFER_TASKRUN queue
+ *
+ * Context: process context, no ring lock held.
+ * Return: true if there was any.
+ */
+bool io_run_completions(void)
+{
+	return io_run_task_work() || io_run_defer(current->io_uring, 0);
+}
+
 /* Requests whose task can run no more task_work finish from a kworker. */
 void io_fallback_work(struct work_struct *work)
 {

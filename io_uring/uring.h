@@ -218,6 +218,7 @@ void io_req_task_work_add(struct io_kiocb *req,
 void io_tw_run(struct callback_head *cb);
 bool io_run_defer(struct io_uring_task *tctx, unsigned int flags);
 bool io_run_task_work(void);
+bool io_run_completions(void);
 void io_fallback_work(struct work_struct *work);
 void io_tw_kick(struct task_struct *task);
 void io_tw_task_dead(struct io_uring_task *tctx);

@@ -115,7 +115,7 @@ static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
 		if (ret <= 0)
 			break;
 		/* task_work is no signal: run it and look again */
-		if (io_run_task_work() || io_run_defer(current->io_uring, 0))
+		if (io_run_completions())
 			continue;
 		until = w->min_deadline != KTIME_MAX ? w->min_deadline : w->deadline;
 		if (until == KTIME_MAX)
