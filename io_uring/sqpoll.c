@@ -123,7 +123,8 @@ static bool io_sq_signal(struct io_sq_data *sqd)
 static int io_sq_thread(void *data)
 {
 	struct io_sq_data *sqd = data;
-	unsigned long idle_until = jiffies + sqd->idle;
+	/* nothing was submitted yet: start asleep, the first submit wakes us */
+	unsigned long idle_until = jiffies;
 	struct io_ring_ctx *ctx;
 	char name[TASK_COMM_LEN];
 	bool busy, shared;
