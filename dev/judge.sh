@@ -33,6 +33,7 @@ BEGIN {
 	printf "%s %s %ss%s\n", v, t, (t in secs) ? secs[t] : 0, s == "NORESULT" ? " (no result: the guest stopped early)" : ""
 }
 END {
+	if ("kernel/boot" in st) printf "%s kernel/boot 0s\n", st["kernel/boot"]
 	if ("kernel/kmemleak" in st) printf "%s kernel/kmemleak 0s\n", st["kernel/kmemleak"]
 }' "$list" > "$results.tmp"
 mv "$results.tmp" "$results"

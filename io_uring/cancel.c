@@ -107,14 +107,12 @@ int io_cancel_parked(struct io_ring_ctx *ctx, struct task_struct *task,
 	return nr;
 }
 
-static int io_cancel_keys(struct io_cancel_data *cd, u32 flags, s32 fd,
-			  u64 user_data, u8 opcode)
+/* Context: ctx->uring_lock held (a fixed fd is looked up under it). */
+static int io_cancel_keys(struct io_ring_ctx *ctx, struct io_cancel_data *cd,
+			  u32 flags, s32 fd, u64 user_data, u8 opcode)
 {
 	if (flags & ~IO_CANCEL_FLAGS)
 		return -EINVAL;
-	/* no registered files yet */
-	if (flags & IORING_ASYNC_CANCEL_FD_FIXED)
-		return -EBADF;
 	if ((flags & IORING_ASYNC_CANCEL_ANY) &&
 	    (flags & (IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_OP |
 		      IORING_ASYNC_CANCEL_USERDATA)))
@@ -128,7 +126,10 @@ static int io_cancel_keys(struct io_cancel_data *cd, u32 flags, s32 fd,
 	cd->file = NULL;
 	if (!(flags & IORING_ASYNC_CANCEL_FD))
 		return 0;
-	cd->file = fget(fd);
+	if (flags & IORING_ASYNC_CANCEL_FD_FIXED)
+		cd->file = io_fixed_file_ref(ctx, fd, 0);
+	else
+		cd->file = fget(fd);
 	return cd->file ? 0 : -EBADF;
 }
 
@@ -152,7 +153,7 @@ int io_async_cancel_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		return -EINVAL;
 	if (len >= IORING_OP_LAST)
 		return -EINVAL;
-	return io_cancel_keys(&c->cd, flags, READ_ONCE(sqe->fd),
+	return io_cancel_keys(req->ctx, &c->cd, flags, READ_ONCE(sqe->fd),
 			      READ_ONCE(sqe->addr), len);
 }
 
@@ -243,7 +244,7 @@ int io_sync_cancel(struct io_ring_ctx *ctx, void __user *arg)
 	}
 	if (reg.opcode >= IORING_OP_LAST)
 		return -EINVAL;
-	ret = io_cancel_keys(&cd, reg.flags, reg.fd, reg.addr, reg.opcode);
+	ret = io_cancel_keys(ctx, &cd, reg.flags, reg.fd, reg.addr, reg.opcode);
 	if (ret)
 		return ret;
 	ret = io_cancel_matching(ctx, &cd, NULL);

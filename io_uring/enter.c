@@ -41,6 +41,23 @@ static int io_enter_submit(struct io_ring_ctx *ctx, u32 to_submit)
 	return ret;
 }
 
+static int io_enter_getevents(struct io_ring_ctx *ctx, u32 min_complete,
+			      u32 flags, const void __user *argp, size_t argsz)
+{
+	int ret;
+
+	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN) {
+		ret = io_check_issuer(ctx);
+		if (ret)
+			return ret;
+	}
+	/* an SQPOLL thread polls for the ring; its waiters just wait */
+	if ((ctx->flags & IORING_SETUP_IOPOLL) &&
+	    !(ctx->flags & IORING_SETUP_SQPOLL))
+		return io_iopoll_wait(ctx, min_complete);
+	return io_cqring_wait(ctx, min_complete, flags, argp, argsz);
+}
+
 SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		u32, min_complete, u32, flags, const void __user *, argp,
 		size_t, argsz)
@@ -75,12 +92,8 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 			goto out;
 		}
 	}
-	if (flags & IORING_ENTER_GETEVENTS) {
-		if (ctx->flags & IORING_SETUP_DEFER_TASKRUN)
-			ret = io_check_issuer(ctx);
-		if (!ret)
-			ret = io_cqring_wait(ctx, min_complete, flags, argp, argsz);
-	}
+	if (flags & IORING_ENTER_GETEVENTS)
+		ret = io_enter_getevents(ctx, min_complete, flags, argp, argsz);
 	if (submitted)
 		ret = submitted;
 out:

@@ -264,6 +264,40 @@ static bool io_req_pollable(struct io_kiocb *req)
 	return req->op.file && file_can_poll(req->op.file);
 }
 
+/**
+ * io_req_assign_file - take the file a request works on, at its first issue
+ * @req: the request; sqe->fd is in req->file_fd
+ *
+ * Not at submission: a request linked behind an OPENAT into a fixed slot
+ * must find the file that open put there.
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0, or -EBADF.
+ */
+int io_req_assign_file(struct io_kiocb *req)
+{
+	if (req->sqe_flags & IOSQE_FIXED_FILE)
+		return io_req_fixed_file(req, req->file_fd);
+	req->op.file = fget(req->file_fd);
+	return req->op.file ? 0 : -EBADF;
+}
+
+/* One non-blocking try, with the SQE's personality if it named one. */
+static int io_issue_inline(struct io_kiocb *req)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	unsigned int flags = IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER;
+	const struct cred *old;
+	int ret;
+
+	if (!req->creds)
+		return def->issue(req, flags);
+	old = override_creds(req->creds);
+	ret = def->issue(req, flags);
+	revert_creds(old);
+	return ret;
+}
+
 /*
  * Issue non-blocking, and park the request if it would block. Return:
  * true if it completed (res set), false if it is parked.
@@ -273,12 +307,17 @@ static bool io_issue_or_park(struct io_kiocb *req)
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	int tries, ret;
 
+	if (def->needs_file && !req->op.file) {
+		ret = io_req_assign_file(req);
+		if (ret)
+			goto done;
+	}
 	if (req->sqe_flags & IOSQE_ASYNC) {
 		io_req_punt(req);
 		return false;
 	}
 	for (tries = 0; tries < IO_POLL_RETRIES; tries++) {
-		ret = def->issue(req, IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER);
+		ret = io_issue_inline(req);
 		if (ret == IOU_PARKED)
 			return false;
 		if (ret != -EAGAIN || req->nowait)
@@ -300,6 +339,7 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		io_req_punt(req);
 		return false;
 	}
+done:
 	if (ret < 0)
 		req->res = ret;
 	return true;
@@ -362,16 +402,20 @@ static void io_wq_run_req(struct io_wq_work *work)
 	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	const struct cred *old = override_creds(req->creds);
+	unsigned int flags = IO_URING_F_IOWQ;
 	int ret = -ECANCELED;
 
+	/* a pollable file is tried without blocking, then waited on by poll */
+	if (!req->nowait && io_req_pollable(req))
+		flags |= IO_URING_F_NONBLOCK;
 	if (!(READ_ONCE(work->flags) & IO_WQ_WORK_CANCEL)) {
 		if (def->iowq_locked) {
 			mutex_lock(&req->ctx->uring_lock);
-			ret = def->issue(req, IO_URING_F_IOWQ);
+			ret = def->issue(req, flags);
 			io_compl_flush(req->ctx);
 			mutex_unlock(&req->ctx->uring_lock);
 		} else {
-			ret = def->issue(req, IO_URING_F_UNLOCKED | IO_URING_F_IOWQ);
+			ret = def->issue(req, flags | IO_URING_F_UNLOCKED);
 		}
 	}
 	revert_creds(old);
@@ -381,6 +425,10 @@ static void io_wq_run_req(struct io_wq_work *work)
 		io_req_task_work_add(req, io_req_poll_tw);
 		return;
 	}
+	/* a worker's wait broken by io-wq cancelling it is no restart */
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
+		ret = -EINTR;
 	if (ret < 0)
 		req->res = ret;
 	io_req_task_work_add(req, io_req_complete_tw);

@@ -57,6 +57,8 @@ int io_enable_rings(struct io_ring_ctx *ctx)
 		return -EBADFD;
 	if ((ctx->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->submitter_task)
 		WRITE_ONCE(ctx->submitter_task, get_task_struct(current));
+	if (ctx->restrictions.registered)
+		ctx->restricted = true;
 	/* the submitter before the ring opens; pairs with io_uring_enter() */
 	smp_store_release(&ctx->disabled, false);
 	return 0;
@@ -140,9 +142,61 @@ static int io_unregister_iowq_aff(struct io_ring_ctx *ctx)
 	return wq ? io_wq_set_affinity(wq, NULL) : -ENOMEM;
 }
 
+/* The registered files and buffers opcodes; -ENOIOCTLCMD for the others. */
+static int io_register_rsrc_op(struct io_ring_ctx *ctx, unsigned int opcode,
+			       void __user *arg, unsigned int nr_args)
+{
+	switch (opcode) {
+	case IORING_REGISTER_FILES:
+	case IORING_REGISTER_FILES2:
+		return io_register_files(ctx, arg, nr_args,
+					 opcode == IORING_REGISTER_FILES2);
+	case IORING_UNREGISTER_FILES:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_unregister_files(ctx);
+	case IORING_REGISTER_BUFFERS:
+	case IORING_REGISTER_BUFFERS2:
+		return io_register_buffers(ctx, arg, nr_args,
+					   opcode == IORING_REGISTER_BUFFERS2);
+	case IORING_UNREGISTER_BUFFERS:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_unregister_buffers(ctx);
+	case IORING_REGISTER_FILES_UPDATE:
+	case IORING_REGISTER_FILES_UPDATE2:
+	case IORING_REGISTER_BUFFERS_UPDATE:
+		return io_register_rsrc_update(ctx, arg, nr_args, opcode);
+	case IORING_REGISTER_FILE_ALLOC_RANGE:
+		if (!arg || nr_args)
+			return -EINVAL;
+		return io_register_file_alloc_range(ctx, arg);
+	case IORING_REGISTER_PERSONALITY:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_register_personality(ctx);
+	case IORING_UNREGISTER_PERSONALITY:
+		if (arg)
+			return -EINVAL;
+		return io_unregister_personality(ctx, nr_args);
+	case IORING_REGISTER_RESTRICTIONS:
+		return io_register_restrictions(ctx, arg, nr_args);
+	case IORING_REGISTER_CLONE_BUFFERS:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_register_clone_buffers(ctx, arg);
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
 static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
 			  void __user *arg, unsigned int nr_args)
 {
+	int ret = io_register_rsrc_op(ctx, opcode, arg, nr_args);
+
+	if (ret != -ENOIOCTLCMD)
+		return ret;
 	switch (opcode) {
 	case IORING_REGISTER_EVENTFD:
 		return io_eventfd_register(ctx, arg, nr_args, false);
@@ -205,8 +259,11 @@ SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
 		return PTR_ERR(file);
 	ctx = file->private_data;
 	mutex_lock(&ctx->uring_lock);
-	ret = -EEXIST;
-	if (!ctx->submitter_task || ctx->submitter_task == current)
+	if (ctx->submitter_task && ctx->submitter_task != current)
+		ret = -EEXIST;
+	else if (ctx->restricted && !test_bit(opcode, ctx->restrictions.register_op))
+		ret = -EACCES;
+	else
 		ret = io_register_op(ctx, opcode, arg, nr_args);
 	mutex_unlock(&ctx->uring_lock);
 	io_ring_fd_put(file, registered);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IORING_OP_READ, WRITE, READV and WRITEV on any file with ->read_iter or
- * ->write_iter: regular files, pipes, sockets, ttys, eventfds, ...
+ * IORING_OP_READ, WRITE, READV, WRITEV, READ_FIXED and WRITE_FIXED on any
+ * file with ->read_iter or ->write_iter: regular files, pipes, sockets,
+ * ttys, eventfds, ... The _FIXED ones move data to or from a registered
+ * buffer's pinned pages.
  *
  * The buffer (or iovec array, copied at prep) is turned into an iov_iter
  * once and kept in req->async, so a retry, from poll or from io-wq,
@@ -15,17 +17,29 @@
 #include <linux/uio.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/blk-mq.h>
+#include <linux/ioprio.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
 #include "opdef.h"
 
-/* The iterator over the request's buffers, kept across retries. */
+/*
+ * The iterator over the request's buffers, kept across retries, and the
+ * kiocb of the current try, which an asynchronous (O_DIRECT) try hands to
+ * the file: it completes through ->ki_complete, possibly in irq context.
+ */
 struct io_rw_state {
 	struct iov_iter		iter;
 	struct iov_iter_state	saved;
 	struct iovec		*free_iov;
 	ssize_t			done;		/* bytes moved by earlier tries */
+	size_t			want;		/* bytes asked of this try */
+	long			async_res;	/* ->ki_complete's result */
+	bool			iopoll_done;	/* IOPOLL: async_res is set */
+	struct list_head	iopoll_node;	/* on ctx->iopoll_list */
+	struct io_kiocb		*req;
+	struct kiocb		kiocb;
 	struct iovec		fast_iov[UIO_FASTIOV];
 };
 
@@ -33,22 +47,39 @@ struct io_rw {
 	struct file		*file;
 	loff_t			pos;
 	rwf_t			flags;
+	u16			ioprio;		/* 0: the task's */
 	bool			cur_pos;	/* offset -1: use and move f_pos */
 };
+
+static int io_rw_dir(struct io_kiocb *req)
+{
+	u8 op = req->opcode;
+
+	return (op == IORING_OP_READ || op == IORING_OP_READV ||
+		op == IORING_OP_READ_FIXED) ? ITER_DEST : ITER_SOURCE;
+}
 
 int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
 	u8 op = req->opcode;
-	int dir = (op == IORING_OP_READ || op == IORING_OP_READV) ? ITER_DEST : ITER_SOURCE;
+	int dir = io_rw_dir(req);
+	bool fixed = op == IORING_OP_READ_FIXED || op == IORING_OP_WRITE_FIXED;
 	void __user *buf = u64_to_user_ptr(READ_ONCE(sqe->addr));
+	u16 buf_index = READ_ONCE(sqe->buf_index);
 	u32 len = READ_ONCE(sqe->len);
 	struct io_rw_state *st;
 	struct iovec *iov;
 	ssize_t ret;
 
-	if (READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
+	if ((buf_index && !fixed) || READ_ONCE(sqe->splice_fd_in))
 		return -EINVAL;
+	rw->ioprio = READ_ONCE(sqe->ioprio);
+	if (rw->ioprio) {
+		ret = ioprio_check_cap(rw->ioprio);
+		if (ret)
+			return ret;
+	}
 	rw->pos = READ_ONCE(sqe->off);
 	rw->cur_pos = rw->pos == -1;
 	rw->flags = (__force rwf_t)READ_ONCE(sqe->rw_flags);
@@ -58,6 +89,13 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	req->async = st;
 	st->done = 0;
 	st->free_iov = NULL;
+	st->req = req;
+	if (fixed) {
+		ret = io_req_fixed_buf(req, buf_index);
+		if (ret)
+			return ret;
+		return io_import_fixed(req, dir, (u64)(uintptr_t)buf, len, &st->iter);
+	}
 	if (op == IORING_OP_READ || op == IORING_OP_WRITE)
 		return import_ubuf(dir, buf, len, &st->iter);
 	iov = st->fast_iov;
@@ -95,6 +133,8 @@ static int io_rw_init_kiocb(struct io_kiocb *req, struct kiocb *kiocb, int dir,
 	int ret;
 
 	init_sync_kiocb(kiocb, file);
+	if (rw->ioprio)
+		kiocb->ki_ioprio = rw->ioprio;
 	ret = kiocb_set_rw_flags(kiocb, rw->flags, dir == ITER_DEST ? READ : WRITE);
 	if (ret)
 		return ret;
@@ -108,11 +148,44 @@ static int io_rw_init_kiocb(struct io_kiocb *req, struct kiocb *kiocb, int dir,
 		else if (io_rw_would_block(file, dir))
 			return -EAGAIN;
 	}
+	if (req->ctx->flags & IORING_SETUP_IOPOLL) {
+		/* completions are polled for: only direct I/O can be */
+		if (!(kiocb->ki_flags & IOCB_DIRECT) || !file->f_op->iopoll)
+			return -EOPNOTSUPP;
+		kiocb->ki_flags |= IOCB_HIPRI;
+	}
 	if (rw->cur_pos)
 		kiocb->ki_pos = (file->f_mode & FMODE_STREAM) ? 0 : file->f_pos;
 	else
 		kiocb->ki_pos = rw->pos;
 	return 0;
+}
+
+/*
+ * Freeze protection of a write: taken here, dropped when the write is
+ * over, which for an asynchronous one is in its completion (and maybe in
+ * irq context), so lockdep is told it changes hands.
+ */
+static bool io_rw_start_write(struct kiocb *kiocb, bool nonblock)
+{
+	struct super_block *sb = file_inode(kiocb->ki_filp)->i_sb;
+
+	if (!nonblock)
+		sb_start_write(sb);
+	else if (!sb_start_write_trylock(sb))
+		return false;
+	if (kiocb->ki_complete)
+		__sb_writers_release(sb, SB_FREEZE_WRITE);
+	return true;
+}
+
+static void io_rw_end_write(struct kiocb *kiocb)
+{
+	struct super_block *sb = file_inode(kiocb->ki_filp)->i_sb;
+
+	if (kiocb->ki_complete)
+		__sb_writers_acquired(sb, SB_FREEZE_WRITE);
+	sb_end_write(sb);
 }
 
 static ssize_t io_rw_call(struct kiocb *kiocb, struct iov_iter *iter, int dir,
@@ -129,15 +202,12 @@ static ssize_t io_rw_call(struct kiocb *kiocb, struct iov_iter *iter, int dir,
 		return ret;
 	if (dir == ITER_DEST)
 		return file->f_op->read_iter(kiocb, iter);
-	if (reg) {
-		if (!nonblock)
-			sb_start_write(file_inode(file)->i_sb);
-		else if (!sb_start_write_trylock(file_inode(file)->i_sb))
-			return -EAGAIN;
-	}
+	if (reg && !io_rw_start_write(kiocb, nonblock))
+		return -EAGAIN;
+	kiocb->ki_flags |= IOCB_WRITE;
 	ret = file->f_op->write_iter(kiocb, iter);
-	if (reg)
-		sb_end_write(file_inode(file)->i_sb);
+	if (reg && ret != -EIOCBQUEUED)
+		io_rw_end_write(kiocb);
 	return ret;
 }
 
@@ -167,50 +237,230 @@ static int io_rw_result(struct io_kiocb *req, struct io_rw_state *st,
 	return 0;
 }
 
+/* Account for @ret bytes moved by the last try, which ended at @end. */
+static void io_rw_progress(struct io_kiocb *req, ssize_t ret, loff_t end,
+			   int dir)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct io_rw_state *st = req->async;
+	struct file *file = rw->file;
+
+	/* as read(2) and write(2) do, tell fanotify/inotify */
+	if (dir == ITER_DEST)
+		fsnotify_access(file);
+	else
+		fsnotify_modify(file);
+	st->done += ret;
+	/* the iterator must reflect exactly what was moved */
+	iov_iter_restore(&st->iter, &st->saved);
+	iov_iter_advance(&st->iter, ret);
+	if (rw->cur_pos && !(file->f_mode & FMODE_STREAM))
+		file->f_pos = end;
+	else
+		rw->pos = end;
+}
+
+/* task_work: an asynchronous try has completed. */
+static void io_rw_async_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct io_rw_state *st = req->async;
+	long res = st->async_res;
+	int dir = io_rw_dir(req);
+
+	io_req_unpark(req);
+	if (res == -EAGAIN && !(issue_flags & IO_URING_F_TASK_DEAD)) {
+		/* the device had no room for a nowait request: block in io-wq */
+		iov_iter_restore(&st->iter, &st->saved);
+		io_req_punt(req);
+		return;
+	}
+	if (res > 0)
+		io_rw_progress(req, res, rw->pos + res, dir);
+	res = io_rw_result(req, st, res, st->want);
+	if (res < 0) {
+		req->res = res;
+		req->failed = true;
+	}
+	io_req_complete_tw(req, issue_flags);
+}
+
+/* ->ki_complete of an asynchronous try; may run in irq context. */
+static void io_rw_async_done(struct kiocb *kiocb, long res)
+{
+	struct io_rw_state *st = container_of(kiocb, struct io_rw_state, kiocb);
+
+	if ((kiocb->ki_flags & IOCB_WRITE) &&
+	    S_ISREG(file_inode(kiocb->ki_filp)->i_mode))
+		io_rw_end_write(kiocb);
+	st->async_res = res;
+	io_req_task_work_add(st->req, io_rw_async_tw);
+}
+
+/* ->ki_complete on an IOPOLL ring: the reaper finds the result. */
+static void io_rw_iopoll_done(struct kiocb *kiocb, long res)
+{
+	struct io_rw_state *st = container_of(kiocb, struct io_rw_state, kiocb);
+
+	if ((kiocb->ki_flags & IOCB_WRITE) &&
+	    S_ISREG(file_inode(kiocb->ki_filp)->i_mode))
+		io_rw_end_write(kiocb);
+	st->async_res = res;
+	/* the result before the flag; pairs with io_iopoll_reap() */
+	smp_store_release(&st->iopoll_done, true);
+}
+
+/* Poll @st's file once; complete it (through task_work) if it is done. */
+static bool io_iopoll_try(struct io_rw_state *st, struct io_comp_batch *iob,
+			  unsigned int poll_flags)
+{
+	struct kiocb *kiocb = &st->kiocb;
+
+	if (!smp_load_acquire(&st->iopoll_done))
+		kiocb->ki_filp->f_op->iopoll(kiocb, iob, poll_flags);
+	return smp_load_acquire(&st->iopoll_done);
+}
+
+/* A polled request is done: complete it here if we may, else in its task. */
+static void io_iopoll_complete(struct io_rw_state *st)
+{
+	struct io_kiocb *req = st->req;
+
+	list_del(&st->iopoll_node);
+	if (current == req->task)
+		io_rw_async_tw(req, 0);
+	else
+		io_req_task_work_add(req, io_rw_async_tw);
+}
+
+/*
+ * ->cancel of a polled request: it cannot be stopped, but exit and
+ * close must see it end, and nobody else may be polling for it.
+ */
+static int io_iopoll_cancel(struct io_kiocb *req)
+{
+	struct io_rw_state *st = req->async;
+
+	if (io_iopoll_try(st, NULL, BLK_POLL_ONESHOT)) {
+		list_del(&st->iopoll_node);
+		io_req_task_work_add(req, io_rw_async_tw);
+		req->cancel = io_req_cancel_noop;
+	}
+	return -EALREADY;
+}
+
+/**
+ * io_iopoll_reap - poll the devices of an IOPOLL ring's requests
+ * @ctx: the ring
+ * @spin: let the first poll spin until something completes
+ *
+ * Context: ctx->uring_lock held.
+ * Return: the number of requests that completed.
+ */
+unsigned int io_iopoll_reap(struct io_ring_ctx *ctx, bool spin)
+{
+	DEFINE_IO_COMP_BATCH(iob);
+	struct io_rw_state *st, *tmp;
+	unsigned int done = 0;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	list_for_each_entry(st, &ctx->iopoll_list, iopoll_node)
+		if (io_iopoll_try(st, &iob, spin ? 0 : BLK_POLL_ONESHOT))
+			spin = false;
+	if (!rq_list_empty(&iob.req_list))
+		iob.complete(&iob);
+	list_for_each_entry_safe(st, tmp, &ctx->iopoll_list, iopoll_node) {
+		if (!smp_load_acquire(&st->iopoll_done))
+			continue;
+		io_iopoll_complete(st);
+		done++;
+	}
+	return done;
+}
+
+/* A polled request went to its device: the reaper looks for it now. */
+static void io_iopoll_queue(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_rw_state *st = req->async;
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_lock(&ctx->uring_lock);
+	list_add_tail(&st->iopoll_node, &ctx->iopoll_list);
+	io_req_park(req, io_iopoll_cancel);
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_unlock(&ctx->uring_lock);
+}
+
+/*
+ * O_DIRECT on a regular file or block device, issued inline: let the file
+ * complete it asynchronously, DMA straight to or from the pages, without
+ * an io-wq worker blocking on it. Not for file-position I/O, whose next
+ * request needs this one's end.
+ */
+static bool io_rw_can_async(struct io_kiocb *req, struct kiocb *kiocb,
+			    unsigned int issue_flags)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	umode_t mode = file_inode(kiocb->ki_filp)->i_mode;
+
+	if (!(issue_flags & IO_URING_F_NONBLOCK) || (issue_flags & IO_URING_F_IOWQ))
+		return false;
+	return (kiocb->ki_flags & IOCB_DIRECT) && !rw->cur_pos &&
+	       (S_ISREG(mode) || S_ISBLK(mode));
+}
+
 static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 {
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
 	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
 	struct io_rw_state *st = req->async;
+	struct kiocb *kiocb = &st->kiocb;
 	struct file *file = rw->file;
-	struct kiocb kiocb;
-	size_t want;
 	ssize_t ret;
 
 	if (!(file->f_mode & (dir == ITER_DEST ? FMODE_READ : FMODE_WRITE)))
 		return -EBADF;
 	if (dir == ITER_DEST ? !file->f_op->read_iter : !file->f_op->write_iter)
 		return -EINVAL;
-	ret = io_rw_init_kiocb(req, &kiocb, dir, nonblock);
+	ret = io_rw_init_kiocb(req, kiocb, dir, nonblock);
 	if (ret)
 		return ret;
-	want = iov_iter_count(&st->iter);
+	st->want = iov_iter_count(&st->iter);
 	iov_iter_save_state(&st->iter, &st->saved);
-	ret = io_rw_call(&kiocb, &st->iter, dir, nonblock);
-	if (ret == -EAGAIN || (ret == -EOPNOTSUPP && (kiocb.ki_flags & IOCB_NOWAIT))) {
+	if (req->ctx->flags & IORING_SETUP_IOPOLL) {
+		kiocb->ki_complete = io_rw_iopoll_done;
+		st->iopoll_done = false;
+		ret = io_rw_call(kiocb, &st->iter, dir, nonblock);
+		if (ret == -EIOCBQUEUED) {
+			io_iopoll_queue(req, issue_flags);
+			return IOU_PARKED;
+		}
+		kiocb->ki_complete = NULL;
+	} else if (io_rw_can_async(req, kiocb, issue_flags)) {
+		/* parked first: the completion may come before the call returns */
+		kiocb->ki_complete = io_rw_async_done;
+		io_req_park(req, io_req_cancel_noop);
+		ret = io_rw_call(kiocb, &st->iter, dir, nonblock);
+		if (ret == -EIOCBQUEUED)
+			return IOU_PARKED;
+		io_req_unpark(req);
+		kiocb->ki_complete = NULL;
+	} else {
+		ret = io_rw_call(kiocb, &st->iter, dir, nonblock);
+	}
+	if (ret == -EAGAIN || (ret == -EOPNOTSUPP && (kiocb->ki_flags & IOCB_NOWAIT))) {
 		iov_iter_restore(&st->iter, &st->saved);
 		if (nonblock && !req->nowait)
 			return -EAGAIN;
 		ret = -EAGAIN;
 	}
 	if (ret > 0) {
-		/* as read(2) and write(2) do, tell fanotify/inotify */
-		if (dir == ITER_DEST)
-			fsnotify_access(file);
-		else
-			fsnotify_modify(file);
-		st->done += ret;
-		/* the iterator must reflect exactly what was moved */
-		iov_iter_restore(&st->iter, &st->saved);
-		iov_iter_advance(&st->iter, ret);
-		if (rw->cur_pos && !(file->f_mode & FMODE_STREAM))
-			file->f_pos = kiocb.ki_pos;
-		else
-			rw->pos = kiocb.ki_pos;
-		if (nonblock && !req->nowait && io_rw_continue(&kiocb, &st->iter, dir))
+		io_rw_progress(req, ret, kiocb->ki_pos, dir);
+		if (nonblock && !req->nowait && io_rw_continue(kiocb, &st->iter, dir))
 			return -EAGAIN;
 	}
-	return io_rw_result(req, st, ret, want);
+	return io_rw_result(req, st, ret, st->want);
 }
 
 int io_read(struct io_kiocb *req, unsigned int issue_flags)

@@ -24,7 +24,8 @@
 			 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | \
 			 IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY | \
 			 IORING_SETUP_NO_SQARRAY | IORING_SETUP_SQPOLL |	\
-			 IORING_SETUP_SQ_AFF | IORING_SETUP_ATTACH_WQ)
+			 IORING_SETUP_SQ_AFF | IORING_SETUP_ATTACH_WQ |	\
+			 IORING_SETUP_IOPOLL)
 
 #define IO_FEATURES	(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP |	\
 			 IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_EXT_ARG |	\
@@ -247,6 +248,8 @@ static void io_ring_exit_work(struct work_struct *work)
 	flush_work(&ctx->fallback_work);
 	mutex_lock(&ctx->uring_lock);
 	io_eventfd_unregister(ctx);
+	io_rsrc_free_all(ctx);
+	io_personalities_free(ctx);
 	mutex_unlock(&ctx->uring_lock);
 	io_ctx_free(ctx);
 }
@@ -273,6 +276,8 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->overflow_list);
 	INIT_LIST_HEAD(&ctx->parked);
 	INIT_LIST_HEAD(&ctx->timeouts);
+	INIT_LIST_HEAD(&ctx->iopoll_list);
+	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1);
 	spin_lock_init(&ctx->timeout_lock);
 	ctx->drain_tail = &ctx->drain_head;
 	init_waitqueue_head(&ctx->cq_wait);

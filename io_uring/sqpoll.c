@@ -61,28 +61,42 @@ static unsigned int io_sq_pending(struct io_ring_ctx *ctx)
 	return READ_ONCE(ctx->hdr->sq_tail) - ctx->sq_head;
 }
 
+/* IOPOLL requests in flight: the thread polls for them. */
+static bool io_sq_polling(struct io_ring_ctx *ctx)
+{
+	return (ctx->flags & IORING_SETUP_IOPOLL) &&
+	       !list_empty_careful(&ctx->iopoll_list);
+}
+
 static bool io_sq_any_pending(struct io_sq_data *sqd)
 {
 	struct io_ring_ctx *ctx;
 
 	list_for_each_entry(ctx, &sqd->rings, sq_node)
-		if (!READ_ONCE(ctx->disabled) && io_sq_pending(ctx))
+		if (!READ_ONCE(ctx->disabled) &&
+		    (io_sq_pending(ctx) || io_sq_polling(ctx)))
 			return true;
 	return false;
 }
 
-/* Submit what one ring has queued. Return: true if there was any. */
+/* Submit what one ring has queued and reap what it polls for. */
 static bool io_sq_round(struct io_ring_ctx *ctx, bool shared)
 {
 	unsigned int nr = io_sq_pending(ctx);
+	bool poll = io_sq_polling(ctx);
 
 	/* pairs with io_enable_rings(): a ring enabled is ready */
-	if (!nr || smp_load_acquire(&ctx->disabled))
+	if ((!nr && !poll) || smp_load_acquire(&ctx->disabled))
 		return false;
 	if (shared)
 		nr = min(nr, IO_SQ_ROUND_CAP);
 	mutex_lock(&ctx->uring_lock);
-	io_submit_sqes(ctx, nr);
+	if (nr)
+		io_submit_sqes(ctx, nr);
+	if (ctx->flags & IORING_SETUP_IOPOLL) {
+		io_iopoll_reap(ctx, false);
+		io_compl_flush(ctx);
+	}
 	mutex_unlock(&ctx->uring_lock);
 	if (wq_has_sleeper(&ctx->sq_space_wait))
 		wake_up(&ctx->sq_space_wait);

@@ -102,8 +102,12 @@ static void io_req_free(struct io_kiocb *req)
 	kfree(req->poll);
 	if (req->creds)
 		put_cred(req->creds);
-	if (req->op.file && def->needs_file)
+	if (req->rsrc_file)
+		io_rsrc_put(req->rsrc_file);
+	else if (req->op.file && def->needs_file)
 		fput(req->op.file);
+	if (req->rsrc_buf)
+		io_rsrc_put(req->rsrc_buf);
 	ctx->nr_freed++;
 	io_req_unalloc(req);
 }
@@ -182,20 +186,11 @@ void io_req_complete_defer(struct io_kiocb *req)
 		io_compl_flush(ctx);
 }
 
-/* Take a file reference for an opcode that works on one. */
-static int io_req_file(struct io_kiocb *req, const struct io_uring_sqe *sqe)
-{
-	/* no registered files yet */
-	if (req->sqe_flags & IOSQE_FIXED_FILE)
-		return -EBADF;
-	req->op.file = fget(READ_ONCE(sqe->fd));
-	return req->op.file ? 0 : -EBADF;
-}
-
 /* Read the SQE's common fields once and let the opcode prepare the rest. */
 static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	const struct io_op_def *def;
+	u16 personality;
 	int ret;
 
 	/* a recycled request: nothing of its last life may show through */
@@ -210,9 +205,14 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	}
 	req->opcode = array_index_nospec(req->opcode, IORING_OP_LAST);
 	def = &io_op_defs[req->opcode];
+	if (unlikely(req->ctx->restricted) &&
+	    !io_sqe_allowed(req->ctx, req->opcode, req->sqe_flags))
+		return -EACCES;
 	if (unlikely(req->sqe_flags & ~IO_SQE_FLAGS))
 		return -EINVAL;
 	if (unlikely(!def->issue))
+		return -EINVAL;
+	if ((req->ctx->flags & IORING_SETUP_IOPOLL) && !def->iopoll)
 		return -EINVAL;
 	if ((req->sqe_flags & IOSQE_BUFFER_SELECT) && !def->buffer_select)
 		return -EOPNOTSUPP;
@@ -221,11 +221,11 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		req->ctx->drain_disabled = true;
 	if ((req->sqe_flags & IOSQE_IO_DRAIN) && req->ctx->drain_disabled)
 		return -EOPNOTSUPP;
-	/* no personalities can be registered yet */
-	if (READ_ONCE(sqe->personality))
-		return -EINVAL;
-	if (def->needs_file) {
-		ret = io_req_file(req, sqe);
+	/* the file is taken at issue: io_req_assign_file() */
+	req->file_fd = READ_ONCE(sqe->fd);
+	personality = READ_ONCE(sqe->personality);
+	if (personality) {
+		ret = io_req_personality(req, personality);
 		if (ret)
 			return ret;
 	}

@@ -17,6 +17,10 @@
 #include <linux/wait.h>
 #include <linux/llist.h>
 #include <linux/spinlock.h>
+#include <linux/xarray.h>
+#include <linux/bitmap.h>
+
+#include "rsrc.h"
 
 /* Largest SQ and CQ rings a ring can be set up with. */
 #define IO_MAX_SQ_ENTRIES	32768
@@ -62,6 +66,15 @@ struct io_region {
 	bool		user;
 };
 
+/* What a ring registered with IORING_REGISTER_RESTRICTIONS allows. */
+struct io_restrictions {
+	DECLARE_BITMAP(register_op, IORING_REGISTER_LAST);
+	DECLARE_BITMAP(sqe_op, IORING_OP_LAST);
+	u8	sqe_flags_allowed;
+	u8	sqe_flags_required;
+	bool	registered;
+};
+
 /* Completions waiting for CQ space, in submission order. */
 struct io_overflow_cqe {
 	struct list_head	list;
@@ -97,6 +110,10 @@ struct io_ring_ctx {
 	struct io_region	sqe_region;
 	clockid_t		clockid;	/* for timed waits; uring_lock */
 	bool			disabled;	/* R_DISABLED until ENABLE_RINGS */
+	bool			restricted;	/* @restrictions apply (enabled) */
+	struct io_restrictions	restrictions;	/* restrict.c; uring_lock */
+	struct xarray		personalities;	/* creds.c; uring_lock */
+	u32			personality_next;
 
 	/* submit */
 	struct mutex		uring_lock;
@@ -114,6 +131,7 @@ struct io_ring_ctx {
 	u64			drain_barrier;	/* nr_submitted after the last drain */
 	bool			drain_running;	/* io_drain_check() under way */
 	bool			drain_disabled;	/* a CQE_SKIP_SUCCESS was submitted */
+	struct list_head	iopoll_list;	/* IOPOLL requests in flight; rw.c */
 
 	/* complete */
 	spinlock_t		cq_lock;
@@ -129,6 +147,13 @@ struct io_ring_ctx {
 	/* timeout.c: armed TIMEOUTs, by target sequence; irq-safe */
 	spinlock_t		timeout_lock;
 	struct list_head	timeouts;
+
+	/* rsrc.c: registered files and buffers; uring_lock */
+	struct io_rsrc_table	files;
+	struct io_rsrc_table	bufs;
+	unsigned int		file_alloc_start;	/* IORING_FILE_INDEX_ALLOC */
+	unsigned int		file_alloc_end;		/* ... picks in [start, end) */
+	unsigned int		file_alloc_hint;	/* ... from here on */
 
 	struct io_sq_data	*sq_data;	/* SQPOLL thread; sqpoll.c */
 	struct list_head	sq_node;
@@ -200,9 +225,13 @@ void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags);
 void io_req_queue_tw(struct io_kiocb *req, unsigned int issue_flags);
 void io_req_punt(struct io_kiocb *req);
 bool io_req_exit_cancels(struct io_kiocb *req);
+int io_req_assign_file(struct io_kiocb *req);
 struct io_wq *io_tctx_wq(struct io_uring_task *tctx, struct io_ring_ctx *ctx);
 extern const struct io_wq_ops io_wq_req_ops;
 bool io_wq_match_ptr(struct io_wq_work *work, void *data);
+
+/* rw.c */
+unsigned int io_iopoll_reap(struct io_ring_ctx *ctx, bool spin);
 
 /* poll.c */
 int io_poll_retry_arm(struct io_kiocb *req);
@@ -235,6 +264,7 @@ void io_req_post(struct io_kiocb *req);
 bool io_post_aux(struct io_kiocb *req, s32 res, u32 cflags);
 
 /* wait.c */
+int io_iopoll_wait(struct io_ring_ctx *ctx, unsigned int min_complete);
 int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 		   unsigned int flags, const void __user *argp, size_t argsz);
 
@@ -268,6 +298,17 @@ int io_ringfd_install(struct file *file);
 
 /* register.c */
 int io_enable_rings(struct io_ring_ctx *ctx);
+
+/* creds.c */
+int io_register_personality(struct io_ring_ctx *ctx);
+int io_unregister_personality(struct io_ring_ctx *ctx, unsigned int id);
+int io_req_personality(struct io_kiocb *req, unsigned int id);
+void io_personalities_free(struct io_ring_ctx *ctx);
+
+/* restrict.c */
+int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
+			     unsigned int nr_args);
+bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u8 flags);
 
 /* fdinfo.c */
 void io_uring_show_fdinfo(struct seq_file *m, struct file *file);

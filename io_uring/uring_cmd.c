@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The driver API for passthrough commands (include/linux/io_uring/cmd.h).
- * IORING_OP_URING_CMD itself is not offered yet, so no driver is called
- * with a command; these are the calls a driver makes back into us.
+ * IORING_OP_URING_CMD: a command for the file's driver (->uring_cmd()),
+ * NVMe passthrough, block discard, socket queries, ..., and the driver API
+ * of include/linux/io_uring/cmd.h, the calls a driver makes back into us.
+ *
+ * The SQE is copied at prep, so the driver may read it for as long as the
+ * command lives. A driver that returns -EIOCBQUEUED completes the command
+ * later with io_uring_cmd_done(); until then the request is parked, and
+ * cancelled through the driver if it marked itself cancelable.
  */
 #include <linux/kernel.h>
 #include <linux/net.h>
 #include <linux/uio.h>
+#include <linux/slab.h>
+#include <linux/security.h>
 #include <linux/io_uring/cmd.h>
 #include <linux/io_uring/net.h>
 #include <net/sock.h>
 #include <asm/ioctls.h>
 
 #include "uring.h"
+#include "opdef.h"
 
 static void io_uring_cmd_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
@@ -24,7 +32,18 @@ static void io_uring_cmd_tw(struct io_kiocb *req, unsigned int issue_flags)
 /* Completion handed over from a context without the ring lock. */
 static void io_uring_cmd_post(struct io_kiocb *req, unsigned int issue_flags)
 {
-	io_req_complete_defer(req);
+	io_req_unpark(req);
+	io_req_complete_tw(req, issue_flags);
+}
+
+static void io_uring_cmd_punt_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	if (issue_flags & IO_URING_F_TASK_DEAD) {
+		req->res = -ECANCELED;
+		io_uring_cmd_post(req, issue_flags);
+		return;
+	}
+	io_req_punt(req);
 }
 
 /**
@@ -60,11 +79,14 @@ void io_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret, u64 res2,
 {
 	struct io_kiocb *req = cmd_to_io_kiocb(ioucmd);
 
+	if (ret < 0)
+		req->failed = true;
 	req->res = ret;
 	req->big_cqe[0] = res2;
+	/* called back from our issue or task_work: the ring lock is held */
 	if ((issue_flags & IO_URING_F_COMPLETE_DEFER) &&
 	    !(issue_flags & IO_URING_F_UNLOCKED))
-		io_req_complete_defer(req);
+		io_uring_cmd_post(req, issue_flags);
 	else
 		io_req_task_work_add(req, io_uring_cmd_post);
 }
@@ -78,12 +100,19 @@ EXPORT_SYMBOL_GPL(io_uring_cmd_done);
  * @iter: filled in on success
  * @ioucmd: the command
  *
- * Return: -EFAULT: no buffer can be registered yet.
+ * The command must have been submitted with IORING_URING_CMD_FIXED, which
+ * makes its request hold the buffer sqe->buf_index names.
+ *
+ * Return: 0, or -EFAULT.
  */
 int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
 			      struct iov_iter *iter, void *ioucmd)
 {
-	return -EFAULT;
+	struct io_kiocb *req = cmd_to_io_kiocb(ioucmd);
+
+	if (!req->rsrc_buf)
+		return -EFAULT;
+	return io_import_fixed(req, rw, ubuf, len, iter);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_import_fixed);
 
@@ -103,11 +132,12 @@ EXPORT_SYMBOL_GPL(io_uring_cmd_mark_cancelable);
  * io_uring_cmd_issue_blocking - reissue a command from a context that may block
  * @ioucmd: the command
  *
- * Without io-wq the command is failed with -EAGAIN.
+ * The driver's nonblocking try found it would block: an io-wq worker of
+ * the submitter issues it again.
  */
 void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd)
 {
-	io_uring_cmd_done(ioucmd, -EAGAIN, 0, IO_URING_F_UNLOCKED);
+	io_req_task_work_add(cmd_to_io_kiocb(ioucmd), io_uring_cmd_punt_tw);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_issue_blocking);
 
@@ -139,3 +169,103 @@ int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	return ret ?: arg;
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_sock);
+
+/* The op itself */
+
+int io_uring_cmd_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+{
+	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
+	size_t size = sizeof(*sqe) << (req->ctx->sqe_shift == 7);
+	u32 flags = READ_ONCE(sqe->uring_cmd_flags);
+	void *copy;
+	int ret;
+
+	if (READ_ONCE(sqe->__pad1))
+		return -EINVAL;
+	if (flags & ~IORING_URING_CMD_FIXED)
+		return -EINVAL;
+	if (flags & IORING_URING_CMD_FIXED) {
+		ret = io_req_fixed_buf(req, READ_ONCE(sqe->buf_index));
+		if (ret)
+			return ret;
+	}
+	/* the SQ slot may be reused before the driver is done with it */
+	copy = kmemdup(sqe, size, GFP_KERNEL_ACCOUNT);
+	if (!copy)
+		return -ENOMEM;
+	req->async = copy;
+	cmd->sqe = copy;
+	cmd->cmd_op = READ_ONCE(sqe->cmd_op);
+	cmd->flags = flags;
+	return 0;
+}
+
+/* What a driver may need to know about the ring. */
+static unsigned int io_uring_cmd_ring_flags(struct io_kiocb *req)
+{
+	unsigned int flags = 0;
+
+	if (req->ctx->flags & IORING_SETUP_SQE128)
+		flags |= IO_URING_F_SQE128;
+	if (req->ctx->flags & IORING_SETUP_CQE32)
+		flags |= IO_URING_F_CQE32;
+	if (in_compat_syscall())
+		flags |= IO_URING_F_COMPAT;
+	return flags;
+}
+
+/* ->cancel of a command the driver holds. */
+static int io_uring_cmd_cancel(struct io_kiocb *req)
+{
+	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
+	unsigned int flags = IO_URING_F_CANCEL | IO_URING_F_COMPLETE_DEFER;
+
+	if (!(cmd->flags & IORING_URING_CMD_CANCELABLE))
+		return -EALREADY;
+	cmd->flags &= ~IORING_URING_CMD_CANCELABLE;
+	cmd->file->f_op->uring_cmd(cmd, flags | io_uring_cmd_ring_flags(req));
+	return -EALREADY;
+}
+
+/* Park and unpark from io-wq too, where the ring lock is not held. */
+static void io_uring_cmd_park(struct io_kiocb *req, unsigned int issue_flags)
+{
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_lock(&req->ctx->uring_lock);
+	io_req_park(req, io_uring_cmd_cancel);
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_unlock(&req->ctx->uring_lock);
+}
+
+static void io_uring_cmd_unpark(struct io_kiocb *req, unsigned int issue_flags)
+{
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_lock(&req->ctx->uring_lock);
+	io_req_unpark(req);
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_unlock(&req->ctx->uring_lock);
+}
+
+int io_uring_cmd(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
+	struct file *file = cmd->file;
+	int ret;
+
+	if (!file->f_op->uring_cmd)
+		return -EOPNOTSUPP;
+	ret = security_uring_cmd(cmd);
+	if (ret)
+		return ret;
+	issue_flags |= io_uring_cmd_ring_flags(req);
+	/* parked first: the driver may complete it before it returns */
+	io_uring_cmd_park(req, issue_flags);
+	ret = file->f_op->uring_cmd(cmd, issue_flags);
+	if (ret == -EIOCBQUEUED)
+		return IOU_PARKED;
+	io_uring_cmd_unpark(req, issue_flags);
+	if (ret < 0)
+		return ret;
+	req->res = ret;
+	return 0;
+}

@@ -34,6 +34,7 @@ enum {
 
 struct io_ring_ctx;
 struct io_poll;
+struct io_rsrc;
 struct cred;
 
 /*
@@ -75,6 +76,9 @@ struct io_wq_work {
  *	   core after the opcode's ->cleanup)
  * @poll: the internal poll of a request waiting for its file to be ready
  * @creds: the submitter's credentials, for a worker to run it with
+ * @rsrc_file: the registered file it uses (IOSQE_FIXED_FILE), held
+ * @rsrc_buf: the registered buffer it uses, held
+ * @file_fd: sqe->fd, the file (or fixed slot) taken at first issue
  * @big_cqe: the extra two words of a CQE32 ring's CQE
  * @ctx: the ring the request was submitted to
  * @task: the submitting task; completions are run in its context. The
@@ -105,6 +109,9 @@ struct io_kiocb {
 		void			*async;
 		struct io_poll		*poll;
 		const struct cred	*creds;
+		struct io_rsrc		*rsrc_file;
+		struct io_rsrc		*rsrc_buf;
+		s32			file_fd;
 		u64			big_cqe[2];
 	);
 	struct io_ring_ctx	*ctx;

@@ -1,0 +1,1081 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Registered files and buffers (see rsrc.h for the reference rules).
+ *
+ * Tables change only under ctx->uring_lock; requests look slots up under
+ * it too, at prep, and from then on hold their own reference on what they
+ * found. Pinned buffer pages are charged to the registering user's
+ * RLIMIT_MEMLOCK (unless it has CAP_IPC_LOCK) and to its mm's pinned_vm,
+ * a large folio once however many buffers use it; a buffer is described
+ * one page per bio_vec, never merged, so no page is ever reached through
+ * a neighbour it only happened to follow.
+ */
+#include <linux/kernel.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/user.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/uaccess.h>
+#include <linux/nospec.h>
+#include <linux/compat.h>
+#include <linux/capability.h>
+#include <linux/overflow.h>
+#include <linux/io_uring.h>
+
+#include "uring.h"
+#include "rsrc.h"
+
+static struct io_rsrc *io_rsrc_new(struct io_ring_ctx *ctx, u64 tag)
+{
+	struct io_rsrc *rsrc = kzalloc(sizeof(*rsrc), GFP_KERNEL_ACCOUNT);
+
+	if (rsrc) {
+		refcount_set(&rsrc->refs, 1);
+		rsrc->ctx = ctx;
+		rsrc->tag = tag;
+	}
+	return rsrc;
+}
+
+/* Memory accounting of pinned pages. */
+
+static int io_charge_pages(struct io_mapped_buf *buf, unsigned long nr)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	unsigned long cur;
+
+	if (!nr)
+		return 0;
+	if (buf->user) {
+		cur = atomic_long_read(&buf->user->locked_vm);
+		do {
+			if (cur + nr > limit)
+				return -ENOMEM;
+		} while (!atomic_long_try_cmpxchg(&buf->user->locked_vm,
+						  &cur, cur + nr));
+	}
+	atomic64_add(nr, &buf->mm->pinned_vm);
+	buf->acct_pages += nr;
+	return 0;
+}
+
+static void io_uncharge_pages(struct io_mapped_buf *buf)
+{
+	if (buf->user)
+		atomic_long_sub(buf->acct_pages, &buf->user->locked_vm);
+	atomic64_sub(buf->acct_pages, &buf->mm->pinned_vm);
+	buf->acct_pages = 0;
+}
+
+static void io_mapped_buf_put(struct io_mapped_buf *buf)
+{
+	unsigned int i;
+
+	if (!refcount_dec_and_test(&buf->refs))
+		return;
+	for (i = 0; i < buf->nr_bvecs; i++)
+		unpin_user_page(buf->bvec[i].bv_page);
+	io_uncharge_pages(buf);
+	if (buf->user)
+		free_uid(buf->user);
+	mmdrop(buf->mm);
+	kvfree(buf);
+}
+
+/**
+ * io_rsrc_put - drop a reference on a registered file or buffer
+ * @rsrc: it
+ *
+ * The last one releases it and posts its tag.
+ *
+ * Context: process context; not under ctx->cq_lock.
+ */
+void io_rsrc_put(struct io_rsrc *rsrc)
+{
+	struct io_ring_ctx *ctx = rsrc->ctx;
+
+	if (!refcount_dec_and_test(&rsrc->refs))
+		return;
+	if (rsrc->is_buf)
+		io_mapped_buf_put(rsrc->buf);
+	else
+		fput(rsrc->file);
+	if (rsrc->tag) {
+		io_cq_lock(ctx);
+		io_post_cqe(ctx, rsrc->tag, 0, 0, NULL);
+		io_cq_unlock_post(ctx);
+	}
+	kfree(rsrc);
+}
+
+/* Empty slot @i of @t; what was there goes when its last user does. */
+static void io_slot_clear(struct io_rsrc_table *t, unsigned int i)
+{
+	struct io_rsrc *rsrc = t->slots[i];
+
+	t->slots[i] = NULL;
+	if (rsrc)
+		io_rsrc_put(rsrc);
+}
+
+static int io_table_alloc(struct io_rsrc_table *t, unsigned int nr)
+{
+	t->slots = kvcalloc(nr, sizeof(*t->slots), GFP_KERNEL_ACCOUNT);
+	if (!t->slots)
+		return -ENOMEM;
+	t->nr = nr;
+	return 0;
+}
+
+/* Drop a whole table; @tags: post the tags of what it held. */
+static void io_table_free(struct io_rsrc_table *t, bool tags)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr; i++) {
+		if (t->slots[i] && !tags)
+			t->slots[i]->tag = 0;
+		io_slot_clear(t, i);
+	}
+	kvfree(t->slots);
+	t->slots = NULL;
+	t->nr = 0;
+}
+
+/**
+ * io_rsrc_free_all - ring teardown: drop both tables
+ * @ctx: the ring, with no request left
+ *
+ * No tag is posted: nobody will read them.
+ */
+void io_rsrc_free_all(struct io_ring_ctx *ctx)
+{
+	io_table_free(&ctx->files, false);
+	io_table_free(&ctx->bufs, false);
+}
+
+/* Fixed files */
+
+static int io_file_slot_set(struct io_ring_ctx *ctx, unsigned int i,
+			    struct file *file, u64 tag)
+{
+	struct io_rsrc *rsrc;
+
+	if (io_is_uring_fops(file)) {
+		fput(file);
+		return -EBADF;
+	}
+	rsrc = io_rsrc_new(ctx, tag);
+	if (!rsrc) {
+		fput(file);
+		return -ENOMEM;
+	}
+	rsrc->file = file;
+	io_slot_clear(&ctx->files, i);
+	ctx->files.slots[i] = rsrc;
+	return 0;
+}
+
+/* Put @fd (or nothing, for -1) in slot @i, with @tag. */
+static int io_file_slot_update(struct io_ring_ctx *ctx, unsigned int i, int fd,
+			       u64 tag)
+{
+	struct file *file;
+
+	if (fd == -1) {
+		if (tag)
+			return -EINVAL;
+		io_slot_clear(&ctx->files, i);
+		return 0;
+	}
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	return io_file_slot_set(ctx, i, file, tag);
+}
+
+static int io_files_check_nr(unsigned int nr)
+{
+	if (!nr || nr > IO_MAX_FIXED_FILES)
+		return -EINVAL;
+	if (nr > rlimit(RLIMIT_NOFILE))
+		return -EMFILE;
+	return 0;
+}
+
+static int io_files_fill(struct io_ring_ctx *ctx, const s32 __user *fds,
+			 const u64 __user *tags)
+{
+	unsigned int i;
+	u64 tag = 0;
+	s32 fd = -1;
+	int ret;
+
+	for (i = 0; i < ctx->files.nr; i++) {
+		if (fds && get_user(fd, &fds[i]))
+			return -EFAULT;
+		if (tags && get_user(tag, &tags[i]))
+			return -EFAULT;
+		/* a sparse table may be asked for with -1 or, in v2, no data */
+		if (fd == -1 && tag)
+			return -EINVAL;
+		if (fd == -1)
+			continue;
+		ret = io_file_slot_update(ctx, i, fd, tag);
+		if (ret)
+			return ret;
+		if (signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
+
+/* The arguments of the v2 register calls. */
+static int io_rsrc_register_args(void __user *arg, unsigned int size,
+				 struct io_uring_rsrc_register *rr)
+{
+	if (size != sizeof(*rr))
+		return -EINVAL;
+	if (copy_from_user(rr, arg, sizeof(*rr)))
+		return -EFAULT;
+	if (rr->resv2 || (rr->flags & ~IORING_RSRC_REGISTER_SPARSE))
+		return -EINVAL;
+	if ((rr->flags & IORING_RSRC_REGISTER_SPARSE) && (rr->data || rr->tags))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * io_register_files - IORING_REGISTER_FILES and IORING_REGISTER_FILES2
+ * @ctx: the ring
+ * @arg: an array of fds (-1: empty slot), or a struct io_uring_rsrc_register
+ * @nr_args: the number of fds, or the size of the struct
+ * @v2: @arg is the struct
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0 or -errno; nothing stays registered on failure.
+ */
+int io_register_files(struct io_ring_ctx *ctx, void __user *arg,
+		      unsigned int nr_args, bool v2)
+{
+	struct io_uring_rsrc_register rr = { .nr = nr_args, .data = (u64)(uintptr_t)arg };
+	int ret;
+
+	if (v2) {
+		ret = io_rsrc_register_args(arg, nr_args, &rr);
+		if (ret)
+			return ret;
+	} else if (!arg) {
+		return -EFAULT;
+	}
+	if (ctx->files.nr)
+		return -EBUSY;
+	ret = io_files_check_nr(rr.nr);
+	if (ret)
+		return ret;
+	ret = io_table_alloc(&ctx->files, rr.nr);
+	if (ret)
+		return ret;
+	ret = io_files_fill(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags));
+	if (ret) {
+		io_table_free(&ctx->files, false);
+		return ret;
+	}
+	ctx->file_alloc_start = 0;
+	ctx->file_alloc_end = rr.nr;
+	ctx->file_alloc_hint = 0;
+	return 0;
+}
+
+/**
+ * io_unregister_files - IORING_UNREGISTER_FILES
+ * @ctx: the ring
+ *
+ * Files still used by requests stay open until those complete.
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0, or -ENXIO if no files are registered.
+ */
+int io_unregister_files(struct io_ring_ctx *ctx)
+{
+	if (!ctx->files.nr)
+		return -ENXIO;
+	io_table_free(&ctx->files, true);
+	return 0;
+}
+
+/* Lock the ring unless the caller (issue_flags) already holds it. */
+static void io_ring_lock_cond(struct io_ring_ctx *ctx, unsigned int issue_flags)
+{
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_lock(&ctx->uring_lock);
+	lockdep_assert_held(&ctx->uring_lock);
+}
+
+static void io_ring_unlock_cond(struct io_ring_ctx *ctx, unsigned int issue_flags)
+{
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_unlock(&ctx->uring_lock);
+}
+
+/* A free slot in the allocation range, searched from where the last ended. */
+static int io_file_slot_alloc(struct io_ring_ctx *ctx)
+{
+	unsigned int start = ctx->file_alloc_start, end = ctx->file_alloc_end;
+	unsigned int hint = ctx->file_alloc_hint, i, n;
+
+	if (hint < start || hint >= end)
+		hint = start;
+	for (n = 0; n < end - start; n++) {
+		i = hint + n < end ? hint + n : hint + n - (end - start);
+		if (!ctx->files.slots[i]) {
+			ctx->file_alloc_hint = i + 1;
+			return i;
+		}
+	}
+	return -ENFILE;
+}
+
+/**
+ * io_fixed_fd_install - put a file a request opened into a fixed slot
+ * @req: the request (OPENAT, ACCEPT, SOCKET, ... with a file_index)
+ * @issue_flags: as the request was issued with
+ * @file: the file; its reference is consumed in every case
+ * @file_slot: the SQE's file_index: slot + 1, or IORING_FILE_INDEX_ALLOC
+ *
+ * A file already in the slot is replaced.
+ *
+ * Return: 0, the slot chosen for IORING_FILE_INDEX_ALLOC, or -ENXIO (no
+ * table), -EINVAL (slot out of range), -ENFILE (no free slot, or no table
+ * to allocate from), -EBADF.
+ */
+int io_fixed_fd_install(struct io_kiocb *req, unsigned int issue_flags,
+			struct file *file, unsigned int file_slot)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	bool alloc = file_slot == IORING_FILE_INDEX_ALLOC;
+	int slot, ret;
+
+	io_ring_lock_cond(ctx, issue_flags);
+	/* no table has no free slot either */
+	if (alloc)
+		slot = ctx->files.nr ? io_file_slot_alloc(ctx) : -ENFILE;
+	else if (!ctx->files.nr)
+		slot = -ENXIO;
+	else if (!file_slot || file_slot > ctx->files.nr)
+		slot = -EINVAL;
+	else
+		slot = array_index_nospec(file_slot - 1, ctx->files.nr);
+	if (slot < 0) {
+		fput(file);
+		ret = slot;
+	} else {
+		ret = io_file_slot_set(ctx, slot, file, 0);
+		if (!ret && alloc)
+			ret = slot;
+	}
+	io_ring_unlock_cond(ctx, issue_flags);
+	return ret;
+}
+
+/**
+ * io_fixed_fd_remove - empty a fixed file slot (CLOSE with a file_index)
+ * @ctx: the ring
+ * @issue_flags: as the request was issued with
+ * @offset: the slot
+ *
+ * Return: 0, -ENXIO (no table), -EINVAL (out of range), -EBADF (empty).
+ */
+int io_fixed_fd_remove(struct io_ring_ctx *ctx, unsigned int issue_flags,
+		       unsigned int offset)
+{
+	int ret = 0;
+
+	io_ring_lock_cond(ctx, issue_flags);
+	if (!ctx->files.nr)
+		ret = -ENXIO;
+	else if (offset >= ctx->files.nr)
+		ret = -EINVAL;
+	else if (!ctx->files.slots[array_index_nospec(offset, ctx->files.nr)])
+		ret = -EBADF;
+	else
+		io_slot_clear(&ctx->files, array_index_nospec(offset, ctx->files.nr));
+	io_ring_unlock_cond(ctx, issue_flags);
+	return ret;
+}
+
+static struct io_rsrc *io_slot_lookup(struct io_rsrc_table *t, u64 index)
+{
+	if (index >= t->nr)
+		return NULL;
+	return t->slots[array_index_nospec(index, t->nr)];
+}
+
+/**
+ * io_req_fixed_file - IOSQE_FIXED_FILE: the request's file from the table
+ * @req: the request, being prepared
+ * @fd: the slot
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0 (req->op.file set, held through req->rsrc_file), or -EBADF.
+ */
+int io_req_fixed_file(struct io_kiocb *req, int fd)
+{
+	struct io_rsrc *rsrc = io_slot_lookup(&req->ctx->files, (u32)fd);
+
+	if (!rsrc)
+		return -EBADF;
+	refcount_inc(&rsrc->refs);
+	req->rsrc_file = rsrc;
+	req->op.file = rsrc->file;
+	return 0;
+}
+
+/**
+ * io_fixed_file_ref - a reference to the file in a fixed slot
+ * @ctx: the ring
+ * @fd: the slot
+ * @issue_flags: as the request is issued with
+ *
+ * Return: the file, to be fput(), or NULL for an empty or bad slot.
+ */
+struct file *io_fixed_file_ref(struct io_ring_ctx *ctx, int fd,
+			       unsigned int issue_flags)
+{
+	struct io_rsrc *rsrc;
+	struct file *file = NULL;
+
+	io_ring_lock_cond(ctx, issue_flags);
+	rsrc = io_slot_lookup(&ctx->files, (u32)fd);
+	if (rsrc)
+		file = get_file(rsrc->file);
+	io_ring_unlock_cond(ctx, issue_flags);
+	return file;
+}
+
+/**
+ * io_register_file_alloc_range - IORING_REGISTER_FILE_ALLOC_RANGE
+ * @ctx: the ring
+ * @arg: struct io_uring_file_index_range
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0, -ENXIO without a table, -EINVAL for a bad range.
+ */
+int io_register_file_alloc_range(struct io_ring_ctx *ctx, void __user *arg)
+{
+	struct io_uring_file_index_range range;
+	u32 end;
+
+	if (copy_from_user(&range, arg, sizeof(range)))
+		return -EFAULT;
+	if (check_add_overflow(range.off, range.len, &end))
+		return -EOVERFLOW;
+	if (range.resv)
+		return -EINVAL;
+	if (!ctx->files.nr)
+		return -ENXIO;
+	if (end > ctx->files.nr)
+		return -EINVAL;
+	ctx->file_alloc_start = range.off;
+	ctx->file_alloc_end = end;
+	ctx->file_alloc_hint = range.off;
+	return 0;
+}
+
+/* Registered buffers */
+
+static int io_buf_validate(const struct iovec *iov)
+{
+	unsigned long end;
+
+	/* NULL and 0: an empty slot */
+	if (!iov->iov_base)
+		return iov->iov_len ? -EFAULT : 0;
+	if (!iov->iov_len || iov->iov_len > IO_MAX_BUF_SIZE)
+		return -EFAULT;
+	if (check_add_overflow((unsigned long)iov->iov_base, iov->iov_len, &end))
+		return -EOVERFLOW;
+	return 0;
+}
+
+static bool io_buf_has_folio(struct io_mapped_buf *buf, unsigned int nr,
+			     struct folio *folio)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (page_folio(buf->bvec[i].bv_page) == folio)
+			return true;
+	return false;
+}
+
+/* Is @folio charged already, by this buffer's first @upto pages or another? */
+static bool io_folio_charged(struct io_ring_ctx *ctx, struct io_mapped_buf *buf,
+			     unsigned int upto, struct folio *folio)
+{
+	unsigned int i;
+
+	if (io_buf_has_folio(buf, upto, folio))
+		return true;
+	for (i = 0; i < ctx->bufs.nr; i++) {
+		struct io_rsrc *rsrc = ctx->bufs.slots[i];
+
+		if (rsrc && io_buf_has_folio(rsrc->buf, rsrc->buf->nr_bvecs, folio))
+			return true;
+	}
+	return false;
+}
+
+/* Charge the buffer's pages: a large folio whole, and once. */
+static int io_buf_charge(struct io_ring_ctx *ctx, struct io_mapped_buf *buf)
+{
+	struct folio *folio, *prev = NULL;
+	unsigned long nr = 0;
+	unsigned int i;
+
+	for (i = 0; i < buf->nr_bvecs; i++) {
+		folio = page_folio(buf->bvec[i].bv_page);
+		if (!folio_test_large(folio)) {
+			nr++;
+			continue;
+		}
+		if (folio == prev)
+			continue;
+		prev = folio;
+		if (!io_folio_charged(ctx, buf, i, folio))
+			nr += folio_nr_pages(folio);
+	}
+	return io_charge_pages(buf, nr);
+}
+
+static struct io_mapped_buf *io_buf_alloc(unsigned int nr)
+{
+	struct io_mapped_buf *buf;
+
+	buf = kvzalloc(struct_size(buf, bvec, nr), GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return NULL;
+	refcount_set(&buf->refs, 1);
+	if (!capable(CAP_IPC_LOCK))
+		buf->user = get_uid(current_user());
+	buf->mm = current->mm;
+	mmgrab(buf->mm);
+	return buf;
+}
+
+/* Lay the pinned pages out one per bio_vec (see struct io_mapped_buf). */
+static void io_buf_fill(struct io_mapped_buf *buf, struct page **pages,
+			unsigned int nr)
+{
+	size_t left = buf->len, off = buf->uaddr & ~PAGE_MASK, seg;
+	unsigned int i;
+
+	buf->nr_bvecs = nr;
+	for (i = 0; i < nr; i++) {
+		seg = min_t(size_t, left, PAGE_SIZE - off);
+		bvec_set_page(&buf->bvec[i], pages[i], seg, off);
+		left -= seg;
+		off = 0;
+	}
+}
+
+static struct io_mapped_buf *io_buf_map(struct io_ring_ctx *ctx,
+					const struct iovec *iov)
+{
+	unsigned long start = (unsigned long)iov->iov_base;
+	unsigned long end = start + iov->iov_len;
+	unsigned int nr = DIV_ROUND_UP(end, PAGE_SIZE) - start / PAGE_SIZE;
+	struct io_mapped_buf *buf;
+	struct page **pages;
+	int pinned, ret;
+
+	pages = kvmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
+	buf = io_buf_alloc(nr);
+	ret = -ENOMEM;
+	if (!pages || !buf)
+		goto fail;
+	pinned = pin_user_pages_fast(start & PAGE_MASK, nr,
+				     FOLL_WRITE | FOLL_LONGTERM, pages);
+	if (pinned != nr) {
+		if (pinned > 0)
+			unpin_user_pages(pages, pinned);
+		ret = pinned < 0 ? pinned : -EFAULT;
+		goto fail;
+	}
+	buf->uaddr = start;
+	buf->len = iov->iov_len;
+	io_buf_fill(buf, pages, nr);
+	kvfree(pages);
+	ret = io_buf_charge(ctx, buf);
+	if (ret) {
+		io_mapped_buf_put(buf);
+		return ERR_PTR(ret);
+	}
+	return buf;
+fail:
+	kvfree(pages);
+	if (buf)
+		io_mapped_buf_put(buf);
+	return ERR_PTR(ret);
+}
+
+/* Put @iov (or nothing, for NULL/0) in buffer slot @i, with @tag. */
+static int io_buf_slot_update(struct io_ring_ctx *ctx, unsigned int i,
+			      const struct iovec *iov, u64 tag)
+{
+	struct io_mapped_buf *buf;
+	struct io_rsrc *rsrc;
+	int ret;
+
+	ret = io_buf_validate(iov);
+	if (ret)
+		return ret;
+	if (!iov->iov_base) {
+		if (tag)
+			return -EINVAL;
+		io_slot_clear(&ctx->bufs, i);
+		return 0;
+	}
+	rsrc = io_rsrc_new(ctx, tag);
+	if (!rsrc)
+		return -ENOMEM;
+	buf = io_buf_map(ctx, iov);
+	if (IS_ERR(buf)) {
+		kfree(rsrc);
+		return PTR_ERR(buf);
+	}
+	rsrc->is_buf = true;
+	rsrc->buf = buf;
+	io_slot_clear(&ctx->bufs, i);
+	ctx->bufs.slots[i] = rsrc;
+	return 0;
+}
+
+static int io_iovec_get(struct iovec *iov, const void __user *uiovs,
+			unsigned int i)
+{
+	if (!uiovs) {
+		iov->iov_base = NULL;
+		iov->iov_len = 0;
+		return 0;
+	}
+	if (in_compat_syscall()) {
+		const struct compat_iovec __user *ciov = uiovs;
+		struct compat_iovec c;
+
+		if (copy_from_user(&c, &ciov[i], sizeof(c)))
+			return -EFAULT;
+		iov->iov_base = compat_ptr(c.iov_base);
+		iov->iov_len = c.iov_len;
+		return 0;
+	}
+	if (copy_from_user(iov, (const struct iovec __user *)uiovs + i,
+			   sizeof(*iov)))
+		return -EFAULT;
+	return 0;
+}
+
+static int io_bufs_fill(struct io_ring_ctx *ctx, const void __user *uiovs,
+			const u64 __user *tags)
+{
+	struct iovec iov;
+	unsigned int i;
+	u64 tag = 0;
+	int ret;
+
+	for (i = 0; i < ctx->bufs.nr; i++) {
+		ret = io_iovec_get(&iov, uiovs, i);
+		if (ret)
+			return ret;
+		if (tags && get_user(tag, &tags[i]))
+			return -EFAULT;
+		ret = io_buf_slot_update(ctx, i, &iov, tag);
+		if (ret)
+			return ret;
+		if (signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
+
+/**
+ * io_register_buffers - IORING_REGISTER_BUFFERS and IORING_REGISTER_BUFFERS2
+ * @ctx: the ring
+ * @arg: an iovec array, or a struct io_uring_rsrc_register
+ * @nr_args: the number of iovecs, or the size of the struct
+ * @v2: @arg is the struct
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0 or -errno; nothing stays registered on failure.
+ */
+int io_register_buffers(struct io_ring_ctx *ctx, void __user *arg,
+			unsigned int nr_args, bool v2)
+{
+	struct io_uring_rsrc_register rr = { .nr = nr_args, .data = (u64)(uintptr_t)arg };
+	int ret;
+
+	if (v2) {
+		ret = io_rsrc_register_args(arg, nr_args, &rr);
+		if (ret)
+			return ret;
+	} else if (!arg) {
+		return -EFAULT;
+	}
+	if (ctx->bufs.nr)
+		return -EBUSY;
+	if (!rr.nr || rr.nr > IO_MAX_REG_BUFFERS)
+		return -EINVAL;
+	ret = io_table_alloc(&ctx->bufs, rr.nr);
+	if (ret)
+		return ret;
+	ret = io_bufs_fill(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags));
+	if (ret)
+		io_table_free(&ctx->bufs, false);
+	return ret;
+}
+
+/**
+ * io_unregister_buffers - IORING_UNREGISTER_BUFFERS
+ * @ctx: the ring
+ *
+ * Buffers still used by requests stay pinned until those complete.
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0, or -ENXIO if no buffers are registered.
+ */
+int io_unregister_buffers(struct io_ring_ctx *ctx)
+{
+	if (!ctx->bufs.nr)
+		return -ENXIO;
+	io_table_free(&ctx->bufs, true);
+	return 0;
+}
+
+/* Updates of a range of slots */
+
+static int io_files_update_range(struct io_ring_ctx *ctx,
+				 const struct io_uring_rsrc_update2 *up)
+{
+	const s32 __user *fds = u64_to_user_ptr(up->data);
+	const u64 __user *tags = u64_to_user_ptr(up->tags);
+	unsigned int done;
+	u64 tag = 0;
+	u32 end;
+	s32 fd;
+	int ret = 0;
+
+	if (!ctx->files.nr)
+		return -ENXIO;
+	if (check_add_overflow(up->offset, up->nr, &end) || end > ctx->files.nr)
+		return -EINVAL;
+	for (done = 0; done < up->nr; done++) {
+		ret = -EFAULT;
+		if (get_user(fd, &fds[done]) || (tags && get_user(tag, &tags[done])))
+			break;
+		if (fd == IORING_REGISTER_FILES_SKIP)
+			continue;
+		ret = io_file_slot_update(ctx, up->offset + done, fd, tag);
+		if (ret)
+			break;
+	}
+	return done ? done : ret;
+}
+
+static int io_bufs_update_range(struct io_ring_ctx *ctx,
+				const struct io_uring_rsrc_update2 *up)
+{
+	const u64 __user *tags = u64_to_user_ptr(up->tags);
+	unsigned int done;
+	struct iovec iov;
+	u64 tag = 0;
+	u32 end;
+	int ret = 0;
+
+	if (!ctx->bufs.nr)
+		return -ENXIO;
+	if (check_add_overflow(up->offset, up->nr, &end) || end > ctx->bufs.nr)
+		return -EINVAL;
+	for (done = 0; done < up->nr; done++) {
+		ret = io_iovec_get(&iov, u64_to_user_ptr(up->data), done);
+		if (ret)
+			break;
+		ret = -EFAULT;
+		if (tags && get_user(tag, &tags[done]))
+			break;
+		ret = io_buf_slot_update(ctx, up->offset + done, &iov, tag);
+		if (ret)
+			break;
+	}
+	return done ? done : ret;
+}
+
+/**
+ * io_register_rsrc_update - IORING_REGISTER_FILES_UPDATE, FILES_UPDATE2,
+ *			     BUFFERS_UPDATE
+ * @ctx: the ring
+ * @arg: struct io_uring_files_update, or struct io_uring_rsrc_update2
+ * @nr_args: the number of fds (FILES_UPDATE), else the struct's size
+ * @opcode: which of the three
+ *
+ * Context: ctx->uring_lock held.
+ * Return: the number of slots processed, or -errno if the first failed.
+ */
+int io_register_rsrc_update(struct io_ring_ctx *ctx, void __user *arg,
+			    unsigned int nr_args, unsigned int opcode)
+{
+	struct io_uring_rsrc_update2 up = { };
+
+	if (opcode == IORING_REGISTER_FILES_UPDATE) {
+		struct io_uring_files_update fu;
+
+		if (!nr_args)
+			return -EINVAL;
+		if (copy_from_user(&fu, arg, sizeof(fu)))
+			return -EFAULT;
+		if (fu.resv)
+			return -EINVAL;
+		up.offset = fu.offset;
+		up.data = fu.fds;
+		up.nr = nr_args;
+	} else {
+		if (nr_args != sizeof(up))
+			return -EINVAL;
+		if (copy_from_user(&up, arg, sizeof(up)))
+			return -EFAULT;
+		if (up.resv || up.resv2)
+			return -EINVAL;
+		if (!up.nr)
+			return -EINVAL;
+	}
+	if (opcode == IORING_REGISTER_BUFFERS_UPDATE)
+		return io_bufs_update_range(ctx, &up);
+	return io_files_update_range(ctx, &up);
+}
+
+/* IORING_REGISTER_CLONE_BUFFERS */
+
+/* Share @src's buffers into @dst's empty table; both rings locked by us. */
+static int io_bufs_clone(struct io_ring_ctx *dst, struct io_ring_ctx *src)
+{
+	struct io_rsrc *from, *rsrc;
+	unsigned int i;
+	int ret;
+
+	if (!src->bufs.nr)
+		return -ENXIO;
+	ret = io_table_alloc(&dst->bufs, src->bufs.nr);
+	if (ret)
+		return ret;
+	for (i = 0; i < src->bufs.nr; i++) {
+		from = src->bufs.slots[i];
+		if (!from)
+			continue;
+		rsrc = io_rsrc_new(dst, 0);
+		if (!rsrc) {
+			io_table_free(&dst->bufs, false);
+			return -ENOMEM;
+		}
+		rsrc->is_buf = true;
+		rsrc->buf = from->buf;
+		refcount_inc(&from->buf->refs);
+		dst->bufs.slots[i] = rsrc;
+	}
+	return 0;
+}
+
+/**
+ * io_register_clone_buffers - share another ring's registered buffers
+ * @ctx: the ring to fill; it must have no buffers
+ * @arg: struct io_uring_clone_buffers
+ *
+ * The pages stay pinned, and charged once, until the last ring using them
+ * lets go.
+ *
+ * Context: ctx->uring_lock held; dropped and retaken.
+ * Return: 0, -EBUSY if @ctx has buffers, -ENXIO if the source has none,
+ * -EINVAL for a bad argument or the ring itself, -EBADF for a bad fd.
+ */
+int io_register_clone_buffers(struct io_ring_ctx *ctx, void __user *arg)
+{
+	bool registered;
+	struct io_uring_clone_buffers cb;
+	struct io_ring_ctx *src;
+	struct file *file;
+	int ret;
+
+	if (copy_from_user(&cb, arg, sizeof(cb)))
+		return -EFAULT;
+	if ((cb.flags & ~IORING_REGISTER_SRC_REGISTERED) ||
+	    memchr_inv(cb.pad, 0, sizeof(cb.pad)))
+		return -EINVAL;
+	registered = cb.flags & IORING_REGISTER_SRC_REGISTERED;
+	file = io_ring_fd_get(cb.src_fd, registered);
+	if (IS_ERR(file))
+		return PTR_ERR(file) == -EOPNOTSUPP ? -EBADF : PTR_ERR(file);
+	src = file->private_data;
+	ret = -EINVAL;
+	if (src == ctx)
+		goto out;
+	ret = -EBUSY;
+	if (ctx->bufs.nr)
+		goto out;
+	/* never hold two ring locks: order by address */
+	mutex_unlock(&ctx->uring_lock);
+	if (src < ctx) {
+		mutex_lock(&src->uring_lock);
+		mutex_lock_nested(&ctx->uring_lock, SINGLE_DEPTH_NESTING);
+	} else {
+		mutex_lock(&ctx->uring_lock);
+		mutex_lock_nested(&src->uring_lock, SINGLE_DEPTH_NESTING);
+	}
+	ret = ctx->bufs.nr ? -EBUSY : io_bufs_clone(ctx, src);
+	mutex_unlock(&src->uring_lock);
+out:
+	io_ring_fd_put(file, registered);
+	return ret;
+}
+
+/* Fixed buffers in requests */
+
+/**
+ * io_req_fixed_buf - a request's registered buffer, by index
+ * @req: the request, being prepared
+ * @index: sqe->buf_index
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0 (held through req->rsrc_buf), or -EFAULT for a bad index or an
+ * empty slot.
+ */
+int io_req_fixed_buf(struct io_kiocb *req, unsigned int index)
+{
+	struct io_rsrc *rsrc = io_slot_lookup(&req->ctx->bufs, index);
+
+	if (!rsrc)
+		return -EFAULT;
+	refcount_inc(&rsrc->refs);
+	req->rsrc_buf = rsrc;
+	return 0;
+}
+
+/**
+ * io_import_fixed - an iterator over part of the request's registered buffer
+ * @req: the request, holding its buffer (io_req_fixed_buf())
+ * @dir: ITER_DEST or ITER_SOURCE
+ * @addr: user address of the part, within the buffer
+ * @len: its length
+ * @iter: set up over the buffer's pages
+ *
+ * Return: 0, or -EFAULT if the range is not inside the buffer.
+ */
+int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,
+		    struct iov_iter *iter)
+{
+	struct io_mapped_buf *buf = req->rsrc_buf->buf;
+	size_t off, first, skip;
+	unsigned int idx;
+	u64 end;
+
+	if (check_add_overflow(addr, (u64)len, &end))
+		return -EFAULT;
+	if (addr < buf->uaddr || end > buf->uaddr + buf->len)
+		return -EFAULT;
+	off = addr - buf->uaddr;
+	first = buf->bvec[0].bv_len;
+	if (off < first) {
+		idx = 0;
+		skip = off;
+	} else {
+		idx = 1 + ((off - first) >> PAGE_SHIFT);
+		skip = (off - first) & ~PAGE_MASK;
+	}
+	if (idx >= buf->nr_bvecs) {
+		/* an empty range at the very end */
+		iov_iter_bvec(iter, dir, buf->bvec, 0, 0);
+		return 0;
+	}
+	iov_iter_bvec(iter, dir, buf->bvec + idx, buf->nr_bvecs - idx, skip + len);
+	iov_iter_advance(iter, skip);
+	return 0;
+}
+
+/* IORING_OP_FILES_UPDATE */
+
+struct io_files_update {
+	struct file	*file;
+	u64		arg;
+	u32		nr;
+	u32		offset;
+};
+
+int io_files_update_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+{
+	struct io_files_update *fu = io_kiocb_to_cmd(req, struct io_files_update);
+
+	if (READ_ONCE(sqe->rw_flags) || READ_ONCE(sqe->splice_fd_in))
+		return -EINVAL;
+	fu->offset = READ_ONCE(sqe->off);
+	fu->nr = READ_ONCE(sqe->len);
+	fu->arg = READ_ONCE(sqe->addr);
+	if (!fu->nr)
+		return -EINVAL;
+	return 0;
+}
+
+/* IORING_FILE_INDEX_ALLOC: each fd to a free slot, written back in place. */
+static int io_files_update_alloc(struct io_ring_ctx *ctx, s32 __user *fds,
+				 unsigned int nr)
+{
+	unsigned int done;
+	struct file *file;
+	int slot, ret = 0;
+	s32 fd;
+
+	if (!ctx->files.nr)
+		return -ENXIO;
+	for (done = 0; done < nr; done++) {
+		ret = -EFAULT;
+		if (get_user(fd, &fds[done]))
+			break;
+		ret = -EBADF;
+		file = fget(fd);
+		if (!file)
+			break;
+		slot = io_file_slot_alloc(ctx);
+		ret = slot < 0 ? slot : io_file_slot_set(ctx, slot, file, 0);
+		if (slot < 0)
+			fput(file);
+		if (ret)
+			break;
+		if (put_user(slot, &fds[done])) {
+			io_slot_clear(&ctx->files, slot);
+			ret = -EFAULT;
+			break;
+		}
+	}
+	return done ? done : ret;
+}
+
+int io_files_update(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_files_update *fu = io_kiocb_to_cmd(req, struct io_files_update);
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_uring_rsrc_update2 up = {
+		.offset = fu->offset, .data = fu->arg, .nr = fu->nr,
+	};
+	int ret;
+
+	io_ring_lock_cond(ctx, issue_flags);
+	if (fu->offset == IORING_FILE_INDEX_ALLOC)
+		ret = io_files_update_alloc(ctx, u64_to_user_ptr(fu->arg), fu->nr);
+	else
+		ret = io_files_update_range(ctx, &up);
+	io_ring_unlock_cond(ctx, issue_flags);
+	if (ret < 0)
+		return ret;
+	req->res = ret;
+	return 0;
+}

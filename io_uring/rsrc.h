@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Registered resources: the fixed file table and the registered buffer
+ * table. Every slot in use holds one struct io_rsrc; the table owns a
+ * reference on it and so does every request using it, so a file or a
+ * buffer outlives its slot for as long as requests still use it. When the
+ * last reference goes, the file is put or the pages unpinned (and
+ * uncharged), and a non-zero tag is posted as a CQE.
+ */
+#ifndef IO_URING_RSRC_H
+#define IO_URING_RSRC_H
+
+#include <linux/types.h>
+#include <linux/refcount.h>
+#include <linux/bvec.h>
+#include <linux/sizes.h>
+
+struct io_ring_ctx;
+struct io_kiocb;
+struct file;
+
+/* Largest tables, as the io_uring_register(2) man page gives them. */
+#define IO_MAX_FIXED_FILES	(1U << 20)
+#define IO_MAX_REG_BUFFERS	(1U << 14)
+#define IO_MAX_BUF_SIZE		SZ_1G
+
+/**
+ * struct io_mapped_buf - a registered buffer, pinned
+ * @refs: one per table slot holding it (a cloned table shares it)
+ * @user: charged for it (NULL with CAP_IPC_LOCK); holds a reference
+ * @mm: whose pinned_vm it counts in; holds an mmgrab()
+ * @uaddr: its user address, which READ_FIXED/WRITE_FIXED addresses use
+ * @len: its length
+ * @acct_pages: pages charged to RLIMIT_MEMLOCK for it
+ * @nr_bvecs: entries in @bvec
+ * @bvec: one per page: the first starts at the buffer's offset in its
+ *	  page, every other one at offset 0 and all but the last are full
+ *	  pages, so a buffer offset maps to an entry by arithmetic
+ */
+struct io_mapped_buf {
+	refcount_t		refs;
+	struct user_struct	*user;
+	struct mm_struct	*mm;
+	u64			uaddr;
+	size_t			len;
+	unsigned long		acct_pages;
+	unsigned int		nr_bvecs;
+	struct bio_vec		bvec[] __counted_by(nr_bvecs);
+};
+
+/**
+ * struct io_rsrc - one registered file or buffer
+ * @refs: the table's reference and one per request using it
+ * @ctx: its ring
+ * @tag: posted as a CQE's user_data once it is released, if non-zero
+ * @is_buf: a buffer, else a file
+ * @file: the file, holding a reference
+ * @buf: the buffer
+ */
+struct io_rsrc {
+	refcount_t		refs;
+	struct io_ring_ctx	*ctx;
+	u64			tag;
+	bool			is_buf;
+	union {
+		struct file		*file;
+		struct io_mapped_buf	*buf;
+	};
+};
+
+/**
+ * struct io_rsrc_table - the fixed files or the registered buffers
+ * @slots: NULL for an empty slot
+ * @nr: slots, 0 when nothing is registered
+ */
+struct io_rsrc_table {
+	struct io_rsrc		**slots;
+	unsigned int		nr;
+};
+
+void io_rsrc_put(struct io_rsrc *rsrc);
+void io_rsrc_free_all(struct io_ring_ctx *ctx);
+
+int io_register_files(struct io_ring_ctx *ctx, void __user *arg,
+		      unsigned int nr_args, bool v2);
+int io_unregister_files(struct io_ring_ctx *ctx);
+int io_register_buffers(struct io_ring_ctx *ctx, void __user *arg,
+			unsigned int nr_args, bool v2);
+int io_unregister_buffers(struct io_ring_ctx *ctx);
+int io_register_rsrc_update(struct io_ring_ctx *ctx, void __user *arg,
+			    unsigned int nr_args, unsigned int opcode);
+int io_register_file_alloc_range(struct io_ring_ctx *ctx, void __user *arg);
+int io_register_clone_buffers(struct io_ring_ctx *ctx, void __user *arg);
+
+int io_req_fixed_file(struct io_kiocb *req, int fd);
+int io_req_fixed_buf(struct io_kiocb *req, unsigned int index);
+struct file *io_fixed_file_ref(struct io_ring_ctx *ctx, int fd,
+			       unsigned int issue_flags);
+int io_fixed_fd_install(struct io_kiocb *req, unsigned int issue_flags,
+			struct file *file, unsigned int file_slot);
+int io_fixed_fd_remove(struct io_ring_ctx *ctx, unsigned int issue_flags,
+		       unsigned int offset);
+int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,
+		    struct iov_iter *iter);
+
+int io_files_update_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_files_update(struct io_kiocb *req, unsigned int issue_flags);
+
+#endif
