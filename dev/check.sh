@@ -45,6 +45,11 @@ limit=60
 [ "$DEBUG" = 1 ] && limit=240
 xfails=$(grep -v '^\s*#' "$REPO/dev/expectations.txt" | awk 'NF {print $1}')
 [ "$IMPL" = upstream ] && xfails=
+dev_tests="cmd-discard d4ae271dfaae defer-taskrun defer-tw-timeout fadvise
+	fdinfo file-verify fixed-hugepage fsnotify iopoll-leak iopoll-overflow
+	iopoll madvise open-close openat2 poll-v-poll read-write ringbuf-read
+	sq-poll-dup sq-poll-share sqwait statx submit-reuse thread-exit"
+declare -A dev_path=([nvme]=uring-nvme [nullb]=nullb0)
 test_line() {
 	local t=$limit
 	echo "$xfails" | grep -qxF "$1/$2" && t=$((limit / 2))
@@ -54,6 +59,16 @@ test_line() {
 	for t in "$share"/bin/liburing/*.t; do
 		test_line liburing "$(basename "$t" .t)" "/host/bin/liburing/$(basename "$t")"
 	done
+	# The tests that take a device (liburing's TEST_FILES) once more on
+	# the raw NVMe namespace and on null_blk; passthrough on the NVMe
+	# char device.
+	for t in $dev_tests; do
+		for d in nvme nullb; do
+			test_line liburing "$t@$d" "/host/bin/liburing/$t.t /dev/${dev_path[$d]}"
+		done
+	done
+	test_line liburing io_uring_passthrough@ng \
+		"/host/bin/liburing/io_uring_passthrough.t /dev/uring-ng"
 	for t in "$share"/bin/selftests/*; do
 		test_line selftests "$(basename "$t")" "/host/bin/selftests/$(basename "$t")"
 	done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # qemu.sh KERNEL MODE SHARE [LIMIT]: boot KERNEL under QEMU with a busybox+bash
-# initramfs, SHARE over 9p at /host and a fresh ext4 NVMe scratch disk.
+# initramfs, SHARE over 9p at /host, a fresh ext4 NVMe scratch disk, a raw
+# NVMe namespace and a memory-backed null_blk device for the device tests.
 # MODE is demo, check or shell. The serial console goes to SHARE/console.log
 # (and to the terminal); LIMIT seconds is a hard wall-clock cap on the run.
 . "$(dirname "$0")/lib.sh"
@@ -42,13 +43,26 @@ scratch() {
 	echo "$disk"
 }
 
+# A zeroed raw namespace for the tests that take a device (liburing's
+# TEST_FILES): they write to it directly, and get its /dev/ng* for passthrough.
+rawdisk() {
+	local disk=$run/raw.img
+	rm -f "$disk"
+	truncate -s 256M "$disk"
+	echo "$disk"
+}
+
 img=$(initramfs)
 disk=$(scratch)
+raw=$(rawdisk)
 # Under TCG a debug kernel's boot keeps a vCPU busy for over 20 s at a
 # time (KASAN, kmemleak and lockdep set-up): report soft lockups and RCU
 # stalls only after 60 s, three times the defaults.
 cmdline="console=ttyS0 panic=-1 quiet loglevel=4 hugepages=16 nvme.poll_queues=2"
-cmdline="$cmdline watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60 uring.mode=$mode"
+cmdline="$cmdline watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
+# /dev/nullb0: 1 GiB kept in memory, with poll queues for IOPOLL.
+cmdline="$cmdline null_blk.gb=1 null_blk.memory_backed=1 null_blk.poll_queues=2"
+cmdline="$cmdline uring.mode=$mode"
 mkdir -p "$share"
 cpu=max
 [ "$ACCEL" = kvm ] && cpu=host
@@ -73,6 +87,8 @@ timeout -s KILL "$limit" qemu-system-x86_64 -accel "$ACCEL" -cpu "$cpu" -smp 2 -
 	-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host" \
 	-drive "file=$disk,if=none,id=scratch,format=raw,cache=unsafe" \
 	-device nvme,serial=uring0001,drive=scratch \
+	-drive "file=$raw,if=none,id=raw,format=raw,cache=unsafe" \
+	-device nvme,serial=uring0002,drive=raw \
 	-device virtio-rng-pci < "$stdin" || rc=$?
 sleep 0.5
 [ "$rc" = 137 ] && log "QEMU killed after the ${limit}s wall-clock limit"

@@ -177,16 +177,20 @@ static int io_iowq_cancel(struct io_kiocb *req)
  * io_req_exit_cancels - must @req be cancelled when its task exits?
  * @req: a parked request
  *
- * A task's requests outlive it, finishing on their own, except two kinds:
- * unbounded io-wq work, which could keep the exiting task's workers
- * waiting forever (bounded work the workers finish before they exit), and
- * requests holding a ring file, which could keep their own ring alive
+ * A task's requests outlive it, finishing on their own, except three
+ * kinds: unbounded io-wq work, which could keep the exiting task's workers
+ * waiting forever (bounded work the workers finish before they exit),
+ * driver commands, which may wait for the task itself (a ublk server's),
+ * and requests holding a ring file, which could keep their own ring alive
  * forever.
  */
 bool io_req_exit_cancels(struct io_kiocb *req)
 {
 	if (req->cancel == io_iowq_cancel)
 		return req->work.flags & IO_WQ_WORK_UNBOUND;
+	/* a driver's command may wait for its submitter, e.g. a ublk server */
+	if (req->opcode == IORING_OP_URING_CMD)
+		return true;
 	return req->op.file && io_is_uring_fops(req->op.file);
 }
 
@@ -330,12 +334,15 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		if (ret == 0)
 			return false;
 		if (ret < 0) {
+			req->iowq_block = true;
 			io_req_punt(req);
 			return false;
 		}
 		/* ready already: issue again */
 	}
 	if (ret == -EAGAIN && !req->nowait) {
+		/* ready but never able to go on: a worker waits for it */
+		req->iowq_block = true;
 		io_req_punt(req);
 		return false;
 	}
@@ -406,7 +413,7 @@ static void io_wq_run_req(struct io_wq_work *work)
 	int ret = -ECANCELED;
 
 	/* a pollable file is tried without blocking, then waited on by poll */
-	if (!req->nowait && io_req_pollable(req))
+	if (!req->nowait && !req->iowq_block && io_req_pollable(req))
 		flags |= IO_URING_F_NONBLOCK;
 	if (!(READ_ONCE(work->flags) & IO_WQ_WORK_CANCEL)) {
 		if (def->iowq_locked) {

@@ -134,6 +134,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_FILES_UPDATE] = {
 		.name		= "FILES_UPDATE",
+		.iopoll		= 1,
 		.prep		= io_files_update_prep,
 		.issue		= io_files_update,
 		.iowq_locked	= 1,

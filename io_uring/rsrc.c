@@ -41,34 +41,172 @@ static struct io_rsrc *io_rsrc_new(struct io_ring_ctx *ctx, u64 tag)
 	return rsrc;
 }
 
-/* Memory accounting of pinned pages. */
+/*
+ * Memory accounting of pinned pages. A ring's buffers are charged to one
+ * struct io_pin_acct, the user and mm that registered its first buffer;
+ * buffers cloned into other rings keep charging it. A small page is
+ * charged per buffer page; a large folio once, when the first buffer
+ * pins it, and uncharged when the last one lets go (@folios counts the
+ * pins), so replacing or dropping one of several buffers in the same huge
+ * page leaves it charged for the others.
+ */
+struct io_pin_acct {
+	refcount_t		refs;		/* the ring's and one per buffer */
+	struct user_struct	*user;		/* NULL with CAP_IPC_LOCK */
+	struct mm_struct	*mm;
+	struct mutex		lock;		/* over @folios */
+	struct xarray		folios;		/* pfn -> pins, as xa_mk_value() */
+};
 
-static int io_charge_pages(struct io_mapped_buf *buf, unsigned long nr)
+static struct io_pin_acct *io_pin_acct_get(struct io_ring_ctx *ctx)
+{
+	struct io_pin_acct *acct = ctx->pin_acct;
+
+	if (!acct) {
+		acct = kzalloc(sizeof(*acct), GFP_KERNEL_ACCOUNT);
+		if (!acct)
+			return NULL;
+		refcount_set(&acct->refs, 1);
+		if (!capable(CAP_IPC_LOCK))
+			acct->user = get_uid(current_user());
+		acct->mm = current->mm;
+		mmgrab(acct->mm);
+		mutex_init(&acct->lock);
+		xa_init(&acct->folios);
+		ctx->pin_acct = acct;
+	}
+	refcount_inc(&acct->refs);
+	return acct;
+}
+
+static void io_pin_acct_put(struct io_pin_acct *acct)
+{
+	if (!acct || !refcount_dec_and_test(&acct->refs))
+		return;
+	xa_destroy(&acct->folios);
+	if (acct->user)
+		free_uid(acct->user);
+	mmdrop(acct->mm);
+	kfree(acct);
+}
+
+static int io_acct_charge(struct io_pin_acct *acct, unsigned long nr)
 {
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 	unsigned long cur;
 
 	if (!nr)
 		return 0;
-	if (buf->user) {
-		cur = atomic_long_read(&buf->user->locked_vm);
+	if (acct->user) {
+		cur = atomic_long_read(&acct->user->locked_vm);
 		do {
 			if (cur + nr > limit)
 				return -ENOMEM;
-		} while (!atomic_long_try_cmpxchg(&buf->user->locked_vm,
+		} while (!atomic_long_try_cmpxchg(&acct->user->locked_vm,
 						  &cur, cur + nr));
 	}
-	atomic64_add(nr, &buf->mm->pinned_vm);
-	buf->acct_pages += nr;
+	atomic64_add(nr, &acct->mm->pinned_vm);
 	return 0;
 }
 
-static void io_uncharge_pages(struct io_mapped_buf *buf)
+static void io_acct_uncharge(struct io_pin_acct *acct, unsigned long nr)
 {
-	if (buf->user)
-		atomic_long_sub(buf->acct_pages, &buf->user->locked_vm);
-	atomic64_sub(buf->acct_pages, &buf->mm->pinned_vm);
-	buf->acct_pages = 0;
+	if (acct->user)
+		atomic_long_sub(nr, &acct->user->locked_vm);
+	atomic64_sub(nr, &acct->mm->pinned_vm);
+}
+
+/* One more pin of a large folio: charged if it is the first. */
+static int io_acct_folio_get(struct io_pin_acct *acct, struct folio *folio)
+{
+	unsigned long pfn = folio_pfn(folio);
+	void *old = xa_load(&acct->folios, pfn);
+	unsigned long pins = old ? xa_to_value(old) : 0;
+	int ret;
+
+	if (!pins) {
+		ret = io_acct_charge(acct, folio_nr_pages(folio));
+		if (ret)
+			return ret;
+	}
+	ret = xa_err(xa_store(&acct->folios, pfn, xa_mk_value(pins + 1),
+			      GFP_KERNEL_ACCOUNT));
+	if (ret && !pins)
+		io_acct_uncharge(acct, folio_nr_pages(folio));
+	return ret;
+}
+
+static void io_acct_folio_put(struct io_pin_acct *acct, struct folio *folio)
+{
+	unsigned long pfn = folio_pfn(folio);
+	unsigned long pins = xa_to_value(xa_load(&acct->folios, pfn));
+
+	if (pins > 1) {
+		/* the entry exists: replacing it allocates nothing */
+		xa_store(&acct->folios, pfn, xa_mk_value(pins - 1), GFP_NOWAIT);
+		return;
+	}
+	xa_erase(&acct->folios, pfn);
+	io_acct_uncharge(acct, folio_nr_pages(folio));
+}
+
+/* Drop the folio pins of the first @upto pages of @buf (runs count once). */
+static void io_buf_folios_put(struct io_mapped_buf *buf, unsigned int upto)
+{
+	struct folio *folio, *prev = NULL;
+	unsigned int i;
+
+	for (i = 0; i < upto; i++) {
+		folio = page_folio(buf->bvec[i].bv_page);
+		if (!folio_test_large(folio) || folio == prev)
+			continue;
+		prev = folio;
+		io_acct_folio_put(buf->acct, folio);
+	}
+}
+
+/* Charge @buf's pages to @acct; on failure nothing stays charged. */
+static int io_buf_charge(struct io_mapped_buf *buf, struct io_pin_acct *acct)
+{
+	struct folio *folio, *prev = NULL;
+	unsigned int i;
+	int ret = 0;
+
+	buf->acct = acct;
+	buf->small_pages = 0;
+	for (i = 0; i < buf->nr_bvecs; i++)
+		if (!folio_test_large(page_folio(buf->bvec[i].bv_page)))
+			buf->small_pages++;
+	mutex_lock(&acct->lock);
+	ret = io_acct_charge(acct, buf->small_pages);
+	for (i = 0; !ret && i < buf->nr_bvecs; i++) {
+		folio = page_folio(buf->bvec[i].bv_page);
+		if (!folio_test_large(folio) || folio == prev)
+			continue;
+		prev = folio;
+		ret = io_acct_folio_get(acct, folio);
+		if (ret) {
+			io_buf_folios_put(buf, i);
+			io_acct_uncharge(acct, buf->small_pages);
+		}
+	}
+	mutex_unlock(&acct->lock);
+	if (ret) {
+		buf->acct = NULL;
+		io_pin_acct_put(acct);
+	}
+	return ret;
+}
+
+static void io_buf_uncharge(struct io_mapped_buf *buf)
+{
+	struct io_pin_acct *acct = buf->acct;
+
+	mutex_lock(&acct->lock);
+	io_buf_folios_put(buf, buf->nr_bvecs);
+	io_acct_uncharge(acct, buf->small_pages);
+	mutex_unlock(&acct->lock);
+	io_pin_acct_put(acct);
 }
 
 static void io_mapped_buf_put(struct io_mapped_buf *buf)
@@ -77,12 +215,10 @@ static void io_mapped_buf_put(struct io_mapped_buf *buf)
 
 	if (!refcount_dec_and_test(&buf->refs))
 		return;
+	if (buf->acct)
+		io_buf_uncharge(buf);
 	for (i = 0; i < buf->nr_bvecs; i++)
 		unpin_user_page(buf->bvec[i].bv_page);
-	io_uncharge_pages(buf);
-	if (buf->user)
-		free_uid(buf->user);
-	mmdrop(buf->mm);
 	kvfree(buf);
 }
 
@@ -156,6 +292,8 @@ void io_rsrc_free_all(struct io_ring_ctx *ctx)
 {
 	io_table_free(&ctx->files, false);
 	io_table_free(&ctx->bufs, false);
+	io_pin_acct_put(ctx->pin_acct);
+	ctx->pin_acct = NULL;
 }
 
 /* Fixed files */
@@ -502,56 +640,6 @@ static int io_buf_validate(const struct iovec *iov)
 	return 0;
 }
 
-static bool io_buf_has_folio(struct io_mapped_buf *buf, unsigned int nr,
-			     struct folio *folio)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		if (page_folio(buf->bvec[i].bv_page) == folio)
-			return true;
-	return false;
-}
-
-/* Is @folio charged already, by this buffer's first @upto pages or another? */
-static bool io_folio_charged(struct io_ring_ctx *ctx, struct io_mapped_buf *buf,
-			     unsigned int upto, struct folio *folio)
-{
-	unsigned int i;
-
-	if (io_buf_has_folio(buf, upto, folio))
-		return true;
-	for (i = 0; i < ctx->bufs.nr; i++) {
-		struct io_rsrc *rsrc = ctx->bufs.slots[i];
-
-		if (rsrc && io_buf_has_folio(rsrc->buf, rsrc->buf->nr_bvecs, folio))
-			return true;
-	}
-	return false;
-}
-
-/* Charge the buffer's pages: a large folio whole, and once. */
-static int io_buf_charge(struct io_ring_ctx *ctx, struct io_mapped_buf *buf)
-{
-	struct folio *folio, *prev = NULL;
-	unsigned long nr = 0;
-	unsigned int i;
-
-	for (i = 0; i < buf->nr_bvecs; i++) {
-		folio = page_folio(buf->bvec[i].bv_page);
-		if (!folio_test_large(folio)) {
-			nr++;
-			continue;
-		}
-		if (folio == prev)
-			continue;
-		prev = folio;
-		if (!io_folio_charged(ctx, buf, i, folio))
-			nr += folio_nr_pages(folio);
-	}
-	return io_charge_pages(buf, nr);
-}
-
 static struct io_mapped_buf *io_buf_alloc(unsigned int nr)
 {
 	struct io_mapped_buf *buf;
@@ -560,10 +648,6 @@ static struct io_mapped_buf *io_buf_alloc(unsigned int nr)
 	if (!buf)
 		return NULL;
 	refcount_set(&buf->refs, 1);
-	if (!capable(CAP_IPC_LOCK))
-		buf->user = get_uid(current_user());
-	buf->mm = current->mm;
-	mmgrab(buf->mm);
 	return buf;
 }
 
@@ -589,6 +673,7 @@ static struct io_mapped_buf *io_buf_map(struct io_ring_ctx *ctx,
 	unsigned long start = (unsigned long)iov->iov_base;
 	unsigned long end = start + iov->iov_len;
 	unsigned int nr = DIV_ROUND_UP(end, PAGE_SIZE) - start / PAGE_SIZE;
+	struct io_pin_acct *acct;
 	struct io_mapped_buf *buf;
 	struct page **pages;
 	int pinned, ret;
@@ -610,7 +695,8 @@ static struct io_mapped_buf *io_buf_map(struct io_ring_ctx *ctx,
 	buf->len = iov->iov_len;
 	io_buf_fill(buf, pages, nr);
 	kvfree(pages);
-	ret = io_buf_charge(ctx, buf);
+	acct = io_pin_acct_get(ctx);
+	ret = acct ? io_buf_charge(buf, acct) : -ENOMEM;
 	if (ret) {
 		io_mapped_buf_put(buf);
 		return ERR_PTR(ret);
@@ -776,8 +862,12 @@ static int io_files_update_range(struct io_ring_ctx *ctx,
 		ret = -EFAULT;
 		if (get_user(fd, &fds[done]) || (tags && get_user(tag, &tags[done])))
 			break;
-		if (fd == IORING_REGISTER_FILES_SKIP)
+		if (fd == IORING_REGISTER_FILES_SKIP) {
+			ret = -EINVAL;
+			if (tag)
+				break;
 			continue;
+		}
 		ret = io_file_slot_update(ctx, up->offset + done, fd, tag);
 		if (ret)
 			break;

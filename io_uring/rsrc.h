@@ -17,6 +17,7 @@
 
 struct io_ring_ctx;
 struct io_kiocb;
+struct io_pin_acct;
 struct file;
 
 /* Largest tables, as the io_uring_register(2) man page gives them. */
@@ -27,11 +28,10 @@ struct file;
 /**
  * struct io_mapped_buf - a registered buffer, pinned
  * @refs: one per table slot holding it (a cloned table shares it)
- * @user: charged for it (NULL with CAP_IPC_LOCK); holds a reference
- * @mm: whose pinned_vm it counts in; holds an mmgrab()
+ * @acct: whom its pages are charged to; NULL until they are
+ * @small_pages: its pages outside large folios, charged one by one
  * @uaddr: its user address, which READ_FIXED/WRITE_FIXED addresses use
  * @len: its length
- * @acct_pages: pages charged to RLIMIT_MEMLOCK for it
  * @nr_bvecs: entries in @bvec
  * @bvec: one per page: the first starts at the buffer's offset in its
  *	  page, every other one at offset 0 and all but the last are full
@@ -39,11 +39,10 @@ struct file;
  */
 struct io_mapped_buf {
 	refcount_t		refs;
-	struct user_struct	*user;
-	struct mm_struct	*mm;
+	struct io_pin_acct	*acct;
+	unsigned long		small_pages;
 	u64			uaddr;
 	size_t			len;
-	unsigned long		acct_pages;
 	unsigned int		nr_bvecs;
 	struct bio_vec		bvec[] __counted_by(nr_bvecs);
 };

@@ -36,6 +36,7 @@ struct io_rw_state {
 	ssize_t			done;		/* bytes moved by earlier tries */
 	size_t			want;		/* bytes asked of this try */
 	long			async_res;	/* ->ki_complete's result */
+	loff_t			async_pos;	/* where the asynchronous try began */
 	bool			iopoll_done;	/* IOPOLL: async_res is set */
 	struct list_head	iopoll_node;	/* on ctx->iopoll_list */
 	struct io_kiocb		*req;
@@ -214,9 +215,11 @@ static ssize_t io_rw_call(struct kiocb *kiocb, struct iov_iter *iter, int dir,
 /* A non-blocking try made progress: may the rest go on in io-wq? */
 static bool io_rw_continue(struct kiocb *kiocb, struct iov_iter *iter, int dir)
 {
-	struct inode *inode = file_inode(kiocb->ki_filp);
+	/* a block device's size is its bdev inode's, not its /dev node's */
+	struct inode *inode = kiocb->ki_filp->f_mapping->host;
 
-	if (!iov_iter_count(iter) || !S_ISREG(inode->i_mode))
+	if (!iov_iter_count(iter) ||
+	    !(S_ISREG(inode->i_mode) || S_ISBLK(inode->i_mode)))
 		return false;
 	/* a short read at the end of the file is the answer, not a stall */
 	return dir == ITER_SOURCE || kiocb->ki_pos < i_size_read(inode);
@@ -263,7 +266,6 @@ static void io_rw_progress(struct io_kiocb *req, ssize_t ret, loff_t end,
 /* task_work: an asynchronous try has completed. */
 static void io_rw_async_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
 	struct io_rw_state *st = req->async;
 	long res = st->async_res;
 	int dir = io_rw_dir(req);
@@ -276,7 +278,7 @@ static void io_rw_async_tw(struct io_kiocb *req, unsigned int issue_flags)
 		return;
 	}
 	if (res > 0)
-		io_rw_progress(req, res, rw->pos + res, dir);
+		io_rw_progress(req, res, st->async_pos + res, dir);
 	res = io_rw_result(req, st, res, st->want);
 	if (res < 0) {
 		req->res = res;
@@ -427,6 +429,7 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 	if (ret)
 		return ret;
 	st->want = iov_iter_count(&st->iter);
+	st->async_pos = kiocb->ki_pos;
 	iov_iter_save_state(&st->iter, &st->saved);
 	if (req->ctx->flags & IORING_SETUP_IOPOLL) {
 		kiocb->ki_complete = io_rw_iopoll_done;
@@ -438,6 +441,8 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 		}
 		kiocb->ki_complete = NULL;
 	} else if (io_rw_can_async(req, kiocb, issue_flags)) {
+		bool went_async = req->went_async;
+
 		/* parked first: the completion may come before the call returns */
 		kiocb->ki_complete = io_rw_async_done;
 		io_req_park(req, io_req_cancel_noop);
@@ -445,6 +450,7 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 		if (ret == -EIOCBQUEUED)
 			return IOU_PARKED;
 		io_req_unpark(req);
+		req->went_async = went_async;
 		kiocb->ki_complete = NULL;
 	} else {
 		ret = io_rw_call(kiocb, &st->iter, dir, nonblock);

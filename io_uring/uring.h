@@ -151,6 +151,7 @@ struct io_ring_ctx {
 	/* rsrc.c: registered files and buffers; uring_lock */
 	struct io_rsrc_table	files;
 	struct io_rsrc_table	bufs;
+	struct io_pin_acct	*pin_acct;	/* who pays for pinned pages */
 	unsigned int		file_alloc_start;	/* IORING_FILE_INDEX_ALLOC */
 	unsigned int		file_alloc_end;		/* ... picks in [start, end) */
 	unsigned int		file_alloc_hint;	/* ... from here on */

@@ -83,9 +83,14 @@ void io_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret, u64 res2,
 		req->failed = true;
 	req->res = ret;
 	req->big_cqe[0] = res2;
-	/* called back from our issue or task_work: the ring lock is held */
+	ioucmd->flags &= ~IORING_URING_CMD_CANCELABLE;
+	/*
+	 * Called back from our task_work, the ring lock is held: post. From
+	 * within ->uring_cmd() (which may still return -EIOCBQUEUED) or any
+	 * other context: through task_work.
+	 */
 	if ((issue_flags & IO_URING_F_COMPLETE_DEFER) &&
-	    !(issue_flags & IO_URING_F_UNLOCKED))
+	    !(issue_flags & (IO_URING_F_UNLOCKED | IO_URING_F_NONBLOCK)))
 		io_uring_cmd_post(req, issue_flags);
 	else
 		io_req_task_work_add(req, io_uring_cmd_post);
@@ -124,7 +129,14 @@ EXPORT_SYMBOL_GPL(io_uring_cmd_import_fixed);
 void io_uring_cmd_mark_cancelable(struct io_uring_cmd *cmd,
 				  unsigned int issue_flags)
 {
+	struct io_ring_ctx *ctx = cmd_to_io_kiocb(cmd)->ctx;
+
+	/* cancellers read the flag under the ring lock */
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_lock(&ctx->uring_lock);
 	cmd->flags |= IORING_URING_CMD_CANCELABLE;
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_unlock(&ctx->uring_lock);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_mark_cancelable);
 
@@ -214,16 +226,25 @@ static unsigned int io_uring_cmd_ring_flags(struct io_kiocb *req)
 	return flags;
 }
 
-/* ->cancel of a command the driver holds. */
+/*
+ * ->cancel of a command the driver holds. A driver's cancel tears its
+ * queue down, so it is asked only when the ring closes or the submitter
+ * exits or execs, and only for a command it marked cancelable; it may
+ * decline until later (the walkers come back). Its io_uring_cmd_done()
+ * goes through task_work: the walkers must not see requests complete
+ * under them.
+ */
 static int io_uring_cmd_cancel(struct io_kiocb *req)
 {
 	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
-	unsigned int flags = IO_URING_F_CANCEL | IO_URING_F_COMPLETE_DEFER;
+	unsigned int flags = IO_URING_F_CANCEL | io_uring_cmd_ring_flags(req);
 
 	if (!(cmd->flags & IORING_URING_CMD_CANCELABLE))
 		return -EALREADY;
-	cmd->flags &= ~IORING_URING_CMD_CANCELABLE;
-	cmd->file->f_op->uring_cmd(cmd, flags | io_uring_cmd_ring_flags(req));
+	if (!percpu_ref_is_dying(&req->ctx->refs) &&
+	    !READ_ONCE(req->task->io_uring->draining))
+		return -EALREADY;
+	cmd->file->f_op->uring_cmd(cmd, flags);
 	return -EALREADY;
 }
 
@@ -250,6 +271,7 @@ int io_uring_cmd(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
 	struct file *file = cmd->file;
+	bool went_async;
 	int ret;
 
 	if (!file->f_op->uring_cmd)
@@ -259,11 +281,13 @@ int io_uring_cmd(struct io_kiocb *req, unsigned int issue_flags)
 		return ret;
 	issue_flags |= io_uring_cmd_ring_flags(req);
 	/* parked first: the driver may complete it before it returns */
+	went_async = req->went_async;
 	io_uring_cmd_park(req, issue_flags);
 	ret = file->f_op->uring_cmd(cmd, issue_flags);
 	if (ret == -EIOCBQUEUED)
 		return IOU_PARKED;
 	io_uring_cmd_unpark(req, issue_flags);
+	req->went_async = went_async;
 	if (ret < 0)
 		return ret;
 	req->res = ret;

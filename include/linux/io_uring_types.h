@@ -69,6 +69,8 @@ struct io_wq_work {
  * @nowait: the submitter asked for -EAGAIN rather than a wait
  * @silent: post no CQE (its chain failed on a CQE_SKIP_SUCCESS request)
  * @res_ok: a negative @res that still counts as success
+ * @iowq_block: in io-wq, issue blocking even on a pollable file (polling
+ *		found it ready and it still could not go on)
  * @next: list linkage: request cache, completion batch, drain queue
  * @link: the next request of its link chain
  * @cancel: how to cancel it while parked; NULL when it cannot be
@@ -103,6 +105,7 @@ struct io_kiocb {
 		bool			nowait;
 		bool			silent;
 		bool			res_ok;
+		bool			iowq_block;
 		struct io_kiocb		*next;
 		struct io_kiocb		*link;
 		int			(*cancel)(struct io_kiocb *req);
