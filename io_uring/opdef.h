@@ -93,35 +93,35 @@ int io_install_fixed_fd_prep(struct io_kiocb *req,
 			     const struct io_uring_sqe *sqe);
 int io_install_fixed_fd(struct io_kiocb *req, unsigned int issue_flags);
 
-/* fs.c */
-int io_renameat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
-int io_renameat(struct io_kiocb *req, unsigned int issue_flags);
-int io_unlinkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
-int io_unlinkat(struct io_kiocb *req, unsigned int issue_flags);
-int io_mkdirat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
-int io_mkdirat(struct io_kiocb *req, unsigned int issue_flags);
-int io_symlinkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
-int io_symlinkat(struct io_kiocb *req, unsigned int issue_flags);
-int io_linkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
-int io_linkat(struct io_kiocb *req, unsigned int issue_flags);
-void io_twopath_cleanup(struct io_kiocb *req);
+/* fs.c: path cleanups first, then the ops */
 void io_onepath_cleanup(struct io_kiocb *req);
+void io_twopath_cleanup(struct io_kiocb *req);
+void io_statx_cleanup(struct io_kiocb *req);
 int io_statx_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_statx(struct io_kiocb *req, unsigned int issue_flags);
-void io_statx_cleanup(struct io_kiocb *req);
 int io_ftruncate_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_ftruncate(struct io_kiocb *req, unsigned int issue_flags);
+int io_mkdirat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_mkdirat(struct io_kiocb *req, unsigned int issue_flags);
+int io_unlinkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_unlinkat(struct io_kiocb *req, unsigned int issue_flags);
+int io_renameat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_renameat(struct io_kiocb *req, unsigned int issue_flags);
+int io_linkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_linkat(struct io_kiocb *req, unsigned int issue_flags);
+int io_symlinkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_symlinkat(struct io_kiocb *req, unsigned int issue_flags);
 
-/* xattr.c */
-int io_fsetxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
-int io_fsetxattr(struct io_kiocb *req, unsigned int issue_flags);
-int io_setxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
-int io_setxattr(struct io_kiocb *req, unsigned int issue_flags);
-int io_fgetxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
-int io_fgetxattr(struct io_kiocb *req, unsigned int issue_flags);
+/* xattr.c: one cleanup for all four */
+void io_xattr_cleanup(struct io_kiocb *req);
 int io_getxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_getxattr(struct io_kiocb *req, unsigned int issue_flags);
-void io_xattr_cleanup(struct io_kiocb *req);
+int io_fgetxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_fgetxattr(struct io_kiocb *req, unsigned int issue_flags);
+int io_setxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_setxattr(struct io_kiocb *req, unsigned int issue_flags);
+int io_fsetxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_fsetxattr(struct io_kiocb *req, unsigned int issue_flags);
 
 /* sync.c */
 int io_fsync_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);

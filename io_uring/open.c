@@ -260,15 +260,14 @@ int io_close_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_close *close = io_kiocb_to_cmd(req, struct io_close);
 
-	if (READ_ONCE(sqe->off) || READ_ONCE(sqe->addr) ||
-	    READ_ONCE(sqe->len) || READ_ONCE(sqe->rw_flags) ||
-	    READ_ONCE(sqe->buf_index))
-		return -EINVAL;
+	/* CLOSE names its target in fd or file_index, never in the flags */
 	if (req->sqe_flags & IOSQE_FIXED_FILE)
 		return -EBADF;
-	close->fd = READ_ONCE(sqe->fd);
 	close->file_slot = READ_ONCE(sqe->file_index);
-	if (close->file_slot && close->fd)
+	close->fd = READ_ONCE(sqe->fd);
+	if ((close->file_slot && close->fd) || READ_ONCE(sqe->buf_index) ||
+	    READ_ONCE(sqe->rw_flags) || READ_ONCE(sqe->len) ||
+	    READ_ONCE(sqe->addr) || READ_ONCE(sqe->off))
 		return -EINVAL;
 	return 0;
 }

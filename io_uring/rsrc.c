@@ -610,12 +610,13 @@ int io_register_file_alloc_range(struct io_ring_ctx *ctx, void __user *arg)
 
 	if (copy_from_user(&range, arg, sizeof(range)))
 		return -EFAULT;
-	if (check_add_overflow(range.off, range.len, &end))
-		return -EOVERFLOW;
 	if (range.resv)
 		return -EINVAL;
 	if (!ctx->files.nr)
 		return -ENXIO;
+	/* [off, off + len) must lie in the table, without wrapping */
+	if (check_add_overflow(range.off, range.len, &end))
+		return -EOVERFLOW;
 	if (end > ctx->files.nr)
 		return -EINVAL;
 	ctx->file_alloc_start = range.off;

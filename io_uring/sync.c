@@ -190,11 +190,9 @@ int io_fadvise_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 
 	if (READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
 		return -EINVAL;
-	fa->off = READ_ONCE(sqe->off);
-	fa->len = READ_ONCE(sqe->addr);
-	if (!fa->len)
-		fa->len = READ_ONCE(sqe->len);
 	fa->advice = READ_ONCE(sqe->fadvise_advice);
+	fa->off = READ_ONCE(sqe->off);
+	fa->len = READ_ONCE(sqe->addr) ?: READ_ONCE(sqe->len);
 	return 0;
 }
 
@@ -229,6 +227,9 @@ int io_fadvise(struct io_kiocb *req, unsigned int issue_flags)
 					     fa->advice));
 }
 
+/* madvise(2) exists only with an MMU and CONFIG_ADVISE_SYSCALLS. */
+#define IO_HAVE_MADVISE	(IS_ENABLED(CONFIG_ADVISE_SYSCALLS) && IS_ENABLED(CONFIG_MMU))
+
 /**
  * io_madvise_prep - prepare IORING_OP_MADVISE
  * @req: the request
@@ -240,20 +241,16 @@ int io_fadvise(struct io_kiocb *req, unsigned int issue_flags)
  */
 int io_madvise_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
-#if defined(CONFIG_ADVISE_SYSCALLS) && defined(CONFIG_MMU)
 	struct io_madvise *ma = io_kiocb_to_cmd(req, struct io_madvise);
 
+	if (!IO_HAVE_MADVISE)
+		return -EOPNOTSUPP;
 	if (READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
 		return -EINVAL;
-	ma->addr = READ_ONCE(sqe->addr);
-	ma->len = READ_ONCE(sqe->off);
-	if (!ma->len)
-		ma->len = READ_ONCE(sqe->len);
 	ma->advice = READ_ONCE(sqe->fadvise_advice);
+	ma->addr = READ_ONCE(sqe->addr);
+	ma->len = READ_ONCE(sqe->off) ?: READ_ONCE(sqe->len);
 	return 0;
-#else
-	return -EOPNOTSUPP;
-#endif
 }
 
 /**
@@ -265,15 +262,13 @@ int io_madvise_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
  */
 int io_madvise(struct io_kiocb *req, unsigned int issue_flags)
 {
-#if defined(CONFIG_ADVISE_SYSCALLS) && defined(CONFIG_MMU)
 	struct io_madvise *ma = io_kiocb_to_cmd(req, struct io_madvise);
 
+	if (!IO_HAVE_MADVISE)
+		return -EOPNOTSUPP;
 	/* takes mmap_lock, may fault pages in or write them back */
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
 	return io_sync_done(req, do_madvise(current->mm, ma->addr, ma->len,
 					    ma->advice));
-#else
-	return -EOPNOTSUPP;
-#endif
 }
