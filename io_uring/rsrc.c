@@ -430,16 +430,65 @@ int io_register_files(struct io_ring_ctx *ctx, void __user *arg,
 }
 
 /**
+ * io_req_rsrc_put - a request is freed: drop what it took from the tables
+ * @req: the request
+ *
+ * Context: ctx->uring_lock held.
+ */
+void io_req_rsrc_put(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (req->rsrc_file) {
+		io_rsrc_put(req->rsrc_file);
+		if (atomic_dec_and_test(&ctx->file_users))
+			wake_up_all(&ctx->rsrc_wait);
+	}
+	if (req->rsrc_buf) {
+		io_rsrc_put(req->rsrc_buf);
+		if (atomic_dec_and_test(&ctx->buf_users))
+			wake_up_all(&ctx->rsrc_wait);
+	}
+}
+
+/*
+ * Unregistering a table returns once no request uses what it held, so
+ * that the caller may reuse its buffers and files: completions may have
+ * to run in this very task, so run them while waiting.
+ */
+static int io_rsrc_quiesce(struct io_ring_ctx *ctx, atomic_t *users)
+{
+	while (atomic_read(users)) {
+		if (task_sigpending(current))
+			return -EINTR;
+		mutex_unlock(&ctx->uring_lock);
+		io_run_completions();
+		wait_event_interruptible_timeout(ctx->rsrc_wait,
+						 !atomic_read(users), HZ / 20);
+		mutex_lock(&ctx->uring_lock);
+	}
+	return 0;
+}
+
+/**
  * io_unregister_files - IORING_UNREGISTER_FILES
  * @ctx: the ring
  *
- * Files still used by requests stay open until those complete.
+ * Waits until no request uses a registered file.
  *
- * Context: ctx->uring_lock held.
- * Return: 0, or -ENXIO if no files are registered.
+ * Context: ctx->uring_lock held; dropped and retaken while waiting.
+ * Return: 0, -ENXIO if no files are registered, -EINTR on a signal (the
+ * table stays).
  */
 int io_unregister_files(struct io_ring_ctx *ctx)
 {
+	int ret;
+
+	if (!ctx->files.nr)
+		return -ENXIO;
+	ret = io_rsrc_quiesce(ctx, &ctx->file_users);
+	if (ret)
+		return ret;
 	if (!ctx->files.nr)
 		return -ENXIO;
 	io_table_free(&ctx->files, true);
@@ -568,6 +617,7 @@ int io_req_fixed_file(struct io_kiocb *req, int fd)
 	if (!rsrc)
 		return -EBADF;
 	refcount_inc(&rsrc->refs);
+	atomic_inc(&req->ctx->file_users);
 	req->rsrc_file = rsrc;
 	req->op.file = rsrc->file;
 	return 0;
@@ -829,13 +879,21 @@ int io_register_buffers(struct io_ring_ctx *ctx, void __user *arg,
  * io_unregister_buffers - IORING_UNREGISTER_BUFFERS
  * @ctx: the ring
  *
- * Buffers still used by requests stay pinned until those complete.
+ * Waits until no request uses a registered buffer.
  *
- * Context: ctx->uring_lock held.
- * Return: 0, or -ENXIO if no buffers are registered.
+ * Context: ctx->uring_lock held; dropped and retaken while waiting.
+ * Return: 0, -ENXIO if no buffers are registered, -EINTR on a signal (the
+ * table stays).
  */
 int io_unregister_buffers(struct io_ring_ctx *ctx)
 {
+	int ret;
+
+	if (!ctx->bufs.nr)
+		return -ENXIO;
+	ret = io_rsrc_quiesce(ctx, &ctx->buf_users);
+	if (ret)
+		return ret;
 	if (!ctx->bufs.nr)
 		return -ENXIO;
 	io_table_free(&ctx->bufs, true);
@@ -1048,6 +1106,7 @@ int io_req_fixed_buf(struct io_kiocb *req, unsigned int index)
 	if (!rsrc)
 		return -EFAULT;
 	refcount_inc(&rsrc->refs);
+	atomic_inc(&req->ctx->buf_users);
 	req->rsrc_buf = rsrc;
 	return 0;
 }

@@ -78,6 +78,7 @@ struct io_rsrc_table {
 };
 
 void io_rsrc_put(struct io_rsrc *rsrc);
+void io_req_rsrc_put(struct io_kiocb *req);
 void io_rsrc_free_all(struct io_ring_ctx *ctx);
 
 int io_register_files(struct io_ring_ctx *ctx, void __user *arg,

@@ -277,6 +277,7 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->parked);
 	INIT_LIST_HEAD(&ctx->timeouts);
 	INIT_LIST_HEAD(&ctx->iopoll_list);
+	init_waitqueue_head(&ctx->rsrc_wait);
 	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1);
 	spin_lock_init(&ctx->timeout_lock);
 	ctx->drain_tail = &ctx->drain_head;

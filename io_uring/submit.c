@@ -102,12 +102,9 @@ static void io_req_free(struct io_kiocb *req)
 	kfree(req->poll);
 	if (req->creds)
 		put_cred(req->creds);
-	if (req->rsrc_file)
-		io_rsrc_put(req->rsrc_file);
-	else if (req->op.file && def->needs_file)
+	if (!req->rsrc_file && req->op.file && def->needs_file)
 		fput(req->op.file);
-	if (req->rsrc_buf)
-		io_rsrc_put(req->rsrc_buf);
+	io_req_rsrc_put(req);
 	ctx->nr_freed++;
 	io_req_unalloc(req);
 }
