@@ -130,7 +130,8 @@ int io_renameat(struct io_kiocb *req, unsigned int issue_flags)
 
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	rn->oldpath = rn->newpath = NULL;
+	rn->oldpath = NULL;
+	rn->newpath = NULL;
 	return io_fs_done(req, do_renameat2(rn->old_dfd, oldpath, rn->new_dfd,
 					    newpath, rn->flags));
 }
@@ -293,7 +294,8 @@ int io_symlinkat(struct io_kiocb *req, unsigned int issue_flags)
 
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	sl->oldpath = sl->newpath = NULL;
+	sl->oldpath = NULL;
+	sl->newpath = NULL;
 	return io_fs_done(req, do_symlinkat(target, sl->new_dfd, linkpath));
 }
 
@@ -344,7 +346,8 @@ int io_linkat(struct io_kiocb *req, unsigned int issue_flags)
 
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	lk->oldpath = lk->newpath = NULL;
+	lk->oldpath = NULL;
+	lk->newpath = NULL;
 	return io_fs_done(req, do_linkat(lk->old_dfd, oldpath, lk->new_dfd,
 					 newpath, lk->flags));
 }

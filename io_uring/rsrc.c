@@ -150,13 +150,13 @@ static void io_acct_folio_put(struct io_pin_acct *acct, struct folio *folio)
 	io_acct_uncharge(acct, folio_nr_pages(folio));
 }
 
-/* Drop the folio pins of the first @upto pages of @buf (runs count once). */
-static void io_buf_folios_put(struct io_mapped_buf *buf, unsigned int upto)
+/* Drop the folio pins of the first @nr_pages pages of @buf (runs count once). */
+static void io_buf_folios_put(struct io_mapped_buf *buf, unsigned int nr_pages)
 {
 	struct folio *folio, *prev = NULL;
 	unsigned int i;
 
-	for (i = 0; i < upto; i++) {
+	for (i = 0; i < nr_pages; i++) {
 		folio = page_folio(buf->bvec[i].bv_page);
 		if (!folio_test_large(folio) || folio == prev)
 			continue;

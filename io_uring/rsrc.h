@@ -11,6 +11,7 @@
 #define IO_URING_RSRC_H
 
 #include <linux/types.h>
+#include <linux/bits.h>
 #include <linux/refcount.h>
 #include <linux/bvec.h>
 #include <linux/sizes.h>
@@ -21,8 +22,8 @@ struct io_pin_acct;
 struct file;
 
 /* Largest tables, as the io_uring_register(2) man page gives them. */
-#define IO_MAX_FIXED_FILES	(1U << 20)
-#define IO_MAX_REG_BUFFERS	(1U << 14)
+#define IO_MAX_FIXED_FILES	BIT(20)
+#define IO_MAX_REG_BUFFERS	BIT(14)
 #define IO_MAX_BUF_SIZE		SZ_1G
 
 /**

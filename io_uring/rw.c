@@ -318,8 +318,10 @@ static bool io_iopoll_try(struct io_rw_state *st, struct io_comp_batch *iob,
 {
 	struct kiocb *kiocb = &st->kiocb;
 
+	/* acquire: the result is read after the flag (io_rw_iopoll_done()) */
 	if (!smp_load_acquire(&st->iopoll_done))
 		kiocb->ki_filp->f_op->iopoll(kiocb, iob, poll_flags);
+	/* acquire, as above */
 	return smp_load_acquire(&st->iopoll_done);
 }
 
@@ -372,6 +374,7 @@ unsigned int io_iopoll_reap(struct io_ring_ctx *ctx, bool spin)
 	if (!rq_list_empty(&iob.req_list))
 		iob.complete(&iob);
 	list_for_each_entry_safe(st, tmp, &ctx->iopoll_list, iopoll_node) {
+		/* acquire: async_res is read after the flag */
 		if (!smp_load_acquire(&st->iopoll_done))
 			continue;
 		io_iopoll_complete(st);

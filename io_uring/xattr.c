@@ -44,8 +44,7 @@ static int io_xattr_prep_common(struct io_kiocb *req,
 	ix->ctx.size = READ_ONCE(sqe->len);
 	ix->ctx.flags = READ_ONCE(sqe->xattr_flags);
 	ix->ctx.kvalue = NULL;
-	ix->ctx.kname = kmalloc(sizeof(*ix->ctx.kname),
-				 GFP_KERNEL_ACCOUNT);
+	ix->ctx.kname = kmalloc(sizeof(*ix->ctx.kname), GFP_KERNEL_ACCOUNT);
 	if (!ix->ctx.kname)
 		return -ENOMEM;
 	/* the core frees req->async after ->cleanup */
