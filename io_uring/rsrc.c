@@ -372,10 +372,19 @@ static int io_files_fill(struct io_ring_ctx *ctx, const s32 __user *fds,
 	return 0;
 }
 
-/* The arguments of the v2 register calls. */
-static int io_rsrc_register_args(void __user *arg, unsigned int size,
+/*
+ * The arguments of a register call: an array and its length, or (@v2) a
+ * struct io_uring_rsrc_register of @size bytes.
+ */
+static int io_rsrc_register_args(void __user *arg, unsigned int size, bool v2,
 				 struct io_uring_rsrc_register *rr)
 {
+	if (!v2) {
+		*rr = (struct io_uring_rsrc_register){
+			.nr = size, .data = (u64)(uintptr_t)arg,
+		};
+		return arg ? 0 : -EFAULT;
+	}
 	if (size != sizeof(*rr))
 		return -EINVAL;
 	if (copy_from_user(rr, arg, sizeof(*rr)))
@@ -400,16 +409,12 @@ static int io_rsrc_register_args(void __user *arg, unsigned int size,
 int io_register_files(struct io_ring_ctx *ctx, void __user *arg,
 		      unsigned int nr_args, bool v2)
 {
-	struct io_uring_rsrc_register rr = { .nr = nr_args, .data = (u64)(uintptr_t)arg };
+	struct io_uring_rsrc_register rr;
 	int ret;
 
-	if (v2) {
-		ret = io_rsrc_register_args(arg, nr_args, &rr);
-		if (ret)
-			return ret;
-	} else if (!arg) {
-		return -EFAULT;
-	}
+	ret = io_rsrc_register_args(arg, nr_args, v2, &rr);
+	if (ret)
+		return ret;
 	if (ctx->files.nr)
 		return -EBUSY;
 	ret = io_files_check_nr(rr.nr);
@@ -470,6 +475,24 @@ static int io_rsrc_quiesce(struct io_ring_ctx *ctx, atomic_t *users)
 	return 0;
 }
 
+/* Unregister @t once no request holds anything of its kind (@users). */
+static int io_table_unregister(struct io_ring_ctx *ctx, struct io_rsrc_table *t,
+			       atomic_t *users)
+{
+	int ret;
+
+	if (!t->nr)
+		return -ENXIO;
+	ret = io_rsrc_quiesce(ctx, users);
+	if (ret)
+		return ret;
+	/* the lock was dropped: someone else may have unregistered it */
+	if (!t->nr)
+		return -ENXIO;
+	io_table_free(t, true);
+	return 0;
+}
+
 /**
  * io_unregister_files - IORING_UNREGISTER_FILES
  * @ctx: the ring
@@ -482,17 +505,7 @@ static int io_rsrc_quiesce(struct io_ring_ctx *ctx, atomic_t *users)
  */
 int io_unregister_files(struct io_ring_ctx *ctx)
 {
-	int ret;
-
-	if (!ctx->files.nr)
-		return -ENXIO;
-	ret = io_rsrc_quiesce(ctx, &ctx->file_users);
-	if (ret)
-		return ret;
-	if (!ctx->files.nr)
-		return -ENXIO;
-	io_table_free(&ctx->files, true);
-	return 0;
+	return io_table_unregister(ctx, &ctx->files, &ctx->file_users);
 }
 
 /* Lock the ring unless the caller (issue_flags) already holds it. */
@@ -852,16 +865,12 @@ static int io_bufs_fill(struct io_ring_ctx *ctx, const void __user *uiovs,
 int io_register_buffers(struct io_ring_ctx *ctx, void __user *arg,
 			unsigned int nr_args, bool v2)
 {
-	struct io_uring_rsrc_register rr = { .nr = nr_args, .data = (u64)(uintptr_t)arg };
+	struct io_uring_rsrc_register rr;
 	int ret;
 
-	if (v2) {
-		ret = io_rsrc_register_args(arg, nr_args, &rr);
-		if (ret)
-			return ret;
-	} else if (!arg) {
-		return -EFAULT;
-	}
+	ret = io_rsrc_register_args(arg, nr_args, v2, &rr);
+	if (ret)
+		return ret;
 	if (ctx->bufs.nr)
 		return -EBUSY;
 	if (!rr.nr || rr.nr > IO_MAX_REG_BUFFERS)
@@ -887,17 +896,7 @@ int io_register_buffers(struct io_ring_ctx *ctx, void __user *arg,
  */
 int io_unregister_buffers(struct io_ring_ctx *ctx)
 {
-	int ret;
-
-	if (!ctx->bufs.nr)
-		return -ENXIO;
-	ret = io_rsrc_quiesce(ctx, &ctx->buf_users);
-	if (ret)
-		return ret;
-	if (!ctx->bufs.nr)
-		return -ENXIO;
-	io_table_free(&ctx->bufs, true);
-	return 0;
+	return io_table_unregister(ctx, &ctx->bufs, &ctx->buf_users);
 }
 
 /* Updates of a range of slots */
