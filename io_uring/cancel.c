@@ -68,11 +68,11 @@ static int io_cancel_matching(struct io_ring_ctx *ctx, struct io_cancel_data *cd
 		if (req == self || !io_cancel_match(req, cd))
 			continue;
 		ret = req->cancel(req);
-		if (ret)
+		if (ret < 0)
 			continue;
 		nr++;
 		if (!(cd->flags & IO_CANCEL_MANY))
-			return 0;
+			return ret;
 	}
 	if (cd->flags & IO_CANCEL_MANY)
 		return nr;

@@ -89,8 +89,8 @@ static void io_set_sq_flag(struct io_ring_ctx *ctx, u32 flag, bool on)
 		atomic_andnot(flag, flags);
 }
 
-/* No room in the CQ ring: keep the CQE until there is. */
-static void io_overflow_cqe(struct io_ring_ctx *ctx,
+/* No room in the CQ ring: keep the CQE until there is. False if lost. */
+static bool io_overflow_cqe(struct io_ring_ctx *ctx,
 			    const struct io_uring_cqe *cqe, const u64 *big)
 {
 	size_t size = sizeof(struct io_overflow_cqe);
@@ -103,7 +103,7 @@ static void io_overflow_cqe(struct io_ring_ctx *ctx,
 		/* the one case a CQE is lost: counted where userspace sees it */
 		WRITE_ONCE(ctx->hdr->cq_overflow, READ_ONCE(ctx->hdr->cq_overflow) + 1);
 		WRITE_ONCE(ctx->cqe_lost, true);
-		return;
+		return false;
 	}
 	ocqe->cqe = *cqe;
 	if (ctx->flags & IORING_SETUP_CQE32) {
@@ -114,6 +114,7 @@ static void io_overflow_cqe(struct io_ring_ctx *ctx,
 		io_set_sq_flag(ctx, IORING_SQ_CQ_OVERFLOW, true);
 	list_add_tail(&ocqe->list, &ctx->overflow_list);
 	ctx->overflow_nr++;
+	return true;
 }
 
 /**
@@ -125,8 +126,9 @@ static void io_overflow_cqe(struct io_ring_ctx *ctx,
  * @big: the two extra words of a CQE32 ring, or NULL for zeroes
  *
  * Context: ctx->cq_lock held (io_cq_lock() .. io_cq_unlock_post()).
+ * Return: false in the one case the CQE is lost: no memory to overflow it.
  */
-void io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 const u64 *big)
 {
 	struct io_uring_cqe src = {
@@ -139,10 +141,10 @@ void io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 	/* CQEs keep their order: nothing passes what already overflowed */
 	if (likely(list_empty(&ctx->overflow_list)) || io_flush_overflow(ctx))
 		cqe = io_cqe_slot(ctx);
-	if (likely(cqe))
-		io_fill_cqe(ctx, cqe, &src, big);
-	else
-		io_overflow_cqe(ctx, &src, big);
+	if (unlikely(!cqe))
+		return io_overflow_cqe(ctx, &src, big);
+	io_fill_cqe(ctx, cqe, &src, big);
+	return true;
 }
 
 /**
@@ -215,7 +217,8 @@ void io_req_post(struct io_kiocb *req)
  * @cflags: for the CQE; IORING_CQE_F_MORE is added
  *
  * Only posts into free CQ ring space: a multishot request whose CQEs would
- * overflow must end instead, with a final CQE.
+ * overflow must end instead, with a final CQE. Completions batched before
+ * it are posted first, as they happened first (a link chain's).
  *
  * Context: ctx->uring_lock held.
  * Return: true if posted.
@@ -228,6 +231,9 @@ bool io_post_aux(struct io_kiocb *req, s32 res, u32 cflags)
 		.flags = cflags | IORING_CQE_F_MORE,
 	};
 	struct io_uring_cqe *cqe = NULL;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	io_compl_flush(ctx);
 
 	io_cq_lock(ctx);
 	if (list_empty(&ctx->overflow_list) || io_flush_overflow(ctx))

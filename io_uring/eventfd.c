@@ -9,17 +9,52 @@
  */
 #include <linux/kernel.h>
 #include <linux/eventfd.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
 
+/*
+ * @refs: the ring's reference, and one while a signal is put off to @work
+ * @work: signals for a wakeup that came from within an eventfd's own
+ *	  wakeup, where the eventfd may not be signalled (nesting)
+ * @deferred: @work is queued
+ * @signaller: the task signalling it right now, from io_eventfd_signal()
+ */
 struct io_ev_fd {
 	struct eventfd_ctx	*ctx;
 	bool			async;
+	refcount_t		refs;
+	unsigned long		deferred;
+	struct task_struct	*signaller;
+	struct work_struct	work;
 	struct rcu_head		rcu;
 };
+
+static void io_eventfd_free(struct rcu_head *rcu)
+{
+	struct io_ev_fd *ev = container_of(rcu, struct io_ev_fd, rcu);
+
+	eventfd_ctx_put(ev->ctx);
+	kfree(ev);
+}
+
+static void io_eventfd_put(struct io_ev_fd *ev)
+{
+	if (refcount_dec_and_test(&ev->refs))
+		call_rcu(&ev->rcu, io_eventfd_free);
+}
+
+static void io_eventfd_work(struct work_struct *work)
+{
+	struct io_ev_fd *ev = container_of(work, struct io_ev_fd, work);
+
+	clear_bit(0, &ev->deferred);
+	eventfd_signal_mask(ev->ctx, EPOLL_URING_WAKE);
+	io_eventfd_put(ev);
+}
 
 int io_eventfd_register(struct io_ring_ctx *ctx, void __user *arg,
 			unsigned int nr_args, bool async)
@@ -45,16 +80,12 @@ int io_eventfd_register(struct io_ring_ctx *ctx, void __user *arg,
 		return ret;
 	}
 	ev->async = async;
+	refcount_set(&ev->refs, 1);
+	ev->deferred = 0;
+	ev->signaller = NULL;
+	INIT_WORK(&ev->work, io_eventfd_work);
 	rcu_assign_pointer(ctx->ev_fd, ev);
 	return 0;
-}
-
-static void io_eventfd_free(struct rcu_head *rcu)
-{
-	struct io_ev_fd *ev = container_of(rcu, struct io_ev_fd, rcu);
-
-	eventfd_ctx_put(ev->ctx);
-	kfree(ev);
 }
 
 int io_eventfd_unregister(struct io_ring_ctx *ctx)
@@ -66,7 +97,7 @@ int io_eventfd_unregister(struct io_ring_ctx *ctx)
 	if (!ev)
 		return -ENXIO;
 	RCU_INIT_POINTER(ctx->ev_fd, NULL);
-	call_rcu(&ev->rcu, io_eventfd_free);
+	io_eventfd_put(ev);
 	return 0;
 }
 
@@ -84,9 +115,25 @@ void io_eventfd_signal(struct io_ring_ctx *ctx, bool async)
 		return;
 	rcu_read_lock();
 	ev = rcu_dereference(ctx->ev_fd);
-	/* an eventfd wakeup that posts CQEs must not signal it again */
-	if (ev && (!ev->async || async) &&
-	    eventfd_signal_allowed())
-		eventfd_signal(ev->ctx);
+	if (!ev || (ev->async && !async))
+		goto out;
+	if (eventfd_signal_allowed()) {
+		WRITE_ONCE(ev->signaller, current);
+		eventfd_signal_mask(ev->ctx, EPOLL_URING_WAKE);
+		WRITE_ONCE(ev->signaller, NULL);
+		goto out;
+	}
+	/*
+	 * Within an eventfd's wakeup: signal from a worker, unless it is the
+	 * wakeup of this very eventfd, which is signalled already.
+	 */
+	if (READ_ONCE(ev->signaller) != current &&
+	    !test_and_set_bit(0, &ev->deferred)) {
+		if (refcount_inc_not_zero(&ev->refs))
+			queue_work(system_unbound_wq, &ev->work);
+		else
+			clear_bit(0, &ev->deferred);
+	}
+out:
 	rcu_read_unlock();
 }

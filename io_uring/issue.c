@@ -29,9 +29,10 @@
 /**
  * io_req_park - note that a request waits and how to cancel it
  * @req: the request
- * @cancel: called under ctx->uring_lock to cancel it; returns 0 when the
- *	    request will now complete as cancelled, -EALREADY when it is past
- *	    cancelling (it completes soon on its own)
+ * @cancel: called under ctx->uring_lock to cancel it; returns 0 (or a
+ *	    positive result for the canceller's CQE) when the request will now
+ *	    complete as cancelled, -EALREADY when it is past cancelling (it
+ *	    completes soon on its own)
  *
  * Calling it again for a parked request just changes the method.
  *
@@ -188,9 +189,13 @@ bool io_req_exit_cancels(struct io_kiocb *req)
 {
 	if (req->cancel == io_iowq_cancel)
 		return req->work.flags & IO_WQ_WORK_UNBOUND;
-	/* a driver's command may wait for its submitter, e.g. a ublk server */
-	if (req->opcode == IORING_OP_URING_CMD)
+	switch (req->opcode) {
+	case IORING_OP_URING_CMD:	/* may wait for its submitter (ublk) */
+	case IORING_OP_FUTEX_WAIT:	/* nobody may ever wake these */
+	case IORING_OP_FUTEX_WAITV:
+	case IORING_OP_WAITID:		/* its children go to another parent */
 		return true;
+	}
 	return req->op.file && io_is_uring_fops(req->op.file);
 }
 
@@ -309,7 +314,7 @@ static int io_issue_inline(struct io_kiocb *req)
 static bool io_issue_or_park(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
-	int tries, ret;
+	int tries, ret, armed;
 
 	if (def->needs_file && !req->op.file) {
 		ret = io_req_assign_file(req);
@@ -320,7 +325,7 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		io_req_punt(req);
 		return false;
 	}
-	for (tries = 0; tries < IO_POLL_RETRIES; tries++) {
+	for (tries = 0; ; tries++) {
 		ret = io_issue_inline(req);
 		if (ret == IOU_PARKED)
 			return false;
@@ -330,15 +335,22 @@ static bool io_issue_or_park(struct io_kiocb *req)
 			io_req_punt(req);
 			return false;
 		}
-		ret = io_poll_retry_arm(req);
-		if (ret == 0)
+		if (tries == IO_POLL_RETRIES)
+			break;
+		armed = io_poll_retry_arm(req);
+		if (armed == 0)
 			return false;
-		if (ret < 0) {
+		if (armed < 0) {
 			req->iowq_block = true;
 			io_req_punt(req);
 			return false;
 		}
 		/* ready already: issue again */
+	}
+	if (ret == -EAGAIN && req->multishot) {
+		/* it never blocks: try again once the submitter is back */
+		io_req_task_work_add(req, io_req_queue_tw);
+		return false;
 	}
 	if (ret == -EAGAIN && !req->nowait) {
 		/* ready but never able to go on: a worker waits for it */
@@ -412,11 +424,16 @@ static void io_wq_run_req(struct io_wq_work *work)
 	unsigned int flags = IO_URING_F_IOWQ;
 	int ret = -ECANCELED;
 
-	/* a pollable file is tried without blocking, then waited on by poll */
-	if (!req->nowait && !req->iowq_block && io_req_pollable(req))
+	/*
+	 * A pollable file is tried without blocking, then waited on by poll;
+	 * a multishot request only ever tries, under the lock its provided
+	 * buffers and extra CQEs want.
+	 */
+	if (req->multishot ||
+	    (!req->nowait && !req->iowq_block && io_req_pollable(req)))
 		flags |= IO_URING_F_NONBLOCK;
 	if (!(READ_ONCE(work->flags) & IO_WQ_WORK_CANCEL)) {
-		if (def->iowq_locked) {
+		if (def->iowq_locked || req->multishot) {
 			mutex_lock(&req->ctx->uring_lock);
 			ret = def->issue(req, flags);
 			io_compl_flush(req->ctx);

@@ -109,6 +109,8 @@ int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
 		r = &ctx->sqe_region;
 		break;
 	default:
+		if ((off & IORING_OFF_MMAP_MASK) == IORING_OFF_PBUF_RING)
+			return io_pbuf_mmap(ctx, vma);
 		return -EINVAL;
 	}
 	if (r->user)

@@ -58,6 +58,7 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_read(struct io_kiocb *req, unsigned int issue_flags);
 int io_write(struct io_kiocb *req, unsigned int issue_flags);
 void io_rw_cleanup(struct io_kiocb *req);
+int io_read_mshot(struct io_kiocb *req, unsigned int issue_flags);
 
 /* uring_cmd.c */
 int io_uring_cmd_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
@@ -140,5 +141,89 @@ int io_splice_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_splice(struct io_kiocb *req, unsigned int issue_flags);
 int io_tee_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_tee(struct io_kiocb *req, unsigned int issue_flags);
+
+#if IS_ENABLED(CONFIG_NET)
+/* net.c */
+int io_sendrecv_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_send(struct io_kiocb *req, unsigned int issue_flags);
+int io_recv(struct io_kiocb *req, unsigned int issue_flags);
+int io_send_zc(struct io_kiocb *req, unsigned int issue_flags);
+void io_net_cleanup(struct io_kiocb *req);
+
+/* sock.c */
+int io_socket_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_socket(struct io_kiocb *req, unsigned int issue_flags);
+int io_bind_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_bind(struct io_kiocb *req, unsigned int issue_flags);
+int io_listen_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_listen(struct io_kiocb *req, unsigned int issue_flags);
+int io_connect_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_connect(struct io_kiocb *req, unsigned int issue_flags);
+int io_accept_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_accept(struct io_kiocb *req, unsigned int issue_flags);
+int io_shutdown_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_shutdown(struct io_kiocb *req, unsigned int issue_flags);
+#else
+/* without networking the socket opcodes have no ->issue: not offered */
+#define io_sendrecv_prep	NULL
+#define io_send			NULL
+#define io_recv			NULL
+#define io_send_zc		NULL
+#define io_net_cleanup		NULL
+#define io_socket_prep		NULL
+#define io_socket		NULL
+#define io_bind_prep		NULL
+#define io_bind			NULL
+#define io_listen_prep		NULL
+#define io_listen		NULL
+#define io_connect_prep		NULL
+#define io_connect		NULL
+#define io_accept_prep		NULL
+#define io_accept		NULL
+#define io_shutdown_prep	NULL
+#define io_shutdown		NULL
+#endif
+
+/* msg_ring.c */
+int io_msg_ring_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_msg_ring(struct io_kiocb *req, unsigned int issue_flags);
+void io_msg_ring_cleanup(struct io_kiocb *req);
+
+#if IS_ENABLED(CONFIG_EPOLL)
+/* epoll.c */
+int io_epoll_ctl_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_epoll_ctl(struct io_kiocb *req, unsigned int issue_flags);
+#else
+#define io_epoll_ctl_prep	NULL
+#define io_epoll_ctl		NULL
+#endif
+
+#ifdef CONFIG_FUTEX
+/* futex.c */
+int io_futex_wait_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_futex_wait(struct io_kiocb *req, unsigned int issue_flags);
+int io_futexv_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_futexv_wait(struct io_kiocb *req, unsigned int issue_flags);
+int io_futex_wake_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_futex_wake(struct io_kiocb *req, unsigned int issue_flags);
+#else
+#define io_futex_wait_prep	NULL
+#define io_futex_wait		NULL
+#define io_futexv_prep		NULL
+#define io_futexv_wait		NULL
+#define io_futex_wake_prep	NULL
+#define io_futex_wake		NULL
+#endif
+
+/* waitid.c */
+int io_waitid_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_waitid(struct io_kiocb *req, unsigned int issue_flags);
+void io_waitid_cleanup(struct io_kiocb *req);
+
+/* kbuf.c */
+int io_provide_buffers_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_provide_buffers(struct io_kiocb *req, unsigned int issue_flags);
+int io_remove_buffers_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_remove_buffers(struct io_kiocb *req, unsigned int issue_flags);
 
 #endif

@@ -21,6 +21,7 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "napi.h"
 #include "opdef.h"
 
 #define IO_POLL_CANCEL		BIT(31)
@@ -41,6 +42,7 @@ struct io_poll {
 	atomic_t		owner;
 	bool			multishot;
 	bool			retry;		/* re-issue @req when ready */
+	bool			uring_wake;	/* woken by a ring's eventfd */
 	struct task_struct	*posting;	/* posting a multishot CQE */
 	int			error;		/* from queueing */
 	unsigned int		nr_entries;
@@ -107,6 +109,12 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	 */
 	if (READ_ONCE(poll->posting) == current)
 		return 0;
+	/*
+	 * A ring's eventfd, signalled for CQEs (maybe ours, from a worker):
+	 * a multishot poll ends here, or it could go on forever.
+	 */
+	if (mask & EPOLL_URING_WAKE)
+		WRITE_ONCE(poll->uring_wake, true);
 	io_poll_kick(poll);
 	return 1;
 }
@@ -180,6 +188,7 @@ static int io_poll_arm(struct io_poll *poll)
 		io_poll_remove_entries(poll);
 		return poll->error ?: -EINVAL;
 	}
+	io_napi_add(poll->req);
 	return mask;
 }
 
@@ -230,7 +239,8 @@ static bool io_poll_ready(struct io_kiocb *req, __poll_t mask)
 		io_queue_req(req);
 		return true;
 	}
-	if (!poll->multishot || !io_poll_post(req, mask)) {
+	if (!poll->multishot || READ_ONCE(poll->uring_wake) ||
+	    !io_poll_post(req, mask)) {
 		io_poll_finish(req, mangle_poll(mask));
 		return true;
 	}
@@ -287,6 +297,7 @@ int io_poll_retry_arm(struct io_kiocb *req)
 		return -ENOMEM;
 	poll->retry = true;
 	poll->multishot = false;
+	poll->uring_wake = false;
 	poll->events = EPOLLERR | EPOLLHUP;
 	if (def->pollin)
 		poll->events |= EPOLLIN | EPOLLRDNORM;
@@ -371,6 +382,7 @@ int io_poll_add(struct io_kiocb *req, unsigned int issue_flags)
 	if (!poll)
 		return -ENOMEM;
 	poll->retry = false;
+	poll->uring_wake = false;
 	poll->multishot = pa->multishot;
 	poll->events = pa->events;
 	return io_poll_add_arm(req);

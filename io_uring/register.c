@@ -10,6 +10,7 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "napi.h"
 #include "opdef.h"
 #include "io-wq.h"
 
@@ -185,6 +186,16 @@ static int io_register_rsrc_op(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (!arg || nr_args != 1)
 			return -EINVAL;
 		return io_register_clone_buffers(ctx, arg);
+	case IORING_REGISTER_PBUF_RING:
+	case IORING_UNREGISTER_PBUF_RING:
+	case IORING_REGISTER_PBUF_STATUS:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		if (opcode == IORING_REGISTER_PBUF_RING)
+			return io_register_pbuf_ring(ctx, arg);
+		if (opcode == IORING_UNREGISTER_PBUF_RING)
+			return io_unregister_pbuf_ring(ctx, arg);
+		return io_register_pbuf_status(ctx, arg);
 	default:
 		return -ENOIOCTLCMD;
 	}
@@ -228,6 +239,14 @@ static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (arg || nr_args)
 			return -EINVAL;
 		return io_unregister_iowq_aff(ctx);
+	case IORING_REGISTER_NAPI:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_register_napi(ctx, arg);
+	case IORING_UNREGISTER_NAPI:
+		if (nr_args != 1)
+			return -EINVAL;
+		return io_unregister_napi(ctx, arg);
 	case IORING_REGISTER_SYNC_CANCEL:
 		if (!arg || nr_args != 1)
 			return -EINVAL;

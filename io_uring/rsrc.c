@@ -556,11 +556,31 @@ static int io_file_slot_alloc(struct io_ring_ctx *ctx)
 int io_fixed_fd_install(struct io_kiocb *req, unsigned int issue_flags,
 			struct file *file, unsigned int file_slot)
 {
-	struct io_ring_ctx *ctx = req->ctx;
+	int ret;
+
+	if (!(issue_flags & IO_URING_F_UNLOCKED))
+		return io_fixed_fd_install_ctx(req->ctx, file, file_slot);
+	mutex_lock(&req->ctx->uring_lock);
+	ret = io_fixed_fd_install_ctx(req->ctx, file, file_slot);
+	mutex_unlock(&req->ctx->uring_lock);
+	return ret;
+}
+
+/**
+ * io_fixed_fd_install_ctx - io_fixed_fd_install() into any ring
+ * @ctx: the ring; the caller holds its uring_lock (MSG_RING's target)
+ * @file: the file; its reference is consumed in every case
+ * @file_slot: slot + 1, or IORING_FILE_INDEX_ALLOC
+ *
+ * Return: as io_fixed_fd_install().
+ */
+int io_fixed_fd_install_ctx(struct io_ring_ctx *ctx, struct file *file,
+			    unsigned int file_slot)
+{
 	bool alloc = file_slot == IORING_FILE_INDEX_ALLOC;
 	int slot, ret;
 
-	io_ring_lock_cond(ctx, issue_flags);
+	lockdep_assert_held(&ctx->uring_lock);
 	/* no table has no free slot either */
 	if (alloc)
 		slot = ctx->files.nr ? io_file_slot_alloc(ctx) : -ENFILE;
@@ -572,14 +592,10 @@ int io_fixed_fd_install(struct io_kiocb *req, unsigned int issue_flags,
 		slot = array_index_nospec(file_slot - 1, ctx->files.nr);
 	if (slot < 0) {
 		fput(file);
-		ret = slot;
-	} else {
-		ret = io_file_slot_set(ctx, slot, file, 0);
-		if (!ret && alloc)
-			ret = slot;
+		return slot;
 	}
-	io_ring_unlock_cond(ctx, issue_flags);
-	return ret;
+	ret = io_file_slot_set(ctx, slot, file, 0);
+	return (!ret && alloc) ? slot : ret;
 }
 
 /**

@@ -99,6 +99,8 @@ struct file *io_fixed_file_ref(struct io_ring_ctx *ctx, int fd,
 			       unsigned int issue_flags);
 int io_fixed_fd_install(struct io_kiocb *req, unsigned int issue_flags,
 			struct file *file, unsigned int file_slot);
+int io_fixed_fd_install_ctx(struct io_ring_ctx *ctx, struct file *file,
+			    unsigned int file_slot);
 int io_fixed_fd_remove(struct io_ring_ctx *ctx, unsigned int issue_flags,
 		       unsigned int offset);
 int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,

@@ -34,6 +34,8 @@ struct io_rw_state {
 	struct iov_iter_state	saved;
 	struct iovec		*free_iov;
 	ssize_t			done;		/* bytes moved by earlier tries */
+	size_t			sel_len;	/* IOSQE_BUFFER_SELECT: most wanted */
+	bool			select;		/* ... a provided buffer is read into */
 	size_t			want;		/* bytes asked of this try */
 	long			async_res;	/* ->ki_complete's result */
 	loff_t			async_pos;	/* where the asynchronous try began */
@@ -57,7 +59,45 @@ static int io_rw_dir(struct io_kiocb *req)
 	u8 op = req->opcode;
 
 	return (op == IORING_OP_READ || op == IORING_OP_READV ||
-		op == IORING_OP_READ_FIXED) ? ITER_DEST : ITER_SOURCE;
+		op == IORING_OP_READ_FIXED || op == IORING_OP_READ_MULTISHOT) ?
+		ITER_DEST : ITER_SOURCE;
+}
+
+/*
+ * IOSQE_BUFFER_SELECT: the buffer is picked at issue. READV names how much
+ * it wants in its one iovec.
+ */
+static int io_rw_prep_select(struct io_kiocb *req, struct io_rw_state *st,
+			     void __user *buf, u32 len)
+{
+	struct iovec iov;
+
+	st->select = true;
+	st->sel_len = len;
+	if (req->opcode == IORING_OP_READ_MULTISHOT) {
+		req->multishot = true;
+		return 0;
+	}
+	if (req->opcode != IORING_OP_READV)
+		return 0;
+	if (len != 1)
+		return -EINVAL;
+	if (copy_from_user(&iov, buf, sizeof(iov)))
+		return -EFAULT;
+	st->sel_len = iov.iov_len;
+	return 0;
+}
+
+/* Pick the provided buffer of this try and read into it. */
+static int io_rw_select(struct io_kiocb *req, struct io_rw_state *st,
+			unsigned int issue_flags)
+{
+	size_t len = st->sel_len;
+	void __user *buf = io_buffer_select(req, &len, issue_flags);
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	return import_ubuf(ITER_DEST, buf, len, &st->iter);
 }
 
 int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
@@ -73,7 +113,10 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	struct iovec *iov;
 	ssize_t ret;
 
-	if ((buf_index && !fixed) || READ_ONCE(sqe->splice_fd_in))
+	/* with IOSQE_BUFFER_SELECT, buf_index is the buffer group */
+	if (buf_index && !fixed && !(req->sqe_flags & IOSQE_BUFFER_SELECT))
+		return -EINVAL;
+	if (READ_ONCE(sqe->splice_fd_in))
 		return -EINVAL;
 	rw->ioprio = READ_ONCE(sqe->ioprio);
 	if (rw->ioprio) {
@@ -91,6 +134,11 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	st->done = 0;
 	st->free_iov = NULL;
 	st->req = req;
+	st->select = false;
+	if (req->sqe_flags & IOSQE_BUFFER_SELECT)
+		return io_rw_prep_select(req, st, buf, len);
+	if (req->opcode == IORING_OP_READ_MULTISHOT)
+		return -EINVAL;
 	if (fixed) {
 		ret = io_req_fixed_buf(req, buf_index);
 		if (ret)
@@ -226,11 +274,13 @@ static bool io_rw_continue(struct kiocb *kiocb, struct iov_iter *iter, int dir)
 }
 
 static int io_rw_result(struct io_kiocb *req, struct io_rw_state *st,
-			ssize_t ret, size_t want)
+			ssize_t ret, size_t want, unsigned int issue_flags)
 {
 	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
 	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
 		ret = -EINTR;
+	if (st->select)
+		req->cflags = io_buffer_put(req, st->done ?: ret, issue_flags);
 	if (ret < 0 && !st->done)
 		return ret;
 	req->res = st->done;
@@ -279,7 +329,7 @@ static void io_rw_async_tw(struct io_kiocb *req, unsigned int issue_flags)
 	}
 	if (res > 0)
 		io_rw_progress(req, res, st->async_pos + res, dir);
-	res = io_rw_result(req, st, res, st->want);
+	res = io_rw_result(req, st, res, st->want, issue_flags);
 	if (res < 0) {
 		req->res = res;
 		req->failed = true;
@@ -411,8 +461,26 @@ static bool io_rw_can_async(struct io_kiocb *req, struct kiocb *kiocb,
 
 	if (!(issue_flags & IO_URING_F_NONBLOCK) || (issue_flags & IO_URING_F_IOWQ))
 		return false;
+	/* a provided buffer picked under the lock must be settled under it */
+	if (((struct io_rw_state *)req->async)->select)
+		return false;
 	return (kiocb->ki_flags & IOCB_DIRECT) && !rw->cur_pos &&
 	       (S_ISREG(mode) || S_ISBLK(mode));
+}
+
+/*
+ * The request will be issued again: an unused provided buffer goes back,
+ * one partly read into stays the request's.
+ */
+static void io_rw_retry_later(struct io_kiocb *req, struct io_rw_state *st,
+			      unsigned int issue_flags)
+{
+	if (!st->select)
+		return;
+	if (st->done)
+		io_buffer_keep(req);
+	else
+		io_buffer_recycle(req, issue_flags);
 }
 
 static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
@@ -428,6 +496,11 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 		return -EBADF;
 	if (dir == ITER_DEST ? !file->f_op->read_iter : !file->f_op->write_iter)
 		return -EINVAL;
+	if (st->select && req->buf_sel == IO_KBUF_NONE) {
+		ret = io_rw_select(req, st, issue_flags);
+		if (ret)
+			return ret;
+	}
 	ret = io_rw_init_kiocb(req, kiocb, dir, nonblock);
 	if (ret)
 		return ret;
@@ -435,6 +508,8 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 	st->async_pos = kiocb->ki_pos;
 	iov_iter_save_state(&st->iter, &st->saved);
 	if (req->ctx->flags & IORING_SETUP_IOPOLL) {
+		if (st->select)
+			io_buffer_keep(req);
 		kiocb->ki_complete = io_rw_iopoll_done;
 		st->iopoll_done = false;
 		ret = io_rw_call(kiocb, &st->iter, dir, nonblock);
@@ -460,16 +535,20 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 	}
 	if (ret == -EAGAIN || (ret == -EOPNOTSUPP && (kiocb->ki_flags & IOCB_NOWAIT))) {
 		iov_iter_restore(&st->iter, &st->saved);
-		if (nonblock && !req->nowait)
+		if (nonblock && !req->nowait) {
+			io_rw_retry_later(req, st, issue_flags);
 			return -EAGAIN;
+		}
 		ret = -EAGAIN;
 	}
 	if (ret > 0) {
 		io_rw_progress(req, ret, kiocb->ki_pos, dir);
-		if (nonblock && !req->nowait && io_rw_continue(kiocb, &st->iter, dir))
+		if (nonblock && !req->nowait && io_rw_continue(kiocb, &st->iter, dir)) {
+			io_rw_retry_later(req, st, issue_flags);
 			return -EAGAIN;
+		}
 	}
-	return io_rw_result(req, st, ret, st->want);
+	return io_rw_result(req, st, ret, st->want, issue_flags);
 }
 
 int io_read(struct io_kiocb *req, unsigned int issue_flags)
@@ -480,4 +559,58 @@ int io_read(struct io_kiocb *req, unsigned int issue_flags)
 int io_write(struct io_kiocb *req, unsigned int issue_flags)
 {
 	return io_rw(req, issue_flags, ITER_SOURCE);
+}
+
+/* One read of READ_MULTISHOT; false when the request must end. */
+static bool io_read_mshot_once(struct io_kiocb *req, unsigned int issue_flags,
+			       int *ret)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	struct io_rw_state *st = req->async;
+	ssize_t n;
+	u32 cflags;
+
+	n = io_rw_select(req, st, issue_flags);
+	if (!n)
+		n = io_rw_init_kiocb(req, &st->kiocb, ITER_DEST, true);
+	if (!n)
+		n = io_rw_call(&st->kiocb, &st->iter, ITER_DEST, true);
+	if (n == -EAGAIN) {
+		io_buffer_recycle(req, issue_flags);
+		*ret = -EAGAIN;
+		return false;
+	}
+	cflags = io_buffer_put(req, n, issue_flags);
+	if (n > 0) {
+		fsnotify_access(rw->file);
+		if (!(rw->file->f_mode & FMODE_STREAM))
+			rw->pos = st->kiocb.ki_pos;
+		if (io_post_aux(req, n, cflags))
+			return true;
+	}
+	/* an error, EOF, or no CQ room: this CQE is the last */
+	*ret = 0;
+	req->res = n;
+	req->cflags = cflags;
+	return false;
+}
+
+/**
+ * io_read_mshot - IORING_OP_READ_MULTISHOT: read whatever arrives into
+ * provided buffers, one CQE per read, until an error or EOF
+ * @req: the request
+ * @issue_flags: always non-blocking for a multishot request
+ *
+ * Return: -EAGAIN to wait for the file, or 0 with the final result.
+ */
+int io_read_mshot(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+	int ret;
+
+	if (!file_can_poll(rw->file))
+		return -EBADFD;
+	while (io_read_mshot_once(req, issue_flags, &ret))
+		;
+	return ret;
 }

@@ -16,6 +16,7 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "napi.h"
 
 #define IO_SETUP_FLAGS	(IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |	\
 			 IORING_SETUP_R_DISABLED | IORING_SETUP_SUBMIT_ALL |	\
@@ -33,7 +34,7 @@
 			 IORING_FEAT_MIN_TIMEOUT | IORING_FEAT_FAST_POLL |	\
 			 IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS |	\
 			 IORING_FEAT_NATIVE_WORKERS | IORING_FEAT_SQPOLL_NONFIXED | \
-			 IORING_FEAT_CUR_PERSONALITY)
+			 IORING_FEAT_CUR_PERSONALITY | IORING_FEAT_RECVSEND_BUNDLE)
 
 /*
  * kernel.io_uring_disabled: 0 lets everyone create rings, 1 only members of
@@ -219,6 +220,7 @@ static void io_ctx_free(struct io_ring_ctx *ctx)
 {
 	io_req_cache_free(ctx);
 	io_drop_overflow(ctx);
+	io_napi_free(ctx);
 	io_region_free(&ctx->sqe_region);
 	io_region_free(&ctx->ring_region);
 	if (ctx->submitter_task)
@@ -240,6 +242,7 @@ static void io_ring_exit_work(struct work_struct *work)
 		mutex_lock(&ctx->uring_lock);
 		io_cancel_parked(ctx, NULL, true);
 		mutex_unlock(&ctx->uring_lock);
+		io_fallback_kick(ctx);
 		/* a DEFER_TASKRUN owner may never wait on this ring again */
 		if ((ctx->flags & IORING_SETUP_DEFER_TASKRUN) &&
 		    ctx->submitter_task && !(round++ % 20))
@@ -250,6 +253,7 @@ static void io_ring_exit_work(struct work_struct *work)
 	io_eventfd_unregister(ctx);
 	io_rsrc_free_all(ctx);
 	io_personalities_free(ctx);
+	io_buf_groups_free(ctx);
 	mutex_unlock(&ctx->uring_lock);
 	io_ctx_free(ctx);
 }
@@ -279,6 +283,7 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->iopoll_list);
 	init_waitqueue_head(&ctx->rsrc_wait);
 	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1);
+	xa_init(&ctx->buf_groups);
 	spin_lock_init(&ctx->timeout_lock);
 	ctx->drain_tail = &ctx->drain_head;
 	init_waitqueue_head(&ctx->cq_wait);

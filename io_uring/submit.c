@@ -98,6 +98,7 @@ static void io_req_free(struct io_kiocb *req)
 	lockdep_assert_held(&ctx->uring_lock);
 	if (def->cleanup)
 		def->cleanup(req);
+	io_buffer_drop(req);
 	kfree(req->async);
 	kfree(req->poll);
 	if (req->creds)
@@ -211,8 +212,11 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		return -EINVAL;
 	if ((req->ctx->flags & IORING_SETUP_IOPOLL) && !def->iopoll)
 		return -EINVAL;
-	if ((req->sqe_flags & IOSQE_BUFFER_SELECT) && !def->buffer_select)
-		return -EOPNOTSUPP;
+	if (req->sqe_flags & IOSQE_BUFFER_SELECT) {
+		if (!def->buffer_select)
+			return -EOPNOTSUPP;
+		req->buf_group = READ_ONCE(sqe->buf_group);
+	}
 	/* skipped CQEs break drain's counting: no drains after the first */
 	if (req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS)
 		req->ctx->drain_disabled = true;

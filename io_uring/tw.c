@@ -132,6 +132,11 @@ void io_fallback_work(struct work_struct *work)
 	io_tw_run_list(node, IO_URING_F_COMPLETE_DEFER | IO_URING_F_TASK_DEAD);
 }
 
+/*
+ * Completions of a task that is gone run from a kernel worker; but a
+ * DEFER_TASKRUN ring's only ever run in its submitter, so once that is
+ * gone they wait for the ring's teardown (io_fallback_kick()).
+ */
 static void io_tw_fallback(struct llist_head *list)
 {
 	struct llist_node *node = llist_del_all(list);
@@ -141,9 +146,21 @@ static void io_tw_fallback(struct llist_head *list)
 	llist_for_each_entry_safe(req, tmp, node, tw_node) {
 		struct io_ring_ctx *ctx = req->ctx;
 
-		if (llist_add(&req->tw_node, &ctx->fallback_list))
+		if (llist_add(&req->tw_node, &ctx->fallback_list) &&
+		    (!(ctx->flags & IORING_SETUP_DEFER_TASKRUN) ||
+		     percpu_ref_is_dying(&ctx->refs)))
 			schedule_work(&ctx->fallback_work);
 	}
+}
+
+/**
+ * io_fallback_kick - ring teardown: run the completions left to a worker
+ * @ctx: the ring, its refs killed
+ */
+void io_fallback_kick(struct io_ring_ctx *ctx)
+{
+	if (!llist_empty(&ctx->fallback_list))
+		schedule_work(&ctx->fallback_work);
 }
 
 static void io_tw_wake(struct io_ring_ctx *ctx, struct io_uring_task *tctx)
@@ -163,14 +180,23 @@ static void io_tw_wake(struct io_ring_ctx *ctx, struct io_uring_task *tctx)
 static void io_defer_add(struct io_kiocb *req, struct io_ring_ctx *ctx,
 			 struct io_uring_task *tctx)
 {
+	bool first;
+
 	percpu_ref_get(&ctx->refs);
 	rcu_read_lock();
-	llist_add(&req->tw_node, &tctx->defer_list);
+	first = llist_add(&req->tw_node, &tctx->defer_list);
 	/* full barrier above; pairs with io_tw_task_dead() */
-	if (unlikely(READ_ONCE(tctx->dead)))
+	if (unlikely(READ_ONCE(tctx->dead))) {
 		io_tw_fallback(&tctx->defer_list);
-	else
+	} else {
 		io_tw_wake(ctx, tctx);
+		/*
+		 * An event loop sleeping on the ring's eventfd must learn that
+		 * completions wait for it to come and run them.
+		 */
+		if (first)
+			io_eventfd_signal(ctx, true);
+	}
 	rcu_read_unlock();
 	percpu_ref_put(&ctx->refs);
 }

@@ -82,12 +82,14 @@ struct io_overflow_cqe {
 };
 
 struct io_ev_fd;
+struct io_napi;
 struct io_sq_data;
 struct io_wq;
 struct io_wq_ops;
 struct io_wq_work;
 struct seq_file;
 struct vm_area_struct;
+struct iovec;
 
 /**
  * struct io_ring_ctx - one io_uring instance
@@ -159,11 +161,14 @@ struct io_ring_ctx {
 	unsigned int		file_alloc_end;		/* ... picks in [start, end) */
 	unsigned int		file_alloc_hint;	/* ... from here on */
 
+	struct xarray		buf_groups;	/* provided buffers; kbuf.c */
+
 	struct io_sq_data	*sq_data;	/* SQPOLL thread; sqpoll.c */
 	struct list_head	sq_node;
 	struct wait_queue_head	sq_space_wait;	/* IORING_ENTER_SQ_WAIT */
 
 	struct io_ev_fd __rcu	*ev_fd;		/* eventfd.c; uring_lock to change */
+	struct io_napi		*napi;		/* napi.c; set once, at register */
 	struct wait_queue_head	cq_wait;	/* io_uring_enter() waiters */
 	struct wait_queue_head	poll_wait;	/* poll(2) on the ring fd */
 	struct percpu_ref	refs;		/* one per live request, one for the fd */
@@ -253,11 +258,12 @@ bool io_run_defer(struct io_uring_task *tctx, unsigned int flags);
 bool io_run_task_work(void);
 bool io_run_completions(void);
 void io_fallback_work(struct work_struct *work);
+void io_fallback_kick(struct io_ring_ctx *ctx);
 void io_tw_kick(struct task_struct *task);
 void io_tw_task_dead(struct io_uring_task *tctx);
 
 /* complete.c */
-void io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
+bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 const u64 *big);
 void io_cq_lock(struct io_ring_ctx *ctx);
 void io_cq_unlock_post(struct io_ring_ctx *ctx);
@@ -313,6 +319,30 @@ void io_personalities_free(struct io_ring_ctx *ctx);
 int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
 			     unsigned int nr_args);
 bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u8 flags);
+
+/* kbuf.c: what provided buffer a request holds (req->buf_sel) */
+enum {
+	IO_KBUF_NONE,
+	IO_KBUF_LIST,		/* req->kbuf, out of its list */
+	IO_KBUF_PEEK,		/* its group's first buf_nr buffers, not taken yet */
+	IO_KBUF_TAKEN,		/* taken out of its group */
+};
+
+void __user *io_buffer_select(struct io_kiocb *req, size_t *len,
+			      unsigned int issue_flags);
+int io_buffers_select(struct io_kiocb *req, struct iovec *iov,
+		      unsigned int max_iov, size_t max_len,
+		      unsigned int issue_flags);
+void io_buffer_recycle(struct io_kiocb *req, unsigned int issue_flags);
+void io_buffer_keep(struct io_kiocb *req);
+bool io_buffers_left(struct io_kiocb *req);
+u32 io_buffer_put(struct io_kiocb *req, int res, unsigned int issue_flags);
+void io_buffer_drop(struct io_kiocb *req);
+int io_register_pbuf_ring(struct io_ring_ctx *ctx, void __user *arg);
+int io_unregister_pbuf_ring(struct io_ring_ctx *ctx, void __user *arg);
+int io_register_pbuf_status(struct io_ring_ctx *ctx, void __user *arg);
+int io_pbuf_mmap(struct io_ring_ctx *ctx, struct vm_area_struct *vma);
+void io_buf_groups_free(struct io_ring_ctx *ctx);
 
 /* fdinfo.c */
 void io_uring_show_fdinfo(struct seq_file *m, struct file *file);

@@ -153,32 +153,74 @@ void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd)
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_issue_blocking);
 
-/**
- * io_uring_cmd_sock - the socket layer's ->uring_cmd()
- * @cmd: SOCKET_URING_OP_SIOCINQ or SIOCOUTQ
- * @issue_flags: unused
- *
- * Return: the byte count the matching ioctl would give, or -errno.
+/*
+ * SOCKET_URING_OP_GETSOCKOPT: level, optname, optval and optlen as for
+ * getsockopt(2), but optlen is a value: the length the option took comes
+ * back as the result. SOL_SOCKET only.
  */
-int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
+static int io_uring_cmd_getsockopt(struct socket *sock,
+				   struct io_uring_cmd *cmd)
 {
-	struct socket *sock = cmd->file->private_data;
-	struct sock *sk = sock->sk;
+	const struct io_uring_sqe *sqe = cmd->sqe;
+	void __user *optval = u64_to_user_ptr(READ_ONCE(sqe->optval));
+	int level = READ_ONCE(sqe->level);
+	int optlen = READ_ONCE(sqe->optlen);
+	int ret;
+
+	if (level != SOL_SOCKET)
+		return -EOPNOTSUPP;
+	ret = do_sock_getsockopt(sock, false, level, READ_ONCE(sqe->optname),
+				 USER_SOCKPTR(optval), KERNEL_SOCKPTR(&optlen));
+	return ret ?: optlen;
+}
+
+/* SOCKET_URING_OP_SETSOCKOPT: setsockopt(2) at any level; 0 on success. */
+static int io_uring_cmd_setsockopt(struct socket *sock,
+				   struct io_uring_cmd *cmd)
+{
+	const struct io_uring_sqe *sqe = cmd->sqe;
+	void __user *optval = u64_to_user_ptr(READ_ONCE(sqe->optval));
+
+	return do_sock_setsockopt(sock, false, READ_ONCE(sqe->level),
+				  READ_ONCE(sqe->optname), USER_SOCKPTR(optval),
+				  READ_ONCE(sqe->optlen));
+}
+
+/* SIOCINQ and SIOCOUTQ, through the protocol's ioctl. */
+static int io_uring_cmd_sock_ioctl(struct sock *sk, int ioc)
+{
 	int arg = 0, ret;
 
 	if (!sk->sk_prot || !sk->sk_prot->ioctl)
 		return -EOPNOTSUPP;
+	ret = sk->sk_prot->ioctl(sk, ioc, &arg);
+	return ret ?: arg;
+}
+
+/**
+ * io_uring_cmd_sock - the socket layer's ->uring_cmd()
+ * @cmd: SOCKET_URING_OP_SIOCINQ, SIOCOUTQ, GETSOCKOPT or SETSOCKOPT
+ * @issue_flags: unused
+ *
+ * Return: for SIOCINQ/SIOCOUTQ the byte count the matching ioctl would
+ * give; for GETSOCKOPT the option's length; for SETSOCKOPT 0; or -errno.
+ */
+int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct socket *sock = cmd->file->private_data;
+
 	switch (cmd->cmd_op) {
 	case SOCKET_URING_OP_SIOCINQ:
-		ret = sk->sk_prot->ioctl(sk, SIOCINQ, &arg);
-		break;
+		return io_uring_cmd_sock_ioctl(sock->sk, SIOCINQ);
 	case SOCKET_URING_OP_SIOCOUTQ:
-		ret = sk->sk_prot->ioctl(sk, SIOCOUTQ, &arg);
-		break;
+		return io_uring_cmd_sock_ioctl(sock->sk, SIOCOUTQ);
+	case SOCKET_URING_OP_GETSOCKOPT:
+		return io_uring_cmd_getsockopt(sock, cmd);
+	case SOCKET_URING_OP_SETSOCKOPT:
+		return io_uring_cmd_setsockopt(sock, cmd);
 	default:
 		return -EOPNOTSUPP;
 	}
-	return ret ?: arg;
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_sock);
 

@@ -13,6 +13,7 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "napi.h"
 
 struct io_wait {
 	clockid_t		clockid;	/* ctx->clockid, read once */
@@ -27,6 +28,14 @@ struct io_wait {
 static ktime_t io_clock_now(struct io_wait *w)
 {
 	return w->clockid == CLOCK_BOOTTIME ? ktime_get_boottime() : ktime_get();
+}
+
+/* What is left of the wait's timeout, for busy polling; KTIME_MAX: none. */
+static ktime_t io_wait_left(struct io_wait *w)
+{
+	if (w->deadline == KTIME_MAX)
+		return KTIME_MAX;
+	return ktime_sub(w->deadline, io_clock_now(w));
 }
 
 /* Decode io_uring_enter()'s argp: a sigset, or with EXT_ARG the full arg. */
@@ -163,6 +172,7 @@ int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 		if (ret)
 			return ret;
 	}
+	io_napi_busy_wait(ctx, min_complete, io_wait_left(&w));
 	ret = io_wait_loop(ctx, min_complete, &w);
 	restore_saved_sigmask_unless(ret == -EINTR);
 	/* a timeout or signal is news only to a waiter with nothing to reap */

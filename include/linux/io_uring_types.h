@@ -35,6 +35,7 @@ enum {
 struct io_ring_ctx;
 struct io_poll;
 struct io_rsrc;
+struct io_buffer;
 struct cred;
 
 /*
@@ -71,6 +72,14 @@ struct io_wq_work {
  * @res_ok: a negative @res that still counts as success
  * @iowq_block: in io-wq, issue blocking even on a pollable file (polling
  *		found it ready and it still could not go on)
+ * @buf_sel: IO_KBUF_*: what provided buffer the request holds (kbuf.c)
+ * @buf_group: sqe->buf_group, with IOSQE_BUFFER_SELECT
+ * @buf_id: the (first) provided buffer's id
+ * @buf_nr: provided ring buffers selected at once (bundles)
+ * @kbuf: the provided buffer taken from a list group
+ * @multishot: posts a CQE per result with io_post_aux() and goes on; its
+ *	       ->issue is only ever called non-blocking, and returns -EAGAIN
+ *	       to wait for its file again
  * @next: list linkage: request cache, completion batch, drain queue
  * @link: the next request of its link chain
  * @cancel: how to cancel it while parked; NULL when it cannot be
@@ -106,6 +115,12 @@ struct io_kiocb {
 		bool			silent;
 		bool			res_ok;
 		bool			iowq_block;
+		bool			multishot;
+		u8			buf_sel;
+		u16			buf_group;
+		u16			buf_id;
+		u16			buf_nr;
+		struct io_buffer	*kbuf;
 		struct io_kiocb		*next;
 		struct io_kiocb		*link;
 		int			(*cancel)(struct io_kiocb *req);

@@ -809,4 +809,119 @@ static inline int wait_child_ms(pid_t pid, int ms)
 	return -1;
 }
 
+/* --- sockets and provided buffers: echo --- */
+
+/* ACCEPT on listening socket fd; ioprio IORING_ACCEPT_MULTISHOT or 0. */
+static inline void uring_prep_accept(struct io_uring_sqe *sqe, int fd,
+				     unsigned int accept_flags,
+				     unsigned short ioprio, __u64 user_data)
+{
+	sqe->opcode = IORING_OP_ACCEPT;
+	sqe->fd = fd;
+	sqe->accept_flags = accept_flags;
+	sqe->ioprio = ioprio;
+	sqe->user_data = user_data;
+}
+
+/* RECV into addr/len (NULL and a length or 0 with IOSQE_BUFFER_SELECT). */
+static inline void uring_prep_recv(struct io_uring_sqe *sqe, int fd,
+				   void *addr, unsigned int len,
+				   unsigned int msg_flags, __u64 user_data)
+{
+	sqe->opcode = IORING_OP_RECV;
+	sqe->fd = fd;
+	sqe->addr = (__u64)(unsigned long)addr;
+	sqe->len = len;
+	sqe->msg_flags = msg_flags;
+	sqe->user_data = user_data;
+}
+
+static inline void uring_prep_send(struct io_uring_sqe *sqe, int fd,
+				   const void *addr, unsigned int len,
+				   unsigned int msg_flags, __u64 user_data)
+{
+	sqe->opcode = IORING_OP_SEND;
+	sqe->fd = fd;
+	sqe->addr = (__u64)(unsigned long)addr;
+	sqe->len = len;
+	sqe->msg_flags = msg_flags;
+	sqe->user_data = user_data;
+}
+
+/* Legacy PROVIDE_BUFFERS: nr buffers of len bytes at addr, ids from bid. */
+static inline void uring_prep_provide_buffers(struct io_uring_sqe *sqe,
+					      void *addr, unsigned int len,
+					      int nr, __u16 bgid, __u16 bid,
+					      __u64 user_data)
+{
+	sqe->opcode = IORING_OP_PROVIDE_BUFFERS;
+	sqe->fd = nr;
+	sqe->addr = (__u64)(unsigned long)addr;
+	sqe->len = len;
+	sqe->off = bid;
+	sqe->buf_group = bgid;
+	sqe->user_data = user_data;
+}
+
+/* IORING_REGISTER_PBUF_RING of caller memory (page aligned, zeroed). */
+static inline int uring_register_pbuf_ring(struct uring *r, void *ring,
+					   unsigned int entries, __u16 bgid)
+{
+	struct io_uring_buf_reg reg;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.ring_addr = (__u64)(unsigned long)ring;
+	reg.ring_entries = entries;
+	reg.bgid = bgid;
+	return sys_io_uring_register(r->fd, IORING_REGISTER_PBUF_RING, &reg, 1);
+}
+
+static inline int uring_unregister_pbuf_ring(struct uring *r, __u16 bgid)
+{
+	struct io_uring_buf_reg reg;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.bgid = bgid;
+	return sys_io_uring_register(r->fd, IORING_UNREGISTER_PBUF_RING,
+				     &reg, 1);
+}
+
+/* IORING_REGISTER_PBUF_STATUS: the kernel's head of buffer ring bgid. */
+static inline int uring_pbuf_head(struct uring *r, unsigned int bgid,
+				  unsigned int *head)
+{
+	struct io_uring_buf_status st;
+	int ret;
+
+	memset(&st, 0, sizeof(st));
+	st.buf_group = bgid;
+	ret = sys_io_uring_register(r->fd, IORING_REGISTER_PBUF_STATUS,
+				    &st, 1);
+	if (!ret)
+		*head = st.head;
+	return ret;
+}
+
+/*
+ * Fill the buffer ring slot at index tail (not yet visible to the kernel;
+ * mask is ring_entries - 1).
+ */
+static inline void uring_buf_ring_add(struct io_uring_buf_ring *br,
+				      unsigned int mask, __u16 tail,
+				      void *addr, unsigned int len, __u16 bid)
+{
+	struct io_uring_buf *buf = &br->bufs[tail & mask];
+
+	buf->addr = (__u64)(unsigned long)addr;
+	buf->len = len;
+	buf->bid = bid;
+}
+
+/* Make the slots filled up to (not including) tail visible to the kernel. */
+static inline void uring_buf_ring_publish(struct io_uring_buf_ring *br,
+					  __u16 tail)
+{
+	__atomic_store_n(&br->tail, tail, __ATOMIC_RELEASE);
+}
+
 #endif /* __SELFTEST_IO_URING_HELPERS_H */

@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Moving data over sockets: IORING_OP_SEND, RECV, SENDMSG and RECVMSG,
+ * with provided buffers (IOSQE_BUFFER_SELECT, bundles of them with
+ * IORING_RECVSEND_BUNDLE) and multishot receives; and SEND_ZC and
+ * SENDMSG_ZC, which hand the user's pages to the network stack.
+ *
+ * Everything a request sends or receives through is set up once, at prep,
+ * in a struct io_net_state: the msghdr with its iterator, a copy of the
+ * destination address, the user's control buffer. Each try carries on
+ * where the last one stopped, so MSG_WAITALL on a stream socket keeps the
+ * progress of short transfers and completes with their sum.
+ *
+ * A multishot receive picks a provided buffer per message, posts a CQE
+ * with IORING_CQE_F_MORE for each and goes on until the socket is empty,
+ * then waits for it again. An error, EOF or a full CQ ring ends it.
+ *
+ * A zero-copy send posts its result with IORING_CQE_F_MORE and stays
+ * parked until the stack lets go of the last page it took (a struct
+ * io_zc_notif counts the skbs holding them); then it ends with an
+ * IORING_CQE_F_NOTIF CQE, and userspace may reuse the buffer.
+ */
+#include <linux/kernel.h>
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/socket.h>
+#include <linux/io_uring.h>
+#include <net/sock.h>
+
+#include "uring.h"
+#include "opdef.h"
+
+#define IO_RECV_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECV_MULTISHOT | \
+			 IORING_RECVSEND_BUNDLE)
+#define IO_SEND_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_BUNDLE)
+#define IO_ZC_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_FIXED_BUF | \
+			 IORING_SEND_ZC_REPORT_USAGE)
+/* Provided buffers one bundle may take. */
+#define IO_BUNDLE_MAX	UIO_FASTIOV
+
+/*
+ * What the stack holds of a zero-copy send: one reference per skb with
+ * our pages, and one of the request's until its send is over. Freed by
+ * the last reference's owner: the request, or the stack if the request
+ * went first (cancelled between tries).
+ */
+struct io_zc_notif {
+	struct ubuf_info	uarg;
+	struct io_kiocb		*req;		/* NULL once it is gone */
+	bool			copied;		/* some data was copied after all */
+};
+
+/* SEND, RECV, SENDMSG, RECVMSG */
+struct io_sr {
+	struct file	*file;
+	void __user	*buf;		/* the data, or the user's msghdr */
+	u32		len;
+	u32		msg_flags;
+	u16		flags;		/* IORING_RECVSEND_* */
+	u16		addr_len;	/* SEND to an address (sendto) */
+	bool		poll_first;	/* the first try waits for poll */
+	bool		is_msg;
+	bool		zc;		/* SEND_ZC, SENDMSG_ZC */
+};
+
+/**
+ * struct io_net_state - what a socket request transfers through
+ * @msg: its msghdr; @msg.msg_iter is where the next try starts
+ * @addr: the destination (send) or where the source goes (recvmsg)
+ * @free_iov: an iovec array too big for @fast_iov, to free
+ * @uctrl: the user's control buffer, as each try must start with it
+ * @ctrl_len: its length
+ * @uname: RECVMSG: where the source address goes in user memory
+ * @umsg: RECVMSG: the user's msghdr, which gets the lengths and flags
+ * @name_len: multishot RECVMSG: room for the name in each buffer
+ * @done: bytes moved by earlier tries
+ * @notif: a zero-copy send's, until its notification
+ * @fast_iov: the iovecs of a small array, or of a bundle
+ */
+struct io_net_state {
+	struct msghdr			msg;
+	struct sockaddr_storage		addr;
+	struct iovec			*free_iov;
+	void __user			*uctrl;
+	__kernel_size_t			ctrl_len;
+	struct sockaddr __user		*uname;
+	struct user_msghdr __user	*umsg;
+	int				name_len;
+	int				done;
+	struct io_zc_notif		*notif;
+	struct iovec			fast_iov[UIO_FASTIOV];
+};
+
+void io_net_cleanup(struct io_kiocb *req)
+{
+	struct io_net_state *st = req->async;
+	struct io_zc_notif *nd;
+
+	if (!st)
+		return;
+	kfree(st->free_iov);
+	nd = st->notif;
+	/* ended before its send did: the stack may still hold our pages */
+	if (nd) {
+		WRITE_ONCE(nd->req, NULL);
+		if (refcount_dec_and_test(&nd->uarg.refcnt))
+			kfree(nd);
+	}
+}
+
+/* Copy a SENDMSG/RECVMSG msghdr and its iovecs in. */
+static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
+			      int dir)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct user_msghdr __user *umsg = sr->buf;
+	struct user_msghdr m;
+	struct iovec *iov = st->fast_iov;
+	int ret;
+
+	if (copy_from_user(&m, umsg, sizeof(m)))
+		return -EFAULT;
+	st->msg.msg_name = &st->addr;
+	ret = __copy_msghdr(&st->msg, &m, dir == ITER_DEST ? &st->uname : NULL);
+	if (ret)
+		return ret;
+	st->umsg = umsg;
+	st->uctrl = st->msg.msg_control_user;
+	st->ctrl_len = st->msg.msg_controllen;
+	/* a multishot buffer has room for what the msghdr sizes, named or not */
+	st->name_len = m.msg_namelen;
+	if (st->name_len < 0)
+		return -EINVAL;
+	if (req->sqe_flags & IOSQE_BUFFER_SELECT) {
+		/* the data goes to a provided buffer: the iovec is only a size */
+		if (m.msg_iovlen > 1)
+			return -EINVAL;
+		if (m.msg_iovlen == 1 && copy_from_user(iov, m.msg_iov, sizeof(*iov)))
+			return -EFAULT;
+		sr->len = m.msg_iovlen ? iov->iov_len : 0;
+		return 0;
+	}
+	ret = import_iovec(dir, m.msg_iov, m.msg_iovlen, UIO_FASTIOV, &iov,
+			   &st->msg.msg_iter);
+	if (ret < 0)
+		return ret;
+	st->free_iov = iov;
+	return 0;
+}
+
+/* A SEND's destination (sendto): sqe->addr2, sqe->addr_len. */
+static int io_send_addr(struct io_sr *sr, struct io_net_state *st,
+			const struct io_uring_sqe *sqe)
+{
+	void __user *uaddr = u64_to_user_ptr(READ_ONCE(sqe->addr2));
+	int ret;
+
+	if (!uaddr)
+		return 0;
+	ret = move_addr_to_kernel(uaddr, sr->addr_len, &st->addr);
+	if (ret < 0)
+		return ret;
+	st->msg.msg_name = &st->addr;
+	st->msg.msg_namelen = sr->addr_len;
+	return 0;
+}
+
+/* task_work: the stack is done with a zero-copy send's pages. */
+static void io_send_zc_notif_tw(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct io_net_state *st = req->async;
+	struct io_zc_notif *nd = st->notif;
+
+	req->res = 0;
+	if ((sr->flags & IORING_SEND_ZC_REPORT_USAGE) && READ_ONCE(nd->copied))
+		req->res = IORING_NOTIF_USAGE_ZC_COPIED;
+	req->cflags = IORING_CQE_F_NOTIF;
+	st->notif = NULL;
+	kfree(nd);
+	io_req_complete_tw(req, issue_flags);
+}
+
+/* ubuf_info ->complete: an skb let go of our pages; any context. */
+static void io_send_zc_release(struct sk_buff *skb, struct ubuf_info *uarg,
+			       bool zerocopy_success)
+{
+	struct io_zc_notif *nd = container_of(uarg, struct io_zc_notif, uarg);
+	struct io_kiocb *req;
+
+	if (!zerocopy_success)
+		WRITE_ONCE(nd->copied, true);
+	if (!refcount_dec_and_test(&uarg->refcnt))
+		return;
+	req = READ_ONCE(nd->req);
+	if (req)
+		io_req_task_work_add(req, io_send_zc_notif_tw);
+	else
+		kfree(nd);
+}
+
+static const struct ubuf_info_ops io_send_zc_ops = {
+	.complete	= io_send_zc_release,
+};
+
+static int io_send_zc_init(struct io_kiocb *req, struct io_net_state *st)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct io_zc_notif *nd = kzalloc(sizeof(*nd), GFP_KERNEL_ACCOUNT);
+
+	if (!nd)
+		return -ENOMEM;
+	nd->uarg.ops = &io_send_zc_ops;
+	nd->uarg.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
+	refcount_set(&nd->uarg.refcnt, 1);
+	nd->req = req;
+	st->notif = nd;
+	sr->msg_flags |= MSG_ZEROCOPY;
+	return 0;
+}
+
+static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
+		      int dir)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	bool select = req->sqe_flags & IOSQE_BUFFER_SELECT;
+	struct io_net_state *st;
+	int ret;
+
+	sr->is_msg = req->opcode == IORING_OP_SENDMSG ||
+		     req->opcode == IORING_OP_RECVMSG ||
+		     req->opcode == IORING_OP_SENDMSG_ZC;
+	sr->zc = req->opcode == IORING_OP_SEND_ZC ||
+		 req->opcode == IORING_OP_SENDMSG_ZC;
+	sr->buf = u64_to_user_ptr(READ_ONCE(sqe->addr));
+	sr->len = READ_ONCE(sqe->len);
+	sr->flags = READ_ONCE(sqe->ioprio);
+	sr->msg_flags = READ_ONCE(sqe->msg_flags) | MSG_NOSIGNAL;
+	sr->addr_len = READ_ONCE(sqe->addr_len);
+	if (sr->flags & ~(dir == ITER_DEST ? IO_RECV_FLAGS :
+			  sr->zc ? IO_ZC_FLAGS : IO_SEND_FLAGS))
+		return -EINVAL;
+	if (!select && !(sr->flags & IORING_RECVSEND_FIXED_BUF) &&
+	    READ_ONCE(sqe->buf_index))
+		return -EINVAL;
+	if (READ_ONCE(sqe->__pad3[0]))
+		return -EINVAL;
+	if ((dir == ITER_DEST || sr->is_msg) && (sr->addr_len || READ_ONCE(sqe->addr2)))
+		return -EINVAL;
+	if ((sr->flags & (IORING_RECV_MULTISHOT | IORING_RECVSEND_BUNDLE)) && !select)
+		return -EINVAL;
+	if (sr->flags & IORING_RECV_MULTISHOT) {
+		if (sr->msg_flags & MSG_WAITALL)
+			return -EINVAL;
+		req->multishot = true;
+	}
+	/* a send bundle goes on, CQE by CQE, while its group has buffers */
+	if (dir == ITER_SOURCE && (sr->flags & IORING_RECVSEND_BUNDLE))
+		req->multishot = true;
+	sr->poll_first = sr->flags & IORING_RECVSEND_POLL_FIRST;
+	/* MSG_DONTWAIT: the would-block is the answer, nothing waits */
+	if ((sr->msg_flags & MSG_DONTWAIT) && !req->multishot)
+		req->nowait = true;
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	if (!st)
+		return -ENOMEM;
+	req->async = st;
+	if (sr->zc) {
+		ret = io_send_zc_init(req, st);
+		if (ret)
+			return ret;
+	}
+	if (sr->is_msg) {
+		if (sr->flags & IORING_RECVSEND_FIXED_BUF)
+			return -EINVAL;
+		return io_net_copy_msghdr(req, st, dir);
+	}
+	if (dir == ITER_SOURCE) {
+		ret = io_send_addr(sr, st, sqe);
+		if (ret)
+			return ret;
+	}
+	if (select)
+		return 0;
+	if (sr->flags & IORING_RECVSEND_FIXED_BUF) {
+		ret = io_req_fixed_buf(req, READ_ONCE(sqe->buf_index));
+		if (ret)
+			return ret;
+		return io_import_fixed(req, ITER_SOURCE, (u64)(uintptr_t)sr->buf,
+				       sr->len, &st->msg.msg_iter);
+	}
+	return import_ubuf(dir, sr->buf, sr->len, &st->msg.msg_iter);
+}
+
+int io_sendrecv_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+{
+	bool recv = req->opcode == IORING_OP_RECV || req->opcode == IORING_OP_RECVMSG;
+
+	return io_sr_prep(req, sqe, recv ? ITER_DEST : ITER_SOURCE);
+}
+
+/*
+ * Give the iterator provided buffers to transfer through: one, or with
+ * IORING_RECVSEND_BUNDLE as many as the ring has ready (up to a limit).
+ */
+static int io_net_select(struct io_kiocb *req, struct io_net_state *st,
+			 int dir, unsigned int issue_flags)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	void __user *buf;
+	size_t len = sr->len;
+	int nr;
+
+	if (sr->flags & IORING_RECVSEND_BUNDLE) {
+		nr = io_buffers_select(req, st->fast_iov, IO_BUNDLE_MAX, len,
+				       issue_flags);
+		if (nr < 0)
+			return nr;
+		iov_iter_init(&st->msg.msg_iter, dir, st->fast_iov, nr,
+			      iov_length(st->fast_iov, nr));
+		return 0;
+	}
+	buf = io_buffer_select(req, &len, issue_flags);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	return import_ubuf(dir, buf, len, &st->msg.msg_iter);
+}
+
+/*
+ * Would a short transfer be carried on rather than completed? With
+ * MSG_WAITALL, and always for a send bundle, whose buffers are gone once
+ * it completes.
+ */
+static bool io_net_waitall(struct io_kiocb *req, struct socket *sock,
+			   u32 msg_flags, int dir)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+
+	if (sock->type != SOCK_STREAM && sock->type != SOCK_SEQPACKET)
+		return false;
+	return (msg_flags & MSG_WAITALL) ||
+	       (dir == ITER_SOURCE && (sr->flags & IORING_RECVSEND_BUNDLE));
+}
+
+/* One send or receive; the user's control buffer starts afresh. */
+static int io_sr_call(struct io_kiocb *req, struct socket *sock, int dir,
+		      unsigned int flags)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct io_net_state *st = req->async;
+	struct msghdr *msg = &st->msg;
+
+	msg->msg_control_user = st->uctrl;
+	msg->msg_control_is_user = true;
+	msg->msg_controllen = st->ctrl_len;
+	msg->msg_get_inq = dir == ITER_DEST;
+	msg->msg_inq = 0;
+	if (dir == ITER_SOURCE) {
+		if (sr->is_msg)
+			return __sys_sendmsg_sock(sock, msg, flags);
+		msg->msg_flags = flags;
+		return sock_sendmsg(sock, msg);
+	}
+	if (sr->is_msg)
+		return __sys_recvmsg_sock(sock, msg, st->umsg, st->uname, flags);
+	msg->msg_flags = 0;
+	return sock_recvmsg(sock, msg, flags);
+}
+
+static int io_net_errno(int ret)
+{
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
+		return -EINTR;
+	return ret;
+}
+
+/* CQE flags of a receive: the buffer used, and whether more is queued. */
+static u32 io_recv_cflags(struct io_kiocb *req, int ret,
+			  unsigned int issue_flags)
+{
+	struct io_net_state *st = req->async;
+	u32 cflags = io_buffer_put(req, ret, issue_flags);
+
+	if (ret >= 0 && st->msg.msg_inq > 0)
+		cflags |= IORING_CQE_F_SOCK_NONEMPTY;
+	return cflags;
+}
+
+/*
+ * SEND, RECV, SENDMSG and RECVMSG, one-shot: one transfer, carried on
+ * across tries for MSG_WAITALL.
+ */
+static int io_sr_issue(struct io_kiocb *req, unsigned int issue_flags, int dir)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct io_net_state *st = req->async;
+	bool nonblock = issue_flags & IO_URING_F_NONBLOCK;
+	unsigned int flags = sr->msg_flags;
+	struct socket *sock = sock_from_file(sr->file);
+	size_t want;
+	int ret;
+
+	if (!sock)
+		return -ENOTSOCK;
+	if (sr->poll_first && nonblock) {
+		sr->poll_first = false;
+		return -EAGAIN;
+	}
+	if ((req->sqe_flags & IOSQE_BUFFER_SELECT) && req->buf_sel == IO_KBUF_NONE) {
+		ret = io_net_select(req, st, dir, issue_flags);
+		if (ret)
+			return ret;
+	}
+	if (nonblock)
+		flags |= MSG_DONTWAIT;
+	want = iov_iter_count(&st->msg.msg_iter);
+	ret = io_sr_call(req, sock, dir, flags);
+	if (ret == -EAGAIN && nonblock && !req->nowait) {
+		if (!st->done)
+			io_buffer_recycle(req, issue_flags);
+		return -EAGAIN;
+	}
+	if (ret > 0 && ret < want && io_net_waitall(req, sock, flags, dir)) {
+		st->done += ret;
+		/* the next try goes on in the same buffer */
+		io_buffer_keep(req);
+		if (nonblock && !req->nowait)
+			return -EAGAIN;
+		return io_sr_issue(req, issue_flags, dir);
+	}
+	ret = io_net_errno(ret);
+	if (ret >= 0)
+		ret += st->done;
+	else if (st->done)
+		ret = st->done;
+	req->cflags = dir == ITER_DEST ? io_recv_cflags(req, ret, issue_flags) :
+					 io_buffer_put(req, ret, issue_flags);
+	/* a short MSG_WAITALL transfer breaks its link chain */
+	if (ret < 0 || ((sr->msg_flags & MSG_WAITALL) && ret < st->done + want))
+		req->failed = true;
+	req->res = ret;
+	return 0;
+}
+
+/*
+ * Multishot RECVMSG: each buffer starts with a struct
+ * io_uring_recvmsg_out, then room for the name and the control data as
+ * the user's msghdr sized them, then the payload.
+ */
+static int io_recvmsg_mshot_call(struct io_kiocb *req, struct socket *sock,
+				 unsigned int flags, bool *eof)
+{
+	struct io_net_state *st = req->async;
+	struct io_uring_recvmsg_out out = {};
+	size_t hdr = sizeof(out) + st->name_len + st->ctrl_len;
+	size_t len = iov_iter_count(&st->msg.msg_iter);
+	void __user *base = st->msg.msg_iter.ubuf;
+	struct msghdr *msg = &st->msg;
+	int ret;
+
+	if (len < hdr)
+		return -EFAULT;
+	iov_iter_ubuf(&msg->msg_iter, ITER_DEST, base + hdr, len - hdr);
+	msg->msg_name = &st->addr;
+	msg->msg_namelen = 0;
+	msg->msg_control_user = base + sizeof(out) + st->name_len;
+	msg->msg_control_is_user = true;
+	msg->msg_controllen = st->ctrl_len;
+	msg->msg_get_inq = 1;
+	msg->msg_flags = 0;
+	ret = sock_recvmsg(sock, msg, flags);
+	if (ret < 0)
+		return ret;
+	/* an empty datagram is a message; nothing on a stream is its end */
+	*eof = !ret && sock->type == SOCK_STREAM;
+	out.payloadlen = ret;
+	out.namelen = msg->msg_namelen;
+	out.controllen = st->ctrl_len - msg->msg_controllen;
+	out.flags = msg->msg_flags;
+	if (copy_to_user(base + sizeof(out), &st->addr,
+			 min_t(int, st->name_len, msg->msg_namelen)) ||
+	    copy_to_user(base, &out, sizeof(out)))
+		return -EFAULT;
+	/* the CQE covers the whole buffer up to the payload's end */
+	return hdr + min_t(size_t, ret, len - hdr);
+}
+
+/* One message of a multishot receive; false when the request must end. */
+static bool io_recv_mshot_once(struct io_kiocb *req, struct socket *sock,
+			       unsigned int issue_flags, int *ret)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	unsigned int flags = sr->msg_flags | MSG_DONTWAIT;
+	bool eof = false;
+	int n;
+	u32 cflags;
+
+	n = io_net_select(req, req->async, ITER_DEST, issue_flags);
+	if (!n && sr->is_msg)
+		n = io_recvmsg_mshot_call(req, sock, flags, &eof);
+	else if (!n)
+		n = io_sr_call(req, sock, ITER_DEST, flags);
+	if (n == -EAGAIN) {
+		io_buffer_recycle(req, issue_flags);
+		*ret = -EAGAIN;
+		return false;
+	}
+	n = io_net_errno(n);
+	cflags = io_recv_cflags(req, n, issue_flags);
+	if (n > 0 && !eof && io_post_aux(req, n, cflags))
+		return true;
+	/* an error, EOF, or no room in the CQ ring: the last CQE */
+	*ret = 0;
+	req->res = n;
+	req->cflags = cflags;
+	return false;
+}
+
+static int io_recv_mshot(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct socket *sock = sock_from_file(sr->file);
+	int ret;
+
+	if (!sock)
+		return -ENOTSOCK;
+	if (sr->poll_first) {
+		sr->poll_first = false;
+		return -EAGAIN;
+	}
+	while (io_recv_mshot_once(req, sock, issue_flags, &ret))
+		;
+	return ret;
+}
+
+/*
+ * A send bundle: each send takes what the group has ready and posts a CQE
+ * with IORING_CQE_F_MORE while more is there; the last one goes without.
+ */
+static int io_send_bundle(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_net_state *st = req->async;
+	int ret;
+
+	for (;;) {
+		ret = io_sr_issue(req, issue_flags, ITER_SOURCE);
+		if (ret || req->res <= 0 || !io_buffers_left(req))
+			return ret;
+		if (!io_post_aux(req, req->res, req->cflags))
+			return 0;
+		req->res = 0;
+		req->cflags = 0;
+		st->done = 0;
+	}
+}
+
+int io_send(struct io_kiocb *req, unsigned int issue_flags)
+{
+	if (req->multishot)
+		return io_send_bundle(req, issue_flags);
+	return io_sr_issue(req, issue_flags, ITER_SOURCE);
+}
+
+int io_recv(struct io_kiocb *req, unsigned int issue_flags)
+{
+	if (req->multishot)
+		return io_recv_mshot(req, issue_flags);
+	return io_sr_issue(req, issue_flags, ITER_DEST);
+}
+
+/**
+ * io_send_zc - IORING_OP_SEND_ZC and SENDMSG_ZC
+ * @req: the request
+ * @issue_flags: as the request is issued
+ *
+ * The send's result goes out at once, with IORING_CQE_F_MORE; the request
+ * then waits, parked, for its notification.
+ *
+ * Return: -EAGAIN to wait for the socket, or IOU_PARKED.
+ */
+int io_send_zc(struct io_kiocb *req, unsigned int issue_flags)
+{
+	struct io_net_state *st = req->async;
+	struct io_zc_notif *nd = st->notif;
+	struct io_ring_ctx *ctx = req->ctx;
+	int ret;
+
+	/* set each time: copying a msghdr in clears it */
+	st->msg.msg_ubuf = &nd->uarg;
+	ret = io_sr_issue(req, issue_flags, ITER_SOURCE);
+	if (ret == -EAGAIN)
+		return ret;
+	if (ret < 0)
+		req->res = ret;
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_lock(&ctx->uring_lock);
+	/* after what completed before it, e.g. the request it is linked to */
+	io_compl_flush(ctx);
+	io_cq_lock(ctx);
+	io_post_cqe(ctx, req->user_data, req->res, IORING_CQE_F_MORE, NULL);
+	io_cq_unlock_post(ctx);
+	/* parked before our reference goes: the notification may be next */
+	io_req_park(req, io_req_cancel_noop);
+	if (issue_flags & IO_URING_F_UNLOCKED)
+		mutex_unlock(&ctx->uring_lock);
+	if (refcount_dec_and_test(&nd->uarg.refcnt))
+		io_req_task_work_add(req, io_send_zc_notif_tw);
+	return IOU_PARKED;
+}
