@@ -46,8 +46,8 @@ struct io_msg {
 	u32			cmd;		/* IORING_MSG_* */
 	u32			flags;		/* IORING_MSG_RING_* */
 	u32			src_slot;	/* SEND_FD: our fixed slot */
-	u32			dst;		/* SEND_FD: slot + 1 or ALLOC;
-						 * DATA with FLAGS_PASS: cflags */
+	/* SEND_FD: slot + 1 or ALLOC; DATA with FLAGS_PASS: the CQE flags */
+	u32			dst;
 };
 
 /**

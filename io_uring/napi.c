@@ -58,6 +58,7 @@ static struct io_napi *io_napi_get_or_alloc(struct io_ring_ctx *ctx)
 	spin_lock_init(&napi->lock);
 	hash_init(napi->hash);
 	napi->next_prune = jiffies + IO_NAPI_STALE;
+	/* initialised before it is seen; pairs with the acquire in lookups */
 	smp_store_release(&ctx->napi, napi);
 	return napi;
 }
@@ -207,7 +208,7 @@ void io_napi_add(struct io_kiocb *req)
 	rcu_read_lock();
 	e = io_napi_find(napi, napi_id);
 	seen = e;
-	if (seen && READ_ONCE(e->last_seen) != jiffies)
+	if (seen && time_after(jiffies, READ_ONCE(e->last_seen)))
 		WRITE_ONCE(e->last_seen, jiffies);
 	rcu_read_unlock();
 	if (seen)

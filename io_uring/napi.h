@@ -35,7 +35,7 @@ struct io_kiocb;
  * are read locklessly.
  */
 struct io_napi {
-	spinlock_t		lock;
+	spinlock_t		lock;		/* over @hash and @nr_ids changes */
 	DECLARE_HASHTABLE(hash, IO_NAPI_HASH_BITS);
 	unsigned int		nr_ids;
 	unsigned long		next_prune;

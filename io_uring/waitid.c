@@ -73,15 +73,15 @@ static int io_waitid_put_native(struct siginfo __user *infop,
 {
 	if (!user_write_access_begin(infop, sizeof(*infop)))
 		return -EFAULT;
-	unsafe_put_user(signo, &infop->si_signo, Efault);
-	unsafe_put_user(0, &infop->si_errno, Efault);
-	unsafe_put_user(info->cause, &infop->si_code, Efault);
-	unsafe_put_user(info->pid, &infop->si_pid, Efault);
-	unsafe_put_user(info->uid, &infop->si_uid, Efault);
-	unsafe_put_user(info->status, &infop->si_status, Efault);
+	unsafe_put_user(signo, &infop->si_signo, efault);
+	unsafe_put_user(0, &infop->si_errno, efault);
+	unsafe_put_user(info->cause, &infop->si_code, efault);
+	unsafe_put_user(info->pid, &infop->si_pid, efault);
+	unsafe_put_user(info->uid, &infop->si_uid, efault);
+	unsafe_put_user(info->status, &infop->si_status, efault);
 	user_write_access_end();
 	return 0;
-Efault:
+efault:
 	user_write_access_end();
 	return -EFAULT;
 }
@@ -92,15 +92,15 @@ static int io_waitid_put_compat(struct compat_siginfo __user *infop,
 {
 	if (!user_write_access_begin(infop, sizeof(*infop)))
 		return -EFAULT;
-	unsafe_put_user(signo, &infop->si_signo, Efault);
-	unsafe_put_user(0, &infop->si_errno, Efault);
-	unsafe_put_user(info->cause, &infop->si_code, Efault);
-	unsafe_put_user(info->pid, &infop->si_pid, Efault);
-	unsafe_put_user(info->uid, &infop->si_uid, Efault);
-	unsafe_put_user(info->status, &infop->si_status, Efault);
+	unsafe_put_user(signo, &infop->si_signo, efault);
+	unsafe_put_user(0, &infop->si_errno, efault);
+	unsafe_put_user(info->cause, &infop->si_code, efault);
+	unsafe_put_user(info->pid, &infop->si_pid, efault);
+	unsafe_put_user(info->uid, &infop->si_uid, efault);
+	unsafe_put_user(info->status, &infop->si_status, efault);
 	user_write_access_end();
 	return 0;
-Efault:
+efault:
 	user_write_access_end();
 	return -EFAULT;
 }

@@ -22,12 +22,15 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
 #include "kselftest_harness.h"
+#include <stdarg.h>
+
 #include "uring_helpers.h"
 
 #define WAIT_MS		(URING_WAIT_SECS * 1000)
@@ -139,10 +142,17 @@ struct client {
 	unsigned char rbuf[65536];
 };
 
-#define CLI_FAIL(cl, ...) do {						\
-	snprintf((cl)->err, sizeof((cl)->err), __VA_ARGS__);		\
-	return -1;							\
-} while (0)
+/* Record why the client failed; returns -1 for its caller to return. */
+static int __printf(2, 3)
+cli_fail(struct client *cl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cl->err, sizeof(cl->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
 
 /* Send what the window allows; 0, or -1 with cl->err set. */
 static int cli_send(struct client *cl, unsigned int i)
@@ -175,7 +185,7 @@ static int cli_send(struct client *cl, unsigned int i)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
-			CLI_FAIL(cl, "client %u: sendmsg: %s", i,
+			return cli_fail(cl, "client %u: sendmsg: %s", i,
 				 strerror(errno));
 		}
 		while (ret > 0) {
@@ -191,7 +201,7 @@ static int cli_send(struct client *cl, unsigned int i)
 	}
 	if (c->sent == c->nr && !c->shut) {
 		if (shutdown(c->fd, SHUT_WR))
-			CLI_FAIL(cl, "client %u: shutdown: %s", i,
+			return cli_fail(cl, "client %u: shutdown: %s", i,
 				 strerror(errno));
 		c->shut = true;
 	}
@@ -208,7 +218,7 @@ static int cli_check(struct client *cl, unsigned int i, size_t len)
 
 	while (p < len) {
 		if (c->got >= c->nr)
-			CLI_FAIL(cl, "client %u: %zu bytes echoed after the end",
+			return cli_fail(cl, "client %u: %zu bytes echoed after the end",
 				 i, len - p);
 		mlen = msg_len(i, c->got);
 		want = msg_data(i, c->got) + c->got_off;
@@ -218,7 +228,7 @@ static int cli_check(struct client *cl, unsigned int i, size_t len)
 		if (memcmp(got + p, want, m)) {
 			for (k = 0; got[p + k] == want[k]; k++)
 				;
-			CLI_FAIL(cl,
+			return cli_fail(cl,
 				 "client %u: message %u byte %zu: got 0x%02x, sent 0x%02x",
 				 i, c->got, c->got_off + k, got[p + k], want[k]);
 		}
@@ -247,11 +257,11 @@ static int cli_recv(struct client *cl, unsigned int i)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
-			CLI_FAIL(cl, "client %u: recv: %s", i, strerror(errno));
+			return cli_fail(cl, "client %u: recv: %s", i, strerror(errno));
 		}
 		if (!ret) {
 			if (c->got != c->nr || c->got_off)
-				CLI_FAIL(cl,
+				return cli_fail(cl,
 					 "client %u: EOF after %u of %u messages",
 					 i, c->got, c->nr);
 			c->done = true;
@@ -280,9 +290,9 @@ static int cli_connect(struct client *cl)
 		c->nr = conn_msgs(i);
 		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (c->fd < 0)
-			CLI_FAIL(cl, "socket: %s", strerror(errno));
+			return cli_fail(cl, "socket: %s", strerror(errno));
 		if (connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)))
-			CLI_FAIL(cl, "client %u: connect: %s", i,
+			return cli_fail(cl, "client %u: connect: %s", i,
 				 strerror(errno));
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	}
@@ -319,12 +329,12 @@ static int cli_loop(struct client *cl)
 		if (!left)
 			return 0;
 		if (stopped())
-			CLI_FAIL(cl, "client stopped: the server failed");
+			return cli_fail(cl, "client stopped: the server failed");
 		if (uring_now_ms() > deadline)
-			CLI_FAIL(cl, "client: echo not done in %d s", ECHO_SECS);
+			return cli_fail(cl, "client: echo not done in %d s", ECHO_SECS);
 		ret = poll(pfd, n, 200);
 		if (ret < 0 && errno != EINTR)
-			CLI_FAIL(cl, "poll: %s", strerror(errno));
+			return cli_fail(cl, "poll: %s", strerror(errno));
 		for (i = 0; ret > 0 && i < n; i++) {
 			if (!pfd[i].revents)
 				continue;
@@ -384,10 +394,17 @@ struct server {
 	struct srv_conn c[NR_CONN];
 };
 
-#define SRV_FAIL(s, ...) do {						\
-	snprintf((s)->err, sizeof((s)->err), __VA_ARGS__);		\
-	return -1;							\
-} while (0)
+/* Record why the server failed; returns -1 for its caller to return. */
+static int __printf(2, 3)
+srv_fail(struct server *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
 
 static struct io_uring_sqe *srv_sqe(struct server *s)
 {
@@ -416,9 +433,9 @@ static int buf_take(struct server *s, __u32 cflags, __u16 *bid)
 {
 	*bid = cflags >> IORING_CQE_BUFFER_SHIFT;
 	if (*bid >= NR_BUFS)
-		SRV_FAIL(s, "buffer id %u was never provided", *bid);
+		return srv_fail(s, "buffer id %u was never provided", *bid);
 	if (s->out[*bid])
-		SRV_FAIL(s, "buffer id %u handed out twice", *bid);
+		return srv_fail(s, "buffer id %u handed out twice", *bid);
 	s->out[*bid] = true;
 	s->in_ring--;
 	return 0;
@@ -461,19 +478,19 @@ static int on_accept(struct server *s, const struct io_uring_cqe *cqe)
 
 	if (cqe->res < 0) {
 		if (!s->cancel_sent || cqe->res != -ECANCELED)
-			SRV_FAIL(s, "accept failed: %d after %u connections",
+			return srv_fail(s, "accept failed: %d after %u connections",
 				 cqe->res, s->accepted);
 		if (cqe->flags & IORING_CQE_F_MORE)
-			SRV_FAIL(s, "cancelled accept still has F_MORE");
+			return srv_fail(s, "cancelled accept still has F_MORE");
 		s->accept_done = true;
 		return 0;
 	}
 	if (!(cqe->flags & IORING_CQE_F_MORE))
-		SRV_FAIL(s, "accept CQE %u (fd %d) without F_MORE",
+		return srv_fail(s, "accept CQE %u (fd %d) without F_MORE",
 			 s->accepted, cqe->res);
 	if (s->accepted == NR_CONN) {
 		close(cqe->res);
-		SRV_FAIL(s, "more than %d connections accepted", NR_CONN);
+		return srv_fail(s, "more than %d connections accepted", NR_CONN);
 	}
 	i = s->accepted++;
 	s->c[i].fd = cqe->res;
@@ -499,15 +516,15 @@ static int on_recv(struct server *s, unsigned int i,
 
 	s->recv_cqes++;
 	if (!c->armed)
-		SRV_FAIL(s, "recv CQE for connection %u without a recv", i);
+		return srv_fail(s, "recv CQE for connection %u without a recv", i);
 	if ((cqe->flags & IORING_CQE_F_BUFFER) && buf_take(s, cqe->flags, &bid))
 		return -1;
 	if (cqe->res > 0) {
 		if (!(cqe->flags & IORING_CQE_F_BUFFER))
-			SRV_FAIL(s, "recv of %d bytes without a buffer",
+			return srv_fail(s, "recv of %d bytes without a buffer",
 				 cqe->res);
 		if (cqe->res > BUF_SIZE)
-			SRV_FAIL(s, "recv of %d bytes into a %d byte buffer",
+			return srv_fail(s, "recv of %d bytes into a %d byte buffer",
 				 cqe->res, BUF_SIZE);
 		c->q[c->qt % NR_BUFS] = (struct srv_chunk){ bid, 0, cqe->res };
 		c->qt++;
@@ -517,7 +534,7 @@ static int on_recv(struct server *s, unsigned int i,
 	}
 	if (more) {
 		if (cqe->res <= 0)
-			SRV_FAIL(s, "recv result %d with F_MORE", cqe->res);
+			return srv_fail(s, "recv result %d with F_MORE", cqe->res);
 		return 0;
 	}
 	c->armed = false;
@@ -527,7 +544,7 @@ static int on_recv(struct server *s, unsigned int i,
 		c->starved = true;
 		s->enobufs++;
 	} else if (cqe->res < 0) {
-		SRV_FAIL(s, "recv on connection %u failed: %d", i, cqe->res);
+		return srv_fail(s, "recv on connection %u failed: %d", i, cqe->res);
 	}
 	return 0;
 }
@@ -540,10 +557,10 @@ static int on_send(struct server *s, unsigned int i,
 
 	s->send_cqes++;
 	if (!c->sending)
-		SRV_FAIL(s, "send CQE for connection %u without a send", i);
+		return srv_fail(s, "send CQE for connection %u without a send", i);
 	c->sending = false;
 	if (cqe->res <= 0 || (__u32)cqe->res > ch->len)
-		SRV_FAIL(s, "send of %u bytes on connection %u gave %d",
+		return srv_fail(s, "send of %u bytes on connection %u gave %d",
 			 ch->len, i, cqe->res);
 	ch->off += cqe->res;
 	ch->len -= cqe->res;
@@ -577,12 +594,12 @@ static int on_cqe(struct server *s, const struct io_uring_cqe *cqe)
 		if (slot || !s->cancel_sent || s->cancel_done)
 			goto stray;
 		if (cqe->res)
-			SRV_FAIL(s, "cancel of the accept gave %d", cqe->res);
+			return srv_fail(s, "cancel of the accept gave %d", cqe->res);
 		s->cancel_done = true;
 		return 0;
 	}
 stray:
-	SRV_FAIL(s, "unexpected CQE: user_data 0x%llx res %d flags 0x%x",
+	return srv_fail(s, "unexpected CQE: user_data 0x%llx res %d flags 0x%x",
 		 (unsigned long long)cqe->user_data, cqe->res, cqe->flags);
 }
 
@@ -628,7 +645,7 @@ static int srv_loop(struct server *s)
 
 	for (;;) {
 		if (stopped())
-			SRV_FAIL(s, "server stopped: the client failed");
+			return srv_fail(s, "server stopped: the client failed");
 		n = 0;
 		while (!uring_try_get_cqe(s->r, &cqe)) {
 			if (on_cqe(s, &cqe))
@@ -642,10 +659,10 @@ static int srv_loop(struct server *s)
 		if (n)
 			last = uring_now_ms();
 		else if (uring_now_ms() - last > STALL_MS)
-			SRV_FAIL(s, "no CQE for %d ms: %u accepted, %u closed",
+			return srv_fail(s, "no CQE for %d ms: %u accepted, %u closed",
 				 STALL_MS, s->accepted, s->closed);
 		if (uring_now_ms() - start > ECHO_SECS * 1000LL)
-			SRV_FAIL(s, "echo not done in %d s", ECHO_SECS);
+			return srv_fail(s, "echo not done in %d s", ECHO_SECS);
 
 		/* submit, and wait for a CQE unless one is there already */
 		wait = uring_cq_ready(s->r) ? 0 : 1;
@@ -659,7 +676,7 @@ static int srv_loop(struct server *s)
 					  &arg, sizeof(arg));
 		if (ret < 0 && ret != -ETIME && ret != -EINTR &&
 		    ret != -EBUSY && ret != -EAGAIN)
-			SRV_FAIL(s, "io_uring_enter: %d", ret);
+			return srv_fail(s, "io_uring_enter: %d", ret);
 	}
 }
 
@@ -709,7 +726,7 @@ FIXTURE_SETUP(echo)
 	p.flags = IORING_SETUP_CQSIZE;
 	p.cq_entries = 4096;
 	ASSERT_EQ(0, uring_init_params(&self->r, 256, &p));
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
 		if (!uring_op_supported(&self->r, ops[i]))
 			SKIP(return, "opcode %u not supported", ops[i]);
 
@@ -808,10 +825,10 @@ TEST_F_TIMEOUT(echo, tcp_loopback, ECHO_SECS + 20)
 		       (unsigned long long)cqe.user_data, cqe.res, cqe.flags);
 	EXPECT_EQ(0, uring_unregister_pbuf_ring(&self->r, ECHO_BGID));
 
-	TH_LOG("%u messages, %llu bytes in %lld ms: %llu recv CQEs, "
-	       "%llu send CQEs, %llu recv re-arms (%llu for -ENOBUFS)",
-	       cl->msgs, cl->bytes, uring_now_ms() - t0, s->recv_cqes,
-	       s->send_cqes, s->rearms, s->enobufs);
+	TH_LOG("%u messages, %llu bytes in %lld ms", cl->msgs, cl->bytes,
+	       uring_now_ms() - t0);
+	TH_LOG("%llu recv CQEs, %llu send CQEs, %llu recv re-arms (%llu for -ENOBUFS)",
+	       s->recv_cqes, s->send_cqes, s->rearms, s->enobufs);
 }
 
 /* --- provided buffer rules, on a unix socket pair --- */
