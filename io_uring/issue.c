@@ -241,6 +241,9 @@ void io_req_punt(struct io_kiocb *req)
 	struct file *file = req->op.file;
 	struct io_wq *wq = NULL;
 
+	/* a provisional buffer pick must not outlive the ring lock */
+	if (req->buf_sel == IO_KBUF_PEEK)
+		io_buffer_recycle(req, 0);
 	/* only the submitter, alive, has an io-wq to give work to */
 	if (current == req->task && !(current->flags & PF_EXITING))
 		wq = io_tctx_wq(current->io_uring, req->ctx);
@@ -315,6 +318,7 @@ static bool io_issue_or_park(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	int tries, ret, armed;
+	u32 seq;
 
 	if (def->needs_file && !req->op.file) {
 		ret = io_req_assign_file(req);
@@ -326,9 +330,17 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		return false;
 	}
 	for (tries = 0; ; tries++) {
+		seq = READ_ONCE(req->ctx->cq_seq);
 		ret = io_issue_inline(req);
+		/* a multishot request that posted made progress: not stuck */
+		if (req->multishot && READ_ONCE(req->ctx->cq_seq) != seq)
+			tries = 0;
 		if (ret == IOU_PARKED)
 			return false;
+		if (ret == IOU_REQUEUE) {
+			io_req_task_work_add(req, io_req_queue_tw);
+			return false;
+		}
 		if (ret != -EAGAIN || req->nowait)
 			break;
 		if (!io_req_pollable(req)) {
@@ -347,10 +359,16 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		}
 		/* ready already: issue again */
 	}
-	if (ret == -EAGAIN && req->multishot) {
-		/* it never blocks: try again once the submitter is back */
-		io_req_task_work_add(req, io_req_queue_tw);
-		return false;
+	if (ret == -EAGAIN && req->multishot && !req->nowait) {
+		/*
+		 * Ready every time, never able to go on, and it must not block:
+		 * wait for the file's next wakeup, whatever it says now.
+		 */
+		armed = io_poll_retry_arm_next(req);
+		if (!armed)
+			return false;
+		ret = armed;
+		goto done;
 	}
 	if (ret == -EAGAIN && !req->nowait) {
 		/* ready but never able to go on: a worker waits for it */
@@ -445,6 +463,10 @@ static void io_wq_run_req(struct io_wq_work *work)
 	revert_creds(old);
 	if (ret == IOU_PARKED)
 		return;
+	if (ret == IOU_REQUEUE) {
+		io_req_task_work_add(req, io_req_queue_tw);
+		return;
+	}
 	if (ret == -EAGAIN && !req->nowait && io_req_pollable(req)) {
 		io_req_task_work_add(req, io_req_poll_tw);
 		return;

@@ -162,7 +162,7 @@ static void __user *io_ring_pick(struct io_kiocb *req, struct io_buf_group *bg,
 	if (!io_ring_avail(bg))
 		return ERR_PTR(-ENOBUFS);
 	buf = io_ring_entry(bg, 0);
-	blen = READ_ONCE(buf->len);
+	blen = min_t(u32, READ_ONCE(buf->len), MAX_RW_COUNT);
 	if (!*len || *len > blen)
 		*len = blen;
 	req->buf_id = READ_ONCE(buf->bid);
@@ -284,9 +284,10 @@ static unsigned int io_ring_peek(struct io_kiocb *req, struct io_buf_group *bg,
  * @iov: filled with the buffers
  * @max_iov: entries in @iov
  * @max_len: the most bytes wanted, 0 for no limit
- * @issue_flags: as the request is issued; the ring lock must be held
+ * @issue_flags: as the request is issued
  *
- * The buffers stay in their group until io_buffer_put() takes those used.
+ * Under the ring lock the buffers stay in their group until io_buffer_put()
+ * takes those used; without it they are taken at once.
  *
  * Return: the number of buffers, or -ENOBUFS.
  */
@@ -294,20 +295,26 @@ int io_buffers_select(struct io_kiocb *req, struct iovec *iov,
 		      unsigned int max_iov, size_t max_len,
 		      unsigned int issue_flags)
 {
-	struct io_buf_group *bg = io_group_find(req->ctx, req->buf_group);
+	struct io_buf_group *bg;
 	unsigned int nr = 0;
 
-	if (WARN_ON_ONCE(issue_flags & IO_URING_F_UNLOCKED))
-		return -EINVAL;
+	/* one transfer moves at most MAX_RW_COUNT bytes */
+	max_len = max_len ? min_t(size_t, max_len, MAX_RW_COUNT) : MAX_RW_COUNT;
+	io_kbuf_lock(req->ctx, issue_flags);
+	bg = io_group_find(req->ctx, req->buf_group);
 	if (bg && bg->is_ring)
 		nr = io_ring_peek(req, bg, iov, max_iov, max_len);
 	else if (bg)
 		nr = io_list_peek(req, bg, iov, max_iov, max_len);
-	if (!nr)
-		return -ENOBUFS;
-	req->buf_nr = nr;
-	req->buf_sel = IO_KBUF_PEEK;
-	return nr;
+	if (nr) {
+		req->buf_nr = nr;
+		req->buf_sel = IO_KBUF_PEEK;
+		/* without the lock, in io-wq: the buffers are taken at once */
+		if (issue_flags & IO_URING_F_UNLOCKED)
+			io_buffer_keep(req);
+	}
+	io_kbuf_unlock(req->ctx, issue_flags);
+	return nr ?: -ENOBUFS;
 }
 
 /**
@@ -451,8 +458,10 @@ static int io_provide_prep_common(struct io_provide *p,
 {
 	p->nr = READ_ONCE(sqe->fd);
 	p->bgid = READ_ONCE(sqe->buf_group);
-	if (!p->nr || p->nr > IO_PROVIDE_MAX)
+	if (!p->nr)
 		return -EINVAL;
+	if (p->nr > IO_PROVIDE_MAX)
+		return -E2BIG;
 	if (READ_ONCE(sqe->rw_flags) || READ_ONCE(sqe->splice_fd_in))
 		return -EINVAL;
 	return 0;
@@ -651,6 +660,8 @@ int io_register_pbuf_status(struct io_ring_ctx *ctx, void __user *arg)
 		return -EFAULT;
 	if (memchr_inv(st.resv, 0, sizeof(st.resv)))
 		return -EINVAL;
+	if (st.buf_group > U16_MAX)
+		return -ENOENT;
 	bg = io_group_find(ctx, st.buf_group);
 	if (!bg)
 		return -ENOENT;

@@ -114,13 +114,17 @@ static bool io_msg_post(struct io_ring_ctx *ctx, u64 user_data, s32 res,
 	return posted;
 }
 
-static int io_msg_data(struct io_kiocb *req, struct io_ring_ctx *target)
+static int io_msg_data(struct io_kiocb *req, struct io_ring_ctx *target,
+		       unsigned int issue_flags)
 {
 	struct io_msg *msg = io_kiocb_to_cmd(req, struct io_msg);
 	u32 cflags = 0;
 
 	if (msg->flags & IORING_MSG_RING_FLAGS_PASS)
 		cflags = msg->dst;
+	/* a message to ourselves comes after what completed before it */
+	if (target == req->ctx && !(issue_flags & IO_URING_F_UNLOCKED))
+		io_compl_flush(target);
 	if (!io_msg_post(target, msg->user_data, msg->len, cflags))
 		return -EOVERFLOW;
 	req->res = 0;
@@ -199,7 +203,7 @@ int io_msg_ring(struct io_kiocb *req, unsigned int issue_flags)
 	if (smp_load_acquire(&target->disabled))
 		return -EBADFD;
 	if (msg->cmd == IORING_MSG_DATA)
-		return io_msg_data(req, target);
+		return io_msg_data(req, target, issue_flags);
 	return io_msg_send_fd(req, target, issue_flags);
 }
 

@@ -15,10 +15,10 @@
  * with IORING_CQE_F_MORE for each and goes on until the socket is empty,
  * then waits for it again. An error, EOF or a full CQ ring ends it.
  *
- * A zero-copy send posts its result with IORING_CQE_F_MORE and stays
- * parked until the stack lets go of the last page it took (a struct
- * io_zc_notif counts the skbs holding them); then it ends with an
- * IORING_CQE_F_NOTIF CQE, and userspace may reuse the buffer.
+ * A zero-copy send completes with IORING_CQE_F_MORE in its CQE; a struct
+ * io_zc_notif outlives it, counting the skbs that hold the user's pages,
+ * and when the last lets go it posts an IORING_CQE_F_NOTIF CQE: then
+ * userspace may reuse the buffer.
  */
 #include <linux/kernel.h>
 #include <linux/file.h>
@@ -42,14 +42,19 @@
 
 /*
  * What the stack holds of a zero-copy send: one reference per skb with
- * our pages, and one of the request's until its send is over. Freed by
- * the last reference's owner: the request, or the stack if the request
- * went first (cancelled between tries).
+ * our pages, and the request's until it is freed. If the send's CQE
+ * promised a notification (@post), the notif holds a ring reference from
+ * then on and the last reference's owner posts it, from a worker: the
+ * stack may let go in softirq context, where the CQ lock may not be taken.
  */
 struct io_zc_notif {
 	struct ubuf_info	uarg;
-	struct io_kiocb		*req;		/* NULL once it is gone */
+	struct io_ring_ctx	*ctx;
+	u64			user_data;
+	bool			post;		/* the send's CQE had F_MORE */
+	bool			report;		/* IORING_SEND_ZC_REPORT_USAGE */
 	bool			copied;		/* some data was copied after all */
+	struct work_struct	work;
 };
 
 /* SEND, RECV, SENDMSG, RECVMSG */
@@ -93,23 +98,6 @@ struct io_net_state {
 	struct iovec			fast_iov[UIO_FASTIOV];
 };
 
-void io_net_cleanup(struct io_kiocb *req)
-{
-	struct io_net_state *st = req->async;
-	struct io_zc_notif *nd;
-
-	if (!st)
-		return;
-	kfree(st->free_iov);
-	nd = st->notif;
-	/* ended before its send did: the stack may still hold our pages */
-	if (nd) {
-		WRITE_ONCE(nd->req, NULL);
-		if (refcount_dec_and_test(&nd->uarg.refcnt))
-			kfree(nd);
-	}
-}
-
 /* Copy a SENDMSG/RECVMSG msghdr and its iovecs in. */
 static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
 			      int dir)
@@ -131,7 +119,7 @@ static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
 	st->ctrl_len = st->msg.msg_controllen;
 	/* a multishot buffer has room for what the msghdr sizes, named or not */
 	st->name_len = m.msg_namelen;
-	if (st->name_len < 0)
+	if (st->name_len < 0 || (req->multishot && st->ctrl_len > INT_MAX))
 		return -EINVAL;
 	if (req->sqe_flags & IOSQE_BUFFER_SELECT) {
 		/* the data goes to a provided buffer: the iovec is only a size */
@@ -167,38 +155,59 @@ static int io_send_addr(struct io_sr *sr, struct io_net_state *st,
 	return 0;
 }
 
-/* task_work: the stack is done with a zero-copy send's pages. */
-static void io_send_zc_notif_tw(struct io_kiocb *req, unsigned int issue_flags)
+/* Worker: the stack is done with a zero-copy send's pages; say so. */
+static void io_send_zc_notif_work(struct work_struct *work)
 {
-	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
-	struct io_net_state *st = req->async;
-	struct io_zc_notif *nd = st->notif;
+	struct io_zc_notif *nd = container_of(work, struct io_zc_notif, work);
+	struct io_ring_ctx *ctx = nd->ctx;
+	s32 res = 0;
 
-	req->res = 0;
-	if ((sr->flags & IORING_SEND_ZC_REPORT_USAGE) && READ_ONCE(nd->copied))
-		req->res = IORING_NOTIF_USAGE_ZC_COPIED;
-	req->cflags = IORING_CQE_F_NOTIF;
-	st->notif = NULL;
+	if (nd->report && READ_ONCE(nd->copied))
+		res = IORING_NOTIF_USAGE_ZC_COPIED;
+	io_cq_lock(ctx);
+	io_post_cqe(ctx, nd->user_data, res, IORING_CQE_F_NOTIF, NULL);
+	io_cq_unlock_post(ctx);
+	percpu_ref_put(&ctx->refs);
 	kfree(nd);
-	io_req_complete_tw(req, issue_flags);
 }
 
-/* ubuf_info ->complete: an skb let go of our pages; any context. */
+/* Drop a reference; any context. */
+static void io_send_zc_put(struct io_zc_notif *nd)
+{
+	if (!refcount_dec_and_test(&nd->uarg.refcnt))
+		return;
+	if (nd->post)
+		queue_work(system_unbound_wq, &nd->work);
+	else
+		kfree(nd);
+}
+
+/* ubuf_info ->complete: an skb let go of our pages. */
 static void io_send_zc_release(struct sk_buff *skb, struct ubuf_info *uarg,
 			       bool zerocopy_success)
 {
 	struct io_zc_notif *nd = container_of(uarg, struct io_zc_notif, uarg);
-	struct io_kiocb *req;
 
 	if (!zerocopy_success)
 		WRITE_ONCE(nd->copied, true);
-	if (!refcount_dec_and_test(&uarg->refcnt))
+	io_send_zc_put(nd);
+}
+
+void io_net_cleanup(struct io_kiocb *req)
+{
+	struct io_net_state *st = req->async;
+	struct io_zc_notif *nd;
+
+	if (!st)
 		return;
-	req = READ_ONCE(nd->req);
-	if (req)
-		io_req_task_work_add(req, io_send_zc_notif_tw);
-	else
-		kfree(nd);
+	kfree(st->free_iov);
+	nd = st->notif;
+	if (!nd)
+		return;
+	/* the ring must outlive a notification still to come */
+	if (nd->post)
+		percpu_ref_get(&nd->ctx->refs);
+	io_send_zc_put(nd);
 }
 
 static const struct ubuf_info_ops io_send_zc_ops = {
@@ -215,7 +224,10 @@ static int io_send_zc_init(struct io_kiocb *req, struct io_net_state *st)
 	nd->uarg.ops = &io_send_zc_ops;
 	nd->uarg.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
 	refcount_set(&nd->uarg.refcnt, 1);
-	nd->req = req;
+	nd->ctx = req->ctx;
+	nd->user_data = req->user_data;
+	nd->report = sr->flags & IORING_SEND_ZC_REPORT_USAGE;
+	INIT_WORK(&nd->work, io_send_zc_notif_work);
 	st->notif = nd;
 	sr->msg_flags |= MSG_ZEROCOPY;
 	return 0;
@@ -238,6 +250,9 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 	sr->len = READ_ONCE(sqe->len);
 	sr->flags = READ_ONCE(sqe->ioprio);
 	sr->msg_flags = READ_ONCE(sqe->msg_flags) | MSG_NOSIGNAL;
+	/* as the system calls do: these are the kernel's own */
+	if (dir == ITER_SOURCE)
+		sr->msg_flags &= ~MSG_INTERNAL_SENDMSG_FLAGS;
 	sr->addr_len = READ_ONCE(sqe->addr_len);
 	if (sr->flags & ~(dir == ITER_DEST ? IO_RECV_FLAGS :
 			  sr->zc ? IO_ZC_FLAGS : IO_SEND_FLAGS))
@@ -250,6 +265,9 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 	if ((dir == ITER_DEST || sr->is_msg) && (sr->addr_len || READ_ONCE(sqe->addr2)))
 		return -EINVAL;
 	if ((sr->flags & (IORING_RECV_MULTISHOT | IORING_RECVSEND_BUNDLE)) && !select)
+		return -EINVAL;
+	/* a bundle is an iovec of buffers: not for a msghdr's own iovecs */
+	if ((sr->flags & IORING_RECVSEND_BUNDLE) && sr->is_msg)
 		return -EINVAL;
 	if (sr->flags & IORING_RECV_MULTISHOT) {
 		if (sr->msg_flags & MSG_WAITALL)
@@ -416,20 +434,21 @@ static int io_sr_issue(struct io_kiocb *req, unsigned int issue_flags, int dir)
 	}
 	if (nonblock)
 		flags |= MSG_DONTWAIT;
-	want = iov_iter_count(&st->msg.msg_iter);
-	ret = io_sr_call(req, sock, dir, flags);
-	if (ret == -EAGAIN && nonblock && !req->nowait) {
-		if (!st->done)
-			io_buffer_recycle(req, issue_flags);
-		return -EAGAIN;
-	}
-	if (ret > 0 && ret < want && io_net_waitall(req, sock, flags, dir)) {
+	for (;;) {
+		want = iov_iter_count(&st->msg.msg_iter);
+		ret = io_sr_call(req, sock, dir, flags);
+		if (ret == -EAGAIN && nonblock && !req->nowait) {
+			if (!st->done)
+				io_buffer_recycle(req, issue_flags);
+			return -EAGAIN;
+		}
+		if (ret <= 0 || ret >= want || !io_net_waitall(req, sock, flags, dir))
+			break;
 		st->done += ret;
 		/* the next try goes on in the same buffer */
 		io_buffer_keep(req);
 		if (nonblock && !req->nowait)
 			return -EAGAIN;
-		return io_sr_issue(req, issue_flags, dir);
 	}
 	ret = io_net_errno(ret);
 	if (ret >= 0)
@@ -523,7 +542,7 @@ static int io_recv_mshot(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
 	struct socket *sock = sock_from_file(sr->file);
-	int ret;
+	int i, ret;
 
 	if (!sock)
 		return -ENOTSOCK;
@@ -531,9 +550,10 @@ static int io_recv_mshot(struct io_kiocb *req, unsigned int issue_flags)
 		sr->poll_first = false;
 		return -EAGAIN;
 	}
-	while (io_recv_mshot_once(req, sock, issue_flags, &ret))
-		;
-	return ret;
+	for (i = 0; i < IO_MSHOT_BATCH; i++)
+		if (!io_recv_mshot_once(req, sock, issue_flags, &ret))
+			return ret;
+	return IOU_REQUEUE;
 }
 
 /*
@@ -543,9 +563,9 @@ static int io_recv_mshot(struct io_kiocb *req, unsigned int issue_flags)
 static int io_send_bundle(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_net_state *st = req->async;
-	int ret;
+	int i, ret;
 
-	for (;;) {
+	for (i = 0; i < IO_MSHOT_BATCH; i++) {
 		ret = io_sr_issue(req, issue_flags, ITER_SOURCE);
 		if (ret || req->res <= 0 || !io_buffers_left(req))
 			return ret;
@@ -555,6 +575,7 @@ static int io_send_bundle(struct io_kiocb *req, unsigned int issue_flags)
 		req->cflags = 0;
 		st->done = 0;
 	}
+	return IOU_REQUEUE;
 }
 
 int io_send(struct io_kiocb *req, unsigned int issue_flags)
@@ -576,37 +597,25 @@ int io_recv(struct io_kiocb *req, unsigned int issue_flags)
  * @req: the request
  * @issue_flags: as the request is issued
  *
- * The send's result goes out at once, with IORING_CQE_F_MORE; the request
- * then waits, parked, for its notification.
+ * The send completes as a SEND would, with IORING_CQE_F_MORE in its CQE:
+ * the notification follows once the request is freed and the stack has
+ * let go of its pages.
  *
- * Return: -EAGAIN to wait for the socket, or IOU_PARKED.
+ * Return: -EAGAIN to wait for the socket, 0 with the result, or -errno.
  */
 int io_send_zc(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_net_state *st = req->async;
-	struct io_zc_notif *nd = st->notif;
-	struct io_ring_ctx *ctx = req->ctx;
 	int ret;
 
 	/* set each time: copying a msghdr in clears it */
-	st->msg.msg_ubuf = &nd->uarg;
+	st->msg.msg_ubuf = &st->notif->uarg;
 	ret = io_sr_issue(req, issue_flags, ITER_SOURCE);
 	if (ret == -EAGAIN)
 		return ret;
 	if (ret < 0)
 		req->res = ret;
-	if (issue_flags & IO_URING_F_UNLOCKED)
-		mutex_lock(&ctx->uring_lock);
-	/* after what completed before it, e.g. the request it is linked to */
-	io_compl_flush(ctx);
-	io_cq_lock(ctx);
-	io_post_cqe(ctx, req->user_data, req->res, IORING_CQE_F_MORE, NULL);
-	io_cq_unlock_post(ctx);
-	/* parked before our reference goes: the notification may be next */
-	io_req_park(req, io_req_cancel_noop);
-	if (issue_flags & IO_URING_F_UNLOCKED)
-		mutex_unlock(&ctx->uring_lock);
-	if (refcount_dec_and_test(&nd->uarg.refcnt))
-		io_req_task_work_add(req, io_send_zc_notif_tw);
-	return IOU_PARKED;
+	req->cflags |= IORING_CQE_F_MORE;
+	st->notif->post = true;
+	return 0;
 }

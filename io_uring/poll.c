@@ -278,16 +278,7 @@ static struct io_poll *io_poll_alloc(struct io_kiocb *req)
 	return req->poll;
 }
 
-/**
- * io_poll_retry_arm - wait for req's file to become ready, then issue the
- * request again
- * @req: a request whose non-blocking issue returned -EAGAIN
- *
- * Context: ctx->uring_lock held, in req->task.
- * Return: 0 if parked; 1 if the file is ready already (issue again now);
- * -errno if the file cannot be polled this way.
- */
-int io_poll_retry_arm(struct io_kiocb *req)
+static int io_poll_retry_queue(struct io_kiocb *req, bool next)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	struct io_poll *poll = io_poll_alloc(req);
@@ -295,6 +286,9 @@ int io_poll_retry_arm(struct io_kiocb *req)
 
 	if (!poll)
 		return -ENOMEM;
+	/* a provisional buffer pick must not outlive the ring lock */
+	if (req->buf_sel == IO_KBUF_PEEK)
+		io_buffer_recycle(req, 0);
 	poll->retry = true;
 	poll->multishot = false;
 	poll->uring_wake = false;
@@ -306,13 +300,40 @@ int io_poll_retry_arm(struct io_kiocb *req)
 	ret = io_poll_arm(poll);
 	if (ret < 0)
 		return ret;
-	if (ret) {
+	if (ret && !next) {
 		io_poll_remove_entries(poll);
 		return 1;
 	}
 	io_req_park(req, io_poll_cancel);
 	io_poll_release(poll, 1);
 	return 0;
+}
+
+/**
+ * io_poll_retry_arm - wait for req's file to become ready, then issue the
+ * request again
+ * @req: a request whose non-blocking issue returned -EAGAIN
+ *
+ * Context: ctx->uring_lock held, in req->task.
+ * Return: 0 if parked; 1 if the file is ready already (issue again now);
+ * -errno if the file cannot be polled this way.
+ */
+int io_poll_retry_arm(struct io_kiocb *req)
+{
+	return io_poll_retry_queue(req, false);
+}
+
+/**
+ * io_poll_retry_arm_next - as io_poll_retry_arm(), but wait for the file's
+ * next wakeup even if it reports itself ready now
+ * @req: a request that found the file ready and still could not go on
+ *
+ * Context: ctx->uring_lock held, in req->task.
+ * Return: 0 if parked, or -errno.
+ */
+int io_poll_retry_arm_next(struct io_kiocb *req)
+{
+	return io_poll_retry_queue(req, true);
 }
 
 static __poll_t io_poll_events(const struct io_uring_sqe *sqe)
@@ -415,9 +436,13 @@ static struct io_kiocb *io_poll_find(struct io_ring_ctx *ctx, u64 user_data)
 {
 	struct io_kiocb *req;
 
-	/* only an armed poll: not one still queued in io-wq or held by drain */
+	/*
+	 * Only an armed POLL_ADD: not one still queued in io-wq or held by
+	 * drain, nor another request waiting on its file.
+	 */
 	list_for_each_entry(req, &ctx->parked, parked)
-		if (req->cancel == io_poll_cancel && req->user_data == user_data)
+		if (req->cancel == io_poll_cancel && req->user_data == user_data &&
+		    req->opcode == IORING_OP_POLL_ADD)
 			return req;
 	return NULL;
 }

@@ -496,14 +496,15 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 		return -EBADF;
 	if (dir == ITER_DEST ? !file->f_op->read_iter : !file->f_op->write_iter)
 		return -EINVAL;
+	ret = io_rw_init_kiocb(req, kiocb, dir, nonblock);
+	if (ret)
+		return ret;
+	/* picked last: nothing may return before the pick is settled */
 	if (st->select && req->buf_sel == IO_KBUF_NONE) {
 		ret = io_rw_select(req, st, issue_flags);
 		if (ret)
 			return ret;
 	}
-	ret = io_rw_init_kiocb(req, kiocb, dir, nonblock);
-	if (ret)
-		return ret;
 	st->want = iov_iter_count(&st->iter);
 	st->async_pos = kiocb->ki_pos;
 	iov_iter_save_state(&st->iter, &st->saved);
@@ -601,16 +602,18 @@ static bool io_read_mshot_once(struct io_kiocb *req, unsigned int issue_flags,
  * @req: the request
  * @issue_flags: always non-blocking for a multishot request
  *
- * Return: -EAGAIN to wait for the file, or 0 with the final result.
+ * Return: -EAGAIN to wait for the file, IOU_REQUEUE to go on after
+ * others had their turn, or 0 with the final result.
  */
 int io_read_mshot(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
-	int ret;
+	int i, ret;
 
 	if (!file_can_poll(rw->file))
 		return -EBADFD;
-	while (io_read_mshot_once(req, issue_flags, &ret))
-		;
-	return ret;
+	for (i = 0; i < IO_MSHOT_BATCH; i++)
+		if (!io_read_mshot_once(req, issue_flags, &ret))
+			return ret;
+	return IOU_REQUEUE;
 }

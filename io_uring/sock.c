@@ -379,10 +379,10 @@ static int io_accept_one(struct io_kiocb *req, unsigned int issue_flags,
  */
 static int io_accept_multishot(struct io_kiocb *req, unsigned int issue_flags)
 {
-	int ret;
+	int i, ret;
 
 	lockdep_assert_held(&req->ctx->uring_lock);
-	for (;;) {
+	for (i = 0; i < IO_MSHOT_BATCH; i++) {
 		ret = io_accept_one(req, issue_flags, true, NULL);
 		if (ret < 0)
 			return ret;
@@ -391,6 +391,7 @@ static int io_accept_multishot(struct io_kiocb *req, unsigned int issue_flags)
 			return 0;
 		}
 	}
+	return IOU_REQUEUE;
 }
 
 /**
@@ -405,7 +406,6 @@ static int io_accept_multishot(struct io_kiocb *req, unsigned int issue_flags)
 int io_accept(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_accept *acc = io_kiocb_to_cmd(req, struct io_accept);
-	struct io_ring_ctx *ctx = req->ctx;
 	bool nonblock, nonempty = false;
 	int ret;
 
@@ -413,15 +413,9 @@ int io_accept(struct io_kiocb *req, unsigned int issue_flags)
 		acc->poll_first = false;
 		return -EAGAIN;
 	}
-	if (req->multishot) {
-		/* posting extra CQEs needs the ring lock, even in io-wq */
-		if (!(issue_flags & IO_URING_F_UNLOCKED))
-			return io_accept_multishot(req, issue_flags);
-		mutex_lock(&ctx->uring_lock);
-		ret = io_accept_multishot(req, issue_flags & ~IO_URING_F_UNLOCKED);
-		mutex_unlock(&ctx->uring_lock);
-		return ret;
-	}
+	/* the core issues a multishot request under the ring lock only */
+	if (req->multishot)
+		return io_accept_multishot(req, issue_flags);
 	/* DONTWAIT never waits, not even in io-wq */
 	nonblock = (issue_flags & IO_URING_F_NONBLOCK) || req->nowait;
 	ret = io_accept_one(req, issue_flags, nonblock, &nonempty);

@@ -215,6 +215,14 @@ int io_uring_mmap(struct file *file, struct vm_area_struct *vma);
 
 /* Returned by an opcode's ->issue: the request waits; it completes later. */
 #define IOU_PARKED	1
+/*
+ * ... or: it made progress and has more to do, but lets others run first
+ * (a multishot request with data still coming); it is issued again from
+ * task_work.
+ */
+#define IOU_REQUEUE	2
+/* Results a multishot request posts per issue before it yields. */
+#define IO_MSHOT_BATCH	16
 
 /* submit.c */
 int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr);
@@ -244,6 +252,7 @@ unsigned int io_iopoll_reap(struct io_ring_ctx *ctx, bool spin);
 
 /* poll.c */
 int io_poll_retry_arm(struct io_kiocb *req);
+int io_poll_retry_arm_next(struct io_kiocb *req);
 
 /* timeout.c */
 void io_link_timeout_arm(struct io_kiocb *lt, struct io_kiocb *target);
