@@ -29,6 +29,9 @@
 #include <sys/uio.h>
 
 #include "kselftest_harness.h"
+
+/* Room for the reason a side of the echo failed. */
+#define ERR_LEN	256
 #include <stdarg.h>
 
 #include "uring_helpers.h"
@@ -138,18 +141,18 @@ struct client {
 	struct cli_conn c[NR_CONN];
 	unsigned long long bytes;
 	unsigned int msgs;
-	char err[256];
+	char err[ERR_LEN];
 	unsigned char rbuf[65536];
 };
 
-/* Record why the client failed; returns -1 for its caller to return. */
+/* Record why a side failed in its err[ERR_LEN]; returns -1 to return. */
 static int __printf(2, 3)
-cli_fail(struct client *cl, const char *fmt, ...)
+record_fail(char *err, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(cl->err, sizeof(cl->err), fmt, ap);
+	vsnprintf(err, ERR_LEN, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -185,7 +188,7 @@ static int cli_send(struct client *cl, unsigned int i)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
-			return cli_fail(cl, "client %u: sendmsg: %s", i,
+			return record_fail(cl->err, "client %u: sendmsg: %s", i,
 				 strerror(errno));
 		}
 		while (ret > 0) {
@@ -201,7 +204,7 @@ static int cli_send(struct client *cl, unsigned int i)
 	}
 	if (c->sent == c->nr && !c->shut) {
 		if (shutdown(c->fd, SHUT_WR))
-			return cli_fail(cl, "client %u: shutdown: %s", i,
+			return record_fail(cl->err, "client %u: shutdown: %s", i,
 				 strerror(errno));
 		c->shut = true;
 	}
@@ -218,7 +221,7 @@ static int cli_check(struct client *cl, unsigned int i, size_t len)
 
 	while (p < len) {
 		if (c->got >= c->nr)
-			return cli_fail(cl, "client %u: %zu bytes echoed after the end",
+			return record_fail(cl->err, "client %u: %zu bytes echoed after the end",
 				 i, len - p);
 		mlen = msg_len(i, c->got);
 		want = msg_data(i, c->got) + c->got_off;
@@ -228,7 +231,7 @@ static int cli_check(struct client *cl, unsigned int i, size_t len)
 		if (memcmp(got + p, want, m)) {
 			for (k = 0; got[p + k] == want[k]; k++)
 				;
-			return cli_fail(cl,
+			return record_fail(cl->err,
 				 "client %u: message %u byte %zu: got 0x%02x, sent 0x%02x",
 				 i, c->got, c->got_off + k, got[p + k], want[k]);
 		}
@@ -257,11 +260,11 @@ static int cli_recv(struct client *cl, unsigned int i)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
-			return cli_fail(cl, "client %u: recv: %s", i, strerror(errno));
+			return record_fail(cl->err, "client %u: recv: %s", i, strerror(errno));
 		}
 		if (!ret) {
 			if (c->got != c->nr || c->got_off)
-				return cli_fail(cl,
+				return record_fail(cl->err,
 					 "client %u: EOF after %u of %u messages",
 					 i, c->got, c->nr);
 			c->done = true;
@@ -290,9 +293,9 @@ static int cli_connect(struct client *cl)
 		c->nr = conn_msgs(i);
 		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (c->fd < 0)
-			return cli_fail(cl, "socket: %s", strerror(errno));
+			return record_fail(cl->err, "socket: %s", strerror(errno));
 		if (connect(c->fd, (struct sockaddr *)&sin, sizeof(sin)))
-			return cli_fail(cl, "client %u: connect: %s", i,
+			return record_fail(cl->err, "client %u: connect: %s", i,
 				 strerror(errno));
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	}
@@ -329,12 +332,12 @@ static int cli_loop(struct client *cl)
 		if (!left)
 			return 0;
 		if (stopped())
-			return cli_fail(cl, "client stopped: the server failed");
+			return record_fail(cl->err, "client stopped: the server failed");
 		if (uring_now_ms() > deadline)
-			return cli_fail(cl, "client: echo not done in %d s", ECHO_SECS);
+			return record_fail(cl->err, "client: echo not done in %d s", ECHO_SECS);
 		ret = poll(pfd, n, 200);
 		if (ret < 0 && errno != EINTR)
-			return cli_fail(cl, "poll: %s", strerror(errno));
+			return record_fail(cl->err, "poll: %s", strerror(errno));
 		for (i = 0; ret > 0 && i < n; i++) {
 			if (!pfd[i].revents)
 				continue;
@@ -390,21 +393,9 @@ struct server {
 	unsigned int accepted, closed;
 	bool cancel_sent, cancel_done, accept_done;
 	unsigned long long bytes, recv_cqes, send_cqes, rearms, enobufs;
-	char err[256];
+	char err[ERR_LEN];
 	struct srv_conn c[NR_CONN];
 };
-
-/* Record why the server failed; returns -1 for its caller to return. */
-static int __printf(2, 3)
-srv_fail(struct server *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static struct io_uring_sqe *srv_sqe(struct server *s)
 {
@@ -433,9 +424,9 @@ static int buf_take(struct server *s, __u32 cflags, __u16 *bid)
 {
 	*bid = cflags >> IORING_CQE_BUFFER_SHIFT;
 	if (*bid >= NR_BUFS)
-		return srv_fail(s, "buffer id %u was never provided", *bid);
+		return record_fail(s->err, "buffer id %u was never provided", *bid);
 	if (s->out[*bid])
-		return srv_fail(s, "buffer id %u handed out twice", *bid);
+		return record_fail(s->err, "buffer id %u handed out twice", *bid);
 	s->out[*bid] = true;
 	s->in_ring--;
 	return 0;
@@ -478,19 +469,19 @@ static int on_accept(struct server *s, const struct io_uring_cqe *cqe)
 
 	if (cqe->res < 0) {
 		if (!s->cancel_sent || cqe->res != -ECANCELED)
-			return srv_fail(s, "accept failed: %d after %u connections",
+			return record_fail(s->err, "accept failed: %d after %u connections",
 				 cqe->res, s->accepted);
 		if (cqe->flags & IORING_CQE_F_MORE)
-			return srv_fail(s, "cancelled accept still has F_MORE");
+			return record_fail(s->err, "cancelled accept still has F_MORE");
 		s->accept_done = true;
 		return 0;
 	}
 	if (!(cqe->flags & IORING_CQE_F_MORE))
-		return srv_fail(s, "accept CQE %u (fd %d) without F_MORE",
+		return record_fail(s->err, "accept CQE %u (fd %d) without F_MORE",
 			 s->accepted, cqe->res);
 	if (s->accepted == NR_CONN) {
 		close(cqe->res);
-		return srv_fail(s, "more than %d connections accepted", NR_CONN);
+		return record_fail(s->err, "more than %d connections accepted", NR_CONN);
 	}
 	i = s->accepted++;
 	s->c[i].fd = cqe->res;
@@ -516,15 +507,15 @@ static int on_recv(struct server *s, unsigned int i,
 
 	s->recv_cqes++;
 	if (!c->armed)
-		return srv_fail(s, "recv CQE for connection %u without a recv", i);
+		return record_fail(s->err, "recv CQE for connection %u without a recv", i);
 	if ((cqe->flags & IORING_CQE_F_BUFFER) && buf_take(s, cqe->flags, &bid))
 		return -1;
 	if (cqe->res > 0) {
 		if (!(cqe->flags & IORING_CQE_F_BUFFER))
-			return srv_fail(s, "recv of %d bytes without a buffer",
+			return record_fail(s->err, "recv of %d bytes without a buffer",
 				 cqe->res);
 		if (cqe->res > BUF_SIZE)
-			return srv_fail(s, "recv of %d bytes into a %d byte buffer",
+			return record_fail(s->err, "recv of %d bytes into a %d byte buffer",
 				 cqe->res, BUF_SIZE);
 		c->q[c->qt % NR_BUFS] = (struct srv_chunk){ bid, 0, cqe->res };
 		c->qt++;
@@ -534,7 +525,7 @@ static int on_recv(struct server *s, unsigned int i,
 	}
 	if (more) {
 		if (cqe->res <= 0)
-			return srv_fail(s, "recv result %d with F_MORE", cqe->res);
+			return record_fail(s->err, "recv result %d with F_MORE", cqe->res);
 		return 0;
 	}
 	c->armed = false;
@@ -544,7 +535,7 @@ static int on_recv(struct server *s, unsigned int i,
 		c->starved = true;
 		s->enobufs++;
 	} else if (cqe->res < 0) {
-		return srv_fail(s, "recv on connection %u failed: %d", i, cqe->res);
+		return record_fail(s->err, "recv on connection %u failed: %d", i, cqe->res);
 	}
 	return 0;
 }
@@ -557,10 +548,10 @@ static int on_send(struct server *s, unsigned int i,
 
 	s->send_cqes++;
 	if (!c->sending)
-		return srv_fail(s, "send CQE for connection %u without a send", i);
+		return record_fail(s->err, "send CQE for connection %u without a send", i);
 	c->sending = false;
 	if (cqe->res <= 0 || (__u32)cqe->res > ch->len)
-		return srv_fail(s, "send of %u bytes on connection %u gave %d",
+		return record_fail(s->err, "send of %u bytes on connection %u gave %d",
 			 ch->len, i, cqe->res);
 	ch->off += cqe->res;
 	ch->len -= cqe->res;
@@ -594,12 +585,12 @@ static int on_cqe(struct server *s, const struct io_uring_cqe *cqe)
 		if (slot || !s->cancel_sent || s->cancel_done)
 			goto stray;
 		if (cqe->res)
-			return srv_fail(s, "cancel of the accept gave %d", cqe->res);
+			return record_fail(s->err, "cancel of the accept gave %d", cqe->res);
 		s->cancel_done = true;
 		return 0;
 	}
 stray:
-	return srv_fail(s, "unexpected CQE: user_data 0x%llx res %d flags 0x%x",
+	return record_fail(s->err, "unexpected CQE: user_data 0x%llx res %d flags 0x%x",
 		 (unsigned long long)cqe->user_data, cqe->res, cqe->flags);
 }
 
@@ -645,7 +636,7 @@ static int srv_loop(struct server *s)
 
 	for (;;) {
 		if (stopped())
-			return srv_fail(s, "server stopped: the client failed");
+			return record_fail(s->err, "server stopped: the client failed");
 		n = 0;
 		while (!uring_try_get_cqe(s->r, &cqe)) {
 			if (on_cqe(s, &cqe))
@@ -659,10 +650,10 @@ static int srv_loop(struct server *s)
 		if (n)
 			last = uring_now_ms();
 		else if (uring_now_ms() - last > STALL_MS)
-			return srv_fail(s, "no CQE for %d ms: %u accepted, %u closed",
+			return record_fail(s->err, "no CQE for %d ms: %u accepted, %u closed",
 				 STALL_MS, s->accepted, s->closed);
 		if (uring_now_ms() - start > ECHO_SECS * 1000LL)
-			return srv_fail(s, "echo not done in %d s", ECHO_SECS);
+			return record_fail(s->err, "echo not done in %d s", ECHO_SECS);
 
 		/* submit, and wait for a CQE unless one is there already */
 		wait = uring_cq_ready(s->r) ? 0 : 1;
@@ -676,7 +667,7 @@ static int srv_loop(struct server *s)
 					  &arg, sizeof(arg));
 		if (ret < 0 && ret != -ETIME && ret != -EINTR &&
 		    ret != -EBUSY && ret != -EAGAIN)
-			return srv_fail(s, "io_uring_enter: %d", ret);
+			return record_fail(s->err, "io_uring_enter: %d", ret);
 	}
 }
 
