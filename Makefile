@@ -3,18 +3,22 @@
 #   make check [IMPL=upstream] [DEBUG=1] [ACCEL=kvm] [TESTS=regex]
 #   make patches                  git format-patch series against the base tree
 #   make kernel                   just build the kernel
+#   make bench [ROUNDS=3] [BENCH_NOBUILD=1]  ours vs the reference, as ratios
 export IMPL ?= ours
 export DEBUG ?= 0
 export ACCEL ?= tcg
 export TESTS ?=
 
-.PHONY: run check patches kernel selftests clean
+.PHONY: run check patches kernel selftests clean bench
 
 run:
 	@bash dev/check.sh $(if $(filter 1,$(INTERACTIVE)),shell,demo)
 
 check:
 	@bash dev/check.sh check
+
+bench:
+	@bash dev/bench.sh
 
 kernel:
 	@bash dev/deps.sh && bash dev/kernel.sh

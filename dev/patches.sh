@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # patches.sh: write out/patches/, a git format-patch series (cover letter,
 # Signed-off-by) that turns the pristine base tree into ours: remove the
-# original io_uring, add ours concern by concern (dev/series.txt), then
-# patches/*.patch. VERIFY=1 also git-am's it onto a fresh unpack.
+# original io_uring, apply patches/*.patch (new uapi), then add ours concern
+# by concern (dev/series.txt). VERIFY=1 also git-am's it onto a fresh unpack.
 . "$(dirname "$0")/lib.sh"
 work=$CACHE/series
 dest=$OUT/patches
@@ -40,6 +40,12 @@ Make room for a new, independently written io_uring that serves the same
 user ABI (include/uapi/linux/io_uring.h is kept as it is). The following
 patches add it back piece by piece.
 MSG
+# New user ABI first: the code that follows uses it.
+for p in "$REPO"/patches/*.patch; do
+	[ -e "$p" ] || continue
+	git am -q --committer-date-is-author-date "$p" 2>/dev/null ||
+		{ git am --abort; git apply "$p"; git add -A; git commit -q -s -m "$(basename "$p" .patch)"; }
+done
 
 grep -v '^\s*#' "$REPO/dev/series.txt" | while IFS='|' read -r subject paths body; do
 	subject=$(echo "$subject" | sed 's/ *$//')
@@ -67,11 +73,6 @@ if ! git diff --cached --quiet; then
 	log "warning: files missing from dev/series.txt: $(git diff --cached --name-only | tr '\n' ' ')"
 	git commit -q -s -m "io_uring: add the remaining files" -m "Files not yet assigned a patch in dev/series.txt."
 fi
-for p in "$REPO"/patches/*.patch; do
-	[ -e "$p" ] || continue
-	git am -q --committer-date-is-author-date "$p" 2>/dev/null ||
-		{ git am --abort; git apply "$p"; git add -A; git commit -q -s -m "$(basename "$p" .patch)"; }
-done
 
 rm -rf "$dest"
 mkdir -p "$dest"

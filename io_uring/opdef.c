@@ -352,6 +352,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.prep		= io_uring_cmd_prep,
 		.issue		= io_uring_cmd,
 		.needs_file	= 1,
+		.iopoll		= 1,
 	},
 	[IORING_OP_SEND_ZC] = {
 		.name		= "SEND_ZC",

@@ -79,12 +79,37 @@ static int io_register_clock(struct io_ring_ctx *ctx, void __user *arg)
 	return 0;
 }
 
-/* The io-wq that the calling task's requests on @ctx go to. */
-static struct io_wq *io_register_wq(struct io_ring_ctx *ctx)
+/*
+ * Run @fn on the io-wq that requests on @ctx go to: the caller's, or for
+ * an SQPOLL ring its thread's. The thread takes its own lock before the
+ * ring's, so the ring's is let go meanwhile.
+ */
+static int io_register_wq_call(struct io_ring_ctx *ctx,
+			       int (*fn)(struct io_wq *wq, void *arg), void *arg)
 {
-	struct io_uring_task *tctx = io_tctx_get();
+	struct io_uring_task *tctx;
+	struct io_wq *wq;
+	int ret;
 
-	return tctx ? io_tctx_wq(tctx, ctx) : NULL;
+	if (ctx->flags & IORING_SETUP_SQPOLL) {
+		mutex_unlock(&ctx->uring_lock);
+		ret = io_sq_wq_call(ctx, fn, arg);
+		mutex_lock(&ctx->uring_lock);
+		return ret;
+	}
+	tctx = io_tctx_get();
+	wq = tctx ? io_tctx_wq(tctx, ctx) : NULL;
+	return wq ? fn(wq, arg) : -ENOMEM;
+}
+
+static int io_register_wq_max(struct io_wq *wq, void *count)
+{
+	return io_wq_max_workers(wq, count);
+}
+
+static int io_register_wq_aff(struct io_wq *wq, void *mask)
+{
+	return io_wq_set_affinity(wq, mask);
 }
 
 /* IORING_REGISTER_IOWQ_MAX_WORKERS: set and/or read back the pool limits. */
@@ -92,7 +117,6 @@ static int io_register_iowq_max(struct io_ring_ctx *ctx, void __user *arg,
 				unsigned int nr_args)
 {
 	unsigned int count[2];
-	struct io_wq *wq;
 	int ret;
 
 	if (nr_args != 2)
@@ -101,10 +125,7 @@ static int io_register_iowq_max(struct io_ring_ctx *ctx, void __user *arg,
 		return -EFAULT;
 	if (count[0] > INT_MAX || count[1] > INT_MAX)
 		return -EINVAL;
-	wq = io_register_wq(ctx);
-	if (!wq)
-		return -ENOMEM;
-	ret = io_wq_max_workers(wq, count);
+	ret = io_register_wq_call(ctx, io_register_wq_max, count);
 	if (ret)
 		return ret;
 	if (copy_to_user(arg, count, sizeof(count)))
@@ -117,7 +138,6 @@ static int io_register_iowq_aff(struct io_ring_ctx *ctx, void __user *arg,
 				unsigned int len)
 {
 	cpumask_var_t mask;
-	struct io_wq *wq;
 	int ret;
 
 	if (!arg || !len)
@@ -125,22 +145,15 @@ static int io_register_iowq_aff(struct io_ring_ctx *ctx, void __user *arg,
 	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
 		return -ENOMEM;
 	ret = -EFAULT;
-	if (copy_from_user(cpumask_bits(mask), arg, min_t(size_t, len, cpumask_size())))
-		goto out;
-	ret = -ENOMEM;
-	wq = io_register_wq(ctx);
-	if (wq)
-		ret = io_wq_set_affinity(wq, mask);
-out:
+	if (!copy_from_user(cpumask_bits(mask), arg, min_t(size_t, len, cpumask_size())))
+		ret = io_register_wq_call(ctx, io_register_wq_aff, mask);
 	free_cpumask_var(mask);
 	return ret;
 }
 
 static int io_unregister_iowq_aff(struct io_ring_ctx *ctx)
 {
-	struct io_wq *wq = io_register_wq(ctx);
-
-	return wq ? io_wq_set_affinity(wq, NULL) : -ENOMEM;
+	return io_register_wq_call(ctx, io_register_wq_aff, NULL);
 }
 
 /* The registered files and buffers opcodes; -ENOIOCTLCMD for the others. */

@@ -39,8 +39,7 @@ struct io_rw_state {
 	size_t			want;		/* bytes asked of this try */
 	long			async_res;	/* ->ki_complete's result */
 	loff_t			async_pos;	/* where the asynchronous try began */
-	bool			iopoll_done;	/* IOPOLL: async_res is set */
-	struct list_head	iopoll_node;	/* on ctx->iopoll_list */
+	struct io_iopoll	iopoll;		/* IOPOLL: awaits the reaper */
 	struct io_kiocb		*req;
 	struct kiocb		kiocb;
 	struct iovec		fast_iov[UIO_FASTIOV];
@@ -358,93 +357,24 @@ static void io_rw_iopoll_done(struct kiocb *kiocb, long res)
 	    S_ISREG(file_inode(kiocb->ki_filp)->i_mode))
 		io_rw_end_write(kiocb);
 	st->async_res = res;
-	/* the result before the flag; pairs with io_iopoll_reap() */
-	smp_store_release(&st->iopoll_done, true);
+	io_iopoll_mark_done(&st->iopoll);
 }
 
-/* Poll @st's file once; complete it (through task_work) if it is done. */
-static bool io_iopoll_try(struct io_rw_state *st, struct io_comp_batch *iob,
-			  unsigned int poll_flags)
+static void io_rw_iopoll(struct io_iopoll *ip, struct io_comp_batch *iob,
+			 unsigned int poll_flags)
 {
-	struct kiocb *kiocb = &st->kiocb;
+	struct io_rw_state *st = container_of(ip, struct io_rw_state, iopoll);
 
-	/* acquire: the result is read after the flag (io_rw_iopoll_done()) */
-	if (!smp_load_acquire(&st->iopoll_done))
-		kiocb->ki_filp->f_op->iopoll(kiocb, iob, poll_flags);
-	/* acquire, as above */
-	return smp_load_acquire(&st->iopoll_done);
+	st->kiocb.ki_filp->f_op->iopoll(&st->kiocb, iob, poll_flags);
 }
 
-/* A polled request is done: complete it here if we may, else in its task. */
-static void io_iopoll_complete(struct io_rw_state *st)
-{
-	struct io_kiocb *req = st->req;
-
-	list_del(&st->iopoll_node);
-	if (current == req->task)
-		io_rw_async_tw(req, 0);
-	else
-		io_req_task_work_add(req, io_rw_async_tw);
-}
-
-/*
- * ->cancel of a polled request: it cannot be stopped, but exit and
- * close must see it end, and nobody else may be polling for it.
- */
-static int io_iopoll_cancel(struct io_kiocb *req)
+static int io_rw_iopoll_cancel(struct io_kiocb *req)
 {
 	struct io_rw_state *st = req->async;
 
-	if (io_iopoll_try(st, NULL, BLK_POLL_ONESHOT)) {
-		list_del(&st->iopoll_node);
-		io_req_task_work_add(req, io_rw_async_tw);
+	if (io_iopoll_settle(&st->iopoll))
 		req->cancel = io_req_cancel_noop;
-	}
 	return -EALREADY;
-}
-
-/**
- * io_iopoll_reap - poll the devices of an IOPOLL ring's requests
- * @ctx: the ring
- * @spin: let the first poll spin until something completes
- *
- * Context: ctx->uring_lock held.
- * Return: the number of requests that completed.
- */
-unsigned int io_iopoll_reap(struct io_ring_ctx *ctx, bool spin)
-{
-	DEFINE_IO_COMP_BATCH(iob);
-	struct io_rw_state *st, *tmp;
-	unsigned int done = 0;
-
-	lockdep_assert_held(&ctx->uring_lock);
-	list_for_each_entry(st, &ctx->iopoll_list, iopoll_node)
-		if (io_iopoll_try(st, &iob, spin ? 0 : BLK_POLL_ONESHOT))
-			spin = false;
-	if (!rq_list_empty(&iob.req_list))
-		iob.complete(&iob);
-	list_for_each_entry_safe(st, tmp, &ctx->iopoll_list, iopoll_node) {
-		/* acquire: async_res is read after the flag */
-		if (!smp_load_acquire(&st->iopoll_done))
-			continue;
-		io_iopoll_complete(st);
-		done++;
-	}
-	return done;
-}
-
-/* A polled request went to its device: the reaper looks for it now. */
-static void io_iopoll_queue(struct io_kiocb *req, unsigned int issue_flags)
-{
-	struct io_rw_state *st = req->async;
-	struct io_ring_ctx *ctx = req->ctx;
-
-	if (issue_flags & IO_URING_F_UNLOCKED)
-		mutex_lock(&ctx->uring_lock);
-	list_add_tail(&st->iopoll_node, &ctx->iopoll_list);
-	io_req_park(req, io_iopoll_cancel);
-	if (issue_flags & IO_URING_F_UNLOCKED)
-		mutex_unlock(&ctx->uring_lock);
 }
 
 /*
@@ -512,10 +442,13 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 		if (st->select)
 			io_buffer_keep(req);
 		kiocb->ki_complete = io_rw_iopoll_done;
-		st->iopoll_done = false;
+		st->iopoll.done = false;
 		ret = io_rw_call(kiocb, &st->iter, dir, nonblock);
 		if (ret == -EIOCBQUEUED) {
-			io_iopoll_queue(req, issue_flags);
+			st->iopoll.poll = io_rw_iopoll;
+			st->iopoll.complete = io_rw_async_tw;
+			io_iopoll_queue(req, &st->iopoll, io_rw_iopoll_cancel,
+					issue_flags);
 			return IOU_PARKED;
 		}
 		kiocb->ki_complete = NULL;

@@ -39,6 +39,8 @@ struct io_sq_data {
 	unsigned long		idle;		/* jiffies; longest of its rings */
 	bool			stop;		/* last ring gone: exit */
 	bool			self_stop;	/* ... released by the thread itself */
+	struct io_wq		*wq;		/* the thread's; NULL once it exits */
+	struct completion	started;	/* @wq is set (or failed) */
 	struct completion	exited;
 };
 
@@ -122,6 +124,43 @@ static void io_sq_sleep(struct io_sq_data *sqd)
 	io_sq_set_wakeup(sqd, false);
 }
 
+/*
+ * The thread's io-wq exists from its start, so that the io-wq register
+ * calls of its rings have something to tune.
+ */
+static void io_sq_thread_start(struct io_sq_data *sqd)
+{
+	struct io_uring_task *tctx = io_tctx_get();
+	struct io_ring_ctx *ctx;
+
+	ctx = list_first_entry_or_null(&sqd->rings, struct io_ring_ctx, sq_node);
+	if (tctx && ctx)
+		sqd->wq = io_tctx_wq(tctx, ctx);
+	complete_all(&sqd->started);
+}
+
+/**
+ * io_sq_wq_call - run @fn on the io-wq of an SQPOLL ring's thread
+ * @ctx: the ring, uring_lock not held
+ * @fn: called with the thread's lock held, so the io-wq stays
+ * @arg: for @fn
+ *
+ * Return: what @fn returned, or -EOWNERDEAD when the thread is gone.
+ */
+int io_sq_wq_call(struct io_ring_ctx *ctx,
+		  int (*fn)(struct io_wq *wq, void *arg), void *arg)
+{
+	struct io_sq_data *sqd = ctx->sq_data;
+	int ret = -EOWNERDEAD;
+
+	wait_for_completion(&sqd->started);
+	mutex_lock(&sqd->lock);
+	if (sqd->wq)
+		ret = fn(sqd->wq, arg);
+	mutex_unlock(&sqd->lock);
+	return ret;
+}
+
 /* Return: true if a fatal signal ends the thread. */
 static bool io_sq_signal(struct io_sq_data *sqd)
 {
@@ -146,6 +185,7 @@ static int io_sq_thread(void *data)
 	snprintf(name, sizeof(name), "iou-sqp-%d", sqd->tgid);
 	set_task_comm(current, name);
 	mutex_lock(&sqd->lock);
+	io_sq_thread_start(sqd);
 	while (!READ_ONCE(sqd->stop) && io_tctx_get()) {
 		if (signal_pending(current) && io_sq_signal(sqd))
 			break;
@@ -172,6 +212,7 @@ static int io_sq_thread(void *data)
 	/* rings left behind must be told to come in (and get -EOWNERDEAD) */
 	io_sq_set_wakeup(sqd, true);
 	WRITE_ONCE(sqd->thread, NULL);
+	sqd->wq = NULL;
 	list_for_each_entry(ctx, &sqd->rings, sq_node)
 		wake_up(&ctx->sq_space_wait);
 	mutex_unlock(&sqd->lock);
@@ -194,6 +235,7 @@ static struct io_sq_data *io_sq_data_new(struct io_uring_params *p)
 	mutex_init(&sqd->lock);
 	INIT_LIST_HEAD(&sqd->rings);
 	init_waitqueue_head(&sqd->wait);
+	init_completion(&sqd->started);
 	init_completion(&sqd->exited);
 	sqd->tgid = current->tgid;
 	tsk = create_io_thread(io_sq_thread, sqd, NUMA_NO_NODE);

@@ -133,7 +133,8 @@ struct io_ring_ctx {
 	u64			drain_barrier;	/* nr_submitted after the last drain */
 	bool			drain_running;	/* io_drain_check() under way */
 	bool			drain_disabled;	/* a CQE_SKIP_SUCCESS was submitted */
-	struct list_head	iopoll_list;	/* IOPOLL requests in flight; rw.c */
+	struct list_head	iopoll_list;	/* IOPOLL requests in flight; iopoll.c */
+	u64			hybrid_poll_ns;	/* HYBRID_IOPOLL: average run time */
 
 	/* complete */
 	spinlock_t		cq_lock;
@@ -247,8 +248,39 @@ struct io_wq *io_tctx_wq(struct io_uring_task *tctx, struct io_ring_ctx *ctx);
 extern const struct io_wq_ops io_wq_req_ops;
 bool io_wq_match_ptr(struct io_wq_work *work, void *data);
 
-/* rw.c */
+/* iopoll.c */
+struct io_comp_batch;
+
+/**
+ * struct io_iopoll - a request on an IOPOLL ring, waiting to be polled
+ * @node: on ctx->iopoll_list, under ctx->uring_lock
+ * @req: the request
+ * @poll: ask the device once (poll_flags as for ->iopoll)
+ * @complete: finish the request, in its submitter with the ring lock held
+ * @issued_ns: HYBRID_IOPOLL: when it went to the device
+ * @done: the opcode has the result (io_iopoll_mark_done())
+ * @slept: HYBRID_IOPOLL: a waiter slept for it already
+ */
+struct io_iopoll {
+	struct list_head	node;
+	struct io_kiocb		*req;
+	void			(*poll)(struct io_iopoll *ip,
+					struct io_comp_batch *iob,
+					unsigned int poll_flags);
+	void			(*complete)(struct io_kiocb *req,
+					    unsigned int issue_flags);
+	u64			issued_ns;
+	bool			done;
+	bool			slept;
+};
+
+void io_iopoll_queue(struct io_kiocb *req, struct io_iopoll *ip,
+		     int (*cancel)(struct io_kiocb *req),
+		     unsigned int issue_flags);
+void io_iopoll_mark_done(struct io_iopoll *ip);
+bool io_iopoll_settle(struct io_iopoll *ip);
 unsigned int io_iopoll_reap(struct io_ring_ctx *ctx, bool spin);
+int io_iopoll_wait(struct io_ring_ctx *ctx, unsigned int min_complete);
 
 /* poll.c */
 int io_poll_retry_arm(struct io_kiocb *req);
@@ -283,7 +315,7 @@ void io_req_post(struct io_kiocb *req);
 bool io_post_aux(struct io_kiocb *req, s32 res, u32 cflags);
 
 /* wait.c */
-int io_iopoll_wait(struct io_ring_ctx *ctx, unsigned int min_complete);
+void io_wait_flush_overflow(struct io_ring_ctx *ctx);
 int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 		   unsigned int flags, const void __user *argp, size_t argsz);
 
@@ -306,6 +338,8 @@ int io_sq_setup(struct io_ring_ctx *ctx, struct io_uring_params *p);
 void io_sq_detach(struct io_ring_ctx *ctx);
 int io_sq_enter(struct io_ring_ctx *ctx, unsigned int flags);
 void io_sq_show_fdinfo(struct io_ring_ctx *ctx, int *pid, int *cpu);
+int io_sq_wq_call(struct io_ring_ctx *ctx,
+		  int (*fn)(struct io_wq *wq, void *arg), void *arg);
 
 /* tctx.c */
 struct io_uring_task *io_tctx_get(void);

@@ -22,6 +22,20 @@
 #include "uring.h"
 #include "opdef.h"
 
+/*
+ * req->async of a command: the entry an IOPOLL ring's reaper polls, and
+ * the copy of the SQE (one or two 64-byte slots) the driver reads.
+ */
+struct io_uring_cmd_async {
+	struct io_iopoll	iopoll;
+	struct io_uring_sqe	sqe[];
+};
+
+static struct io_iopoll *io_uring_cmd_iopoll_of(struct io_kiocb *req)
+{
+	return &((struct io_uring_cmd_async *)req->async)->iopoll;
+}
+
 static void io_uring_cmd_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
@@ -72,7 +86,8 @@ EXPORT_SYMBOL_GPL(__io_uring_cmd_do_in_task);
  *
  * Context: any. With the @issue_flags of an issue or task_work callback
  * that holds the ring lock the CQE is batched at once; otherwise the
- * completion is handed to the submitter's task.
+ * completion is handed to the submitter's task. On an IOPOLL ring the
+ * command is only marked done: the ring's reaper completes it.
  */
 void io_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret, u64 res2,
 		       unsigned int issue_flags)
@@ -84,6 +99,11 @@ void io_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret, u64 res2,
 	req->res = ret;
 	req->big_cqe[0] = res2;
 	ioucmd->flags &= ~IORING_URING_CMD_CANCELABLE;
+	if (req->ctx->flags & IORING_SETUP_IOPOLL) {
+		/* the reaper completes it */
+		io_iopoll_mark_done(io_uring_cmd_iopoll_of(req));
+		return;
+	}
 	/*
 	 * Called back from our task_work, the ring lock is held: post. From
 	 * within ->uring_cmd() (which may still return -EIOCBQUEUED) or any
@@ -231,7 +251,7 @@ int io_uring_cmd_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
 	size_t size = sizeof(*sqe) << (req->ctx->sqe_shift == 7);
 	u32 flags = READ_ONCE(sqe->uring_cmd_flags);
-	void *copy;
+	struct io_uring_cmd_async *as;
 	int ret;
 
 	if (READ_ONCE(sqe->__pad1))
@@ -244,11 +264,12 @@ int io_uring_cmd_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 			return ret;
 	}
 	/* the SQ slot may be reused before the driver is done with it */
-	copy = kmemdup(sqe, size, GFP_KERNEL_ACCOUNT);
-	if (!copy)
+	as = kmalloc(sizeof(*as) + size, GFP_KERNEL_ACCOUNT);
+	if (!as)
 		return -ENOMEM;
-	req->async = copy;
-	cmd->sqe = copy;
+	memcpy(as->sqe, sqe, size);
+	req->async = as;
+	cmd->sqe = as->sqe;
 	cmd->cmd_op = READ_ONCE(sqe->cmd_op);
 	cmd->flags = flags;
 	return 0;
@@ -290,6 +311,51 @@ static int io_uring_cmd_cancel(struct io_kiocb *req)
 	return -EALREADY;
 }
 
+/* IOPOLL ring: ask the driver whether the command is done. */
+static void io_uring_cmd_iopoll(struct io_iopoll *ip, struct io_comp_batch *iob,
+				unsigned int poll_flags)
+{
+	struct io_uring_cmd *cmd = io_kiocb_to_cmd(ip->req, struct io_uring_cmd);
+
+	cmd->file->f_op->uring_cmd_iopoll(cmd, iob, poll_flags);
+}
+
+static int io_uring_cmd_iopoll_cancel(struct io_kiocb *req)
+{
+	if (io_iopoll_settle(io_uring_cmd_iopoll_of(req))) {
+		req->cancel = io_req_cancel_noop;
+		return -EALREADY;
+	}
+	return io_uring_cmd_cancel(req);
+}
+
+/*
+ * IOPOLL ring: the driver's completion only marks the command done, so
+ * it goes on the reaper's list once the driver has accepted it.
+ */
+static int io_uring_cmd_issue_polled(struct io_kiocb *req,
+				     unsigned int issue_flags)
+{
+	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
+	struct io_iopoll *ip = io_uring_cmd_iopoll_of(req);
+	int ret;
+
+	if (!cmd->file->f_op->uring_cmd_iopoll)
+		return -EOPNOTSUPP;
+	ip->done = false;
+	ret = cmd->file->f_op->uring_cmd(cmd, issue_flags | IO_URING_F_IOPOLL);
+	if (ret == -EIOCBQUEUED) {
+		ip->poll = io_uring_cmd_iopoll;
+		ip->complete = io_uring_cmd_post;
+		io_iopoll_queue(req, ip, io_uring_cmd_iopoll_cancel, issue_flags);
+		return IOU_PARKED;
+	}
+	if (ret < 0)
+		return ret;
+	req->res = ret;
+	return 0;
+}
+
 /* Park and unpark from io-wq too, where the ring lock is not held. */
 static void io_uring_cmd_park(struct io_kiocb *req, unsigned int issue_flags)
 {
@@ -322,6 +388,8 @@ int io_uring_cmd(struct io_kiocb *req, unsigned int issue_flags)
 	if (ret)
 		return ret;
 	issue_flags |= io_uring_cmd_ring_flags(req);
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_uring_cmd_issue_polled(req, issue_flags);
 	/* parked first: the driver may complete it before it returns */
 	went_async = req->went_async;
 	io_uring_cmd_park(req, issue_flags);

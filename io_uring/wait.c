@@ -77,7 +77,8 @@ static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
 	return 0;
 }
 
-static void io_wait_flush_overflow(struct io_ring_ctx *ctx)
+/* Move overflowed CQEs into the CQ ring as far as it has room. */
+void io_wait_flush_overflow(struct io_ring_ctx *ctx)
 {
 	if (list_empty_careful(&ctx->overflow_list))
 		return;
@@ -179,37 +180,4 @@ int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 	if (ret < 0 && io_cqes_ready(ctx))
 		ret = 0;
 	return ret;
-}
-
-/**
- * io_iopoll_wait - IORING_ENTER_GETEVENTS on an IOPOLL ring
- * @ctx: the ring, without SQPOLL (whose thread polls)
- * @min_complete: CQEs wanted
- *
- * Polls the devices until @min_complete CQEs are there or nothing is left
- * to poll for; never sleeps on the CQ.
- *
- * Return: 0, or -EINTR on a signal.
- */
-int io_iopoll_wait(struct io_ring_ctx *ctx, unsigned int min_complete)
-{
-	bool done;
-
-	min_complete = min(min_complete, ctx->cq_entries);
-	for (;;) {
-		/* completions of punted requests may be waiting as task_work */
-		io_run_completions();
-		mutex_lock(&ctx->uring_lock);
-		io_iopoll_reap(ctx, true);
-		io_compl_flush(ctx);
-		io_wait_flush_overflow(ctx);
-		done = io_cqes_ready(ctx) >= min_complete ||
-		       list_empty(&ctx->iopoll_list);
-		mutex_unlock(&ctx->uring_lock);
-		if (done)
-			return 0;
-		if (task_sigpending(current))
-			return -EINTR;
-		cond_resched();
-	}
 }

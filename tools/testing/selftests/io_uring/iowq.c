@@ -573,6 +573,70 @@ TEST_F(unbounded, splice_blocked)
 }
 
 /*
+ * On an SQPOLL ring the SQ thread submits, so its io-wq runs the work:
+ * IORING_REGISTER_IOWQ_MAX_WORKERS tunes that one, not the caller's. 16
+ * blocked splices get exactly the 2 unbounded workers allowed, and a
+ * plain ring of the caller still sees the default limits.
+ */
+TEST(sqpoll_limits)
+{
+	unsigned int vals[2] = { 1, 2 }, dflt[2];
+	int pipes[UNB_SPLICES][2];
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct uring r, plain;
+	struct monitor m;
+	int devnull, i;
+
+	ASSERT_EQ(0, uring_init(&plain, 4, 0));
+	ASSERT_EQ(0, query_workers(&plain, dflt));
+	ASSERT_EQ(0, uring_init(&r, 32, IORING_SETUP_SQPOLL));
+	if (!uring_op_supported(&r, IORING_OP_SPLICE))
+		SKIP(return, "IORING_OP_SPLICE not supported");
+	ASSERT_EQ(0, max_workers(&r, vals));
+	EXPECT_NE(0, vals[0]);
+	EXPECT_NE(0, vals[1]);
+	ASSERT_EQ(0, query_workers(&r, vals));
+	EXPECT_EQ(1, vals[0]);
+	EXPECT_EQ(2, vals[1]);
+	ASSERT_EQ(0, query_workers(&plain, vals));
+	EXPECT_EQ(dflt[0], vals[0]);
+	EXPECT_EQ(dflt[1], vals[1]);
+
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, devnull);
+	for (i = 0; i < UNB_SPLICES; i++)
+		ASSERT_EQ(0, pipe2(pipes[i], O_CLOEXEC));
+	ASSERT_EQ(0, monitor_start(&m));
+	for (i = 0; i < UNB_SPLICES; i++) {
+		sqe = uring_get_sqe(&r);
+		ASSERT_NE(NULL, sqe);
+		uring_prep_splice(sqe, pipes[i][0], devnull, UNB_LEN, i);
+		sqe->flags = IOSQE_ASYNC;
+	}
+	ASSERT_EQ(UNB_SPLICES, uring_submit(&r));
+	EXPECT_EQ(2, wait_threads(0, WRK, true, 2, URING_WAIT_SECS * 1000));
+	usleep(100000);
+	EXPECT_EQ(2, count_threads(0, WRK));
+	ASSERT_EQ(0, fill_pipes(pipes, UNB_SPLICES));
+	for (i = 0; i < UNB_SPLICES; i++) {
+		ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, URING_WAIT_SECS * 1000))
+			TH_LOG("%d of %d splices completed", i, UNB_SPLICES);
+		EXPECT_EQ(UNB_LEN, cqe.res);
+	}
+	monitor_stop(&m);
+	ASSERT_EQ(0, m.err);
+	EXPECT_EQ(2, monitor_max(&m));
+	for (i = 0; i < UNB_SPLICES; i++) {
+		close(pipes[i][0]);
+		close(pipes[i][1]);
+	}
+	close(devnull);
+	uring_exit(&r);
+	uring_exit(&plain);
+}
+
+/*
  * IOSQE_ASYNC reads on empty pipes. Upstream (6.12, 6.18) issues them from
  * a worker without blocking and, as pipes can be polled, parks them on poll
  * instead of holding the worker; a pool that blocks in the read instead

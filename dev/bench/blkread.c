@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blkread DEV: 4 KiB random O_DIRECT reads of DEV (null_blk in the guest)
+ * at queue depth 1 and 32: interrupt-driven, IOPOLL, and interrupt-driven
+ * with fixed buffers and a registered file. Reports IOPS.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <linux/fs.h>
+#include <liburing.h>
+#include "bench.h"
+
+#define BS	4096
+#define MAXQD	32
+
+enum mode { IRQ, IOPOLL, FIXED };
+static const char *const mode_name[] = { "irq", "iopoll", "fixed" };
+
+static const char *dev;
+static unsigned long long nblocks;
+static char *bufs;
+
+static void prep(struct io_uring *ring, enum mode m, int fd, int slot,
+		 unsigned long long *seed)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	unsigned long long off = (bench_rand(seed) % nblocks) * BS;
+
+	if (m == FIXED) {
+		/* One registered buffer (index 0) holds every slot. */
+		io_uring_prep_read_fixed(sqe, 0, bufs + slot * BS, BS, off, 0);
+		sqe->flags |= IOSQE_FIXED_FILE;
+	} else {
+		io_uring_prep_read(sqe, fd, bufs + slot * BS, BS, off);
+	}
+	sqe->user_data = slot;
+}
+
+static void run(enum mode m, int qd)
+{
+	struct io_uring_params p = { };
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	unsigned long long ios = 0, seed = 0x9e3779b97f4a7c15ULL;
+	double t0, t = 0, secs = bench_secs();
+	int fd, i, ret, n = 0;
+	char name[64];
+
+	snprintf(name, sizeof(name), "blk-%s-qd%d", mode_name[m], qd);
+	fd = open(dev, O_RDONLY | O_DIRECT);
+	if (fd < 0) {
+		bench_fail(name, dev, errno);
+		return;
+	}
+	if (m == IOPOLL)
+		p.flags = IORING_SETUP_IOPOLL;
+	ret = io_uring_queue_init_params(MAXQD * 2, &ring, &p);
+	if (ret) {
+		bench_fail(name, "io_uring_queue_init_params", ret);
+		close(fd);
+		return;
+	}
+	if (m == FIXED) {
+		struct iovec iov = { bufs, (size_t)MAXQD * BS };
+
+		ret = io_uring_register_buffers(&ring, &iov, 1);
+		if (!ret)
+			ret = io_uring_register_files(&ring, &fd, 1);
+		if (ret) {
+			bench_fail(name, "register buffers/files", ret);
+			goto out;
+		}
+	}
+	for (i = 0; i < qd; i++)
+		prep(&ring, m, fd, i, &seed);
+	t0 = bench_now();
+	ret = io_uring_submit(&ring);
+	while (ret >= 0) {
+		unsigned head, got = 0;
+
+		ret = io_uring_wait_cqe(&ring, &cqe);
+		if (ret)
+			break;
+		io_uring_for_each_cqe(&ring, head, cqe) {
+			if (cqe->res != BS) {
+				ret = cqe->res < 0 ? cqe->res : -EIO;
+				break;
+			}
+			prep(&ring, m, fd, cqe->user_data, &seed);
+			got++;
+		}
+		io_uring_cq_advance(&ring, got);
+		if (ret < 0)
+			break;
+		ios += got;
+		if ((n += got) >= 64 || qd == 1) {
+			n = 0;
+			t = bench_now() - t0;
+			if (t >= secs)
+				break;
+		}
+		ret = io_uring_submit(&ring);
+	}
+	if (ret < 0)
+		bench_fail(name, "read", ret);
+	else
+		bench_report(name, ios / t, "IOPS", "higher");
+out:
+	io_uring_queue_exit(&ring);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	static const int qds[] = { 1, 32 };
+	struct stat st;
+	int fd, m, i;
+
+	dev = argc > 1 ? argv[1] : "/dev/nullb0";
+	fd = open(dev, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st)) {
+		perror(dev);
+		return 1;
+	}
+	if (S_ISBLK(st.st_mode)) {
+		if (ioctl(fd, BLKGETSIZE64, &nblocks)) {
+			perror("BLKGETSIZE64");
+			return 1;
+		}
+	} else {
+		nblocks = st.st_size;
+	}
+	close(fd);
+	nblocks /= BS;
+	if (!nblocks || posix_memalign((void **)&bufs, BS, (size_t)MAXQD * BS))
+		return 1;
+	memset(bufs, 0, (size_t)MAXQD * BS);
+	for (m = IRQ; m <= FIXED; m++)
+		for (i = 0; i < 2; i++)
+			run(m, qds[i]);
+	return 0;
+}
