@@ -40,7 +40,7 @@ fi
 # a build replaces the bzImage meanwhile.
 for impl in ours upstream; do
 	mkdir -p "$CACHE/run/bench"
-	cp "${kernel[$impl]}" "$CACHE/run/bench/$impl-bzImage"
+	cp -p "${kernel[$impl]}" "$CACHE/run/bench/$impl-bzImage"
 	kernel[$impl]=$CACHE/run/bench/$impl-bzImage
 done
 
@@ -59,11 +59,17 @@ done
 # cache of their own (URING_CACHE), so a `make check` running meanwhile
 # cannot swap them underneath this run.
 boot() {
-	local impl=$1 r=$2 share=$CACHE/run/bench-$1 t0 rc=0
+	local impl=$1 r=$2 share=$CACHE/run/bench-$1 t0 rc=0 load
 	rm -rf "$share"
 	mkdir -p "$share/bin/bench" "$share/out"
 	cp "$bin"/* "$share/bin/bench/"
 	cp "$REPO/dev/guest/run-bench" "$share/bin/"
+	# TCG turns every busy vCPU into a busy host thread: another guest or
+	# a build on this machine shows in the numbers. Noted with the table.
+	read -r load _ < /proc/loadavg
+	loads[$impl]="${loads[$impl]:-}${loads[$impl]:+ }$load"
+	awk -v l="$load" 'BEGIN { exit !(l > 1) }' &&
+		log "host load $load before this boot: expect noisier ratios"
 	t0=$(date +%s)
 	URING_CACHE=$CACHE/run/bench IMPL=$impl "$REPO/dev/qemu.sh" \
 		"${kernel[$impl]}" bench "$share" 900 |
@@ -79,6 +85,7 @@ boot() {
 	return 0
 }
 
+declare -A loads
 for r in $(seq "$rounds"); do
 	boot ours "$r"
 	boot upstream "$r"
@@ -88,7 +95,9 @@ wall=$(( $(date +%s) - start ))
 table=$OUT/bench/bench-$stamp.txt
 {
 	echo "make bench, $(date -d "@$start" '+%Y-%m-%d %H:%M'): ours $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?') vs reference (IMPL=upstream),"
-	echo "fast config, $ACCEL, 2 vCPUs, $rounds rounds, ${BENCH_SECS:-1.5} s per point, wall time ${wall}s."
+	echo "fast config, $ACCEL, 2 vCPUs, $rounds rounds, ${BENCH_SECS:-1.5} s per point, wall time ${wall}s;"
+	echo "bzImages built $(date -r "${kernel[ours]}" '+%Y-%m-%d %H:%M') (ours), $(date -r "${kernel[upstream]}" '+%Y-%m-%d %H:%M') (reference)."
+	echo "host load (1-min) before each boot: ours ${loads[ours]}, reference ${loads[upstream]}."
 	echo "ours and reference: median over rounds; ours/ref: ratio of the medians"
 	echo "(better = higher: above 1 is ours faster; better = lower: below 1 is ours"
 	echo "smaller); min-max: ratio of round i ours to round i reference."

@@ -73,10 +73,23 @@ test_line() {
 		test_line selftests "$(basename "$t")" "/host/bin/selftests/$(basename "$t")"
 	done
 } > "$share/tests.list"
+# Our tree must stay checkpatch --strict and kernel-doc clean: two
+# pseudo-tests, judged with the rest.
+if [ "$IMPL" = ours ]; then
+	echo "lint checkpatch 0 -" >> "$share/tests.list"
+	echo "lint kernel-doc 0 -" >> "$share/tests.list"
+fi
 # TESTS=regex: run only the matching suite/name lines (a development aid).
 if [ -n "${TESTS:-}" ]; then
 	awk -v re="$TESTS" '($1 "/" $2) ~ re' "$share/tests.list" > "$share/tests.tmp"
 	mv "$share/tests.tmp" "$share/tests.list"
+fi
+: > "$share/lint-raw.txt"
+if grep -q '^lint ' "$share/tests.list"; then
+	"$REPO/dev/lint.sh" "$share/lint-raw.txt" || true
+	sed -i '/^lint /d' "$share/tests.list"
+	grep -o 'lint/[a-z-]*' "$share/lint-raw.txt" | tr '/' ' ' |
+		sed 's/$/ 0 -/' > "$share/lint.list"
 fi
 # The whole run stops after this, whatever hangs: a fast run takes under
 # 10 minutes, a debug run about 30.
@@ -90,7 +103,11 @@ mkdir -p "$OUT"
 rm -rf "$OUT/$IMPL-$CFG"
 cp -r "$share/out" "$OUT/$IMPL-$CFG"
 cp "$share/console.log" "$OUT/$IMPL-$CFG/"
-exec "$REPO/dev/judge.sh" "$share/tests.list" "$OUT/$IMPL-$CFG/raw.txt" \
-	"$OUT/results-$IMPL-$CFG.txt"
+cat "$share/lint-raw.txt" >> "$OUT/$IMPL-$CFG/raw.txt"
+[ -s "$share/lint-raw.txt" ] && cat "$share/lint.list" >> "$share/tests.list"
+# A TESTS subset does not replace the results of the last full run.
+results=$OUT/results-$IMPL-$CFG.txt
+[ -z "${TESTS:-}" ] || results=$OUT/results-$IMPL-$CFG-subset.txt
+exec "$REPO/dev/judge.sh" "$share/tests.list" "$OUT/$IMPL-$CFG/raw.txt" "$results"
 exit
 }

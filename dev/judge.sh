@@ -50,7 +50,9 @@ lt=$(grep -c ' liburing/' "$results" || true)
 line="liburing: $lp/$lt passed"
 ref=$OUT/results-upstream-$CFG.txt
 if [ "$IMPL" = ours ] && [ -e "$ref" ]; then
-	line="$line (reference run: $(grep -cE '^X?PASS liburing/' "$ref")/$(grep -c ' liburing/' "$ref"))"
+	rp=$(grep -cE '^X?PASS liburing/' "$ref" || true)
+	rt=$(grep -c ' liburing/' "$ref" || true)
+	line="$line (reference run: $rp/$rt)"
 fi
 echo "$line"
 if [ "$IMPL" = ours ] && [ -e "$ref" ]; then

@@ -17,7 +17,7 @@ export GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
 # Only the files the series touches: enough for format-patch, and cheap.
 rm -rf "$work"
 mkdir -p "$work"
-touched="$URING_PATHS"
+touched="$URING_PATHS Kbuild init/Kconfig"
 for p in "$REPO"/patches/*.patch; do
 	[ -e "$p" ] || continue
 	touched="$touched $(grep -E '^\+\+\+ b/' "$p" | sed 's|^+++ b/||')"
@@ -31,18 +31,31 @@ git add -A -f
 git commit -q -m "base: Debian linux-source-6.12 $(cat "$BASE/.uring-base")"
 base=$(git rev-parse HEAD)
 
-# shellcheck disable=SC2086
-git rm -q -r $URING_PATHS
+# The code goes, and with it the IO_URING symbol and the io_uring/ build
+# hook, so that every patch until the one that builds ours again leaves
+# a kernel that builds (without io_uring: the header stubs stand in). The
+# in-kernel API headers stay until ours replace them.
+git rm -q -r io_uring include/trace/events/io_uring.h
+sed -i '/^obj-\$(CONFIG_IO_URING)/d' Kbuild
+awk '/^config (IO_URING|GCOV_PROFILE_URING)$/ { skip = 1; next }
+     skip && /^(config|menuconfig|menu|endmenu|comment|source|if|endif)( |$)/ { skip = 0 }
+     !skip' init/Kconfig > init/Kconfig.new
+mv init/Kconfig.new init/Kconfig
+git add -A
 git commit -q -s -F - <<MSG
 io_uring: remove the original implementation
 
 Make room for a new, independently written io_uring that serves the same
 user ABI (include/uapi/linux/io_uring.h is kept as it is). The following
-patches add it back piece by piece.
+patches add it back piece by piece; the IO_URING option and the build of
+io_uring/ come back once all of it is there, so that every step of the
+series builds.
 MSG
-# New user ABI first: the code that follows uses it.
+# New user ABI first: the code that follows uses it. (Patches that
+# dev/series.txt names as patch:NAME go where it says instead.)
 for p in "$REPO"/patches/*.patch; do
 	[ -e "$p" ] || continue
+	grep -q "patch:$(basename "$p")" "$REPO/dev/series.txt" && continue
 	git am -q --committer-date-is-author-date "$p" 2>/dev/null ||
 		{ git am --abort; git apply "$p"; git add -A; git commit -q -s -m "$(basename "$p" .patch)"; }
 done
@@ -51,6 +64,19 @@ grep -v '^\s*#' "$REPO/dev/series.txt" | while IFS='|' read -r subject paths bod
 	subject=$(echo "$subject" | sed 's/ *$//')
 	added=
 	for p in $paths; do
+		# base:FILE brings back the base tree's FILE; patch:NAME applies
+		# patches/NAME (a change to a file outside our tree)
+		if [ "${p#base:}" != "$p" ]; then
+			git checkout -q "$base" -- "${p#base:}"
+			added=1
+			continue
+		fi
+		if [ "${p#patch:}" != "$p" ]; then
+			git apply "$REPO/patches/${p#patch:}"
+			git add -A
+			added=1
+			continue
+		fi
 		[ -e "$REPO/$p" ] || continue
 		mkdir -p "$(dirname "$p")"
 		rm -rf "$p"
@@ -79,9 +105,20 @@ mkdir -p "$dest"
 git format-patch -q --cover-letter -o "$dest" "$base"..HEAD
 n=$(ls "$dest" | grep -vc '^0000')
 sed -i "s/\*\*\* SUBJECT HERE \*\*\*/io_uring: a clean-room reimplementation/" "$dest"/0000-cover-letter.patch
-sed -i "s/\*\*\* BLURB HERE \*\*\*/$(sed 's/[\/&]/\\&/g' "$REPO/dev/cover-letter.txt" | sed ':a;N;$!ba;s/\n/\\n/g')/" \
+# The pass counts of the last full runs, ours and the reference.
+passes() {
+	local f=$OUT/results-$1-fast.txt
+	[ -e "$f" ] || return 0
+	echo "$(grep -cE '^X?PASS liburing/' "$f" || true) of $(grep -c ' liburing/' "$f" || true)"
+}
+results="liburing passes $(passes ours) runs on this series and $(passes upstream) on the original."
+[ -n "$(passes ours)" ] && [ -n "$(passes upstream)" ] ||
+	results="see the README of the repository (no results in out/)."
+sed "s/@RESULTS@/$results/" "$REPO/dev/cover-letter.txt" > "$work/blurb"
+sed -i "s/\*\*\* BLURB HERE \*\*\*/$(sed 's/[\/&]/\\&/g' "$work/blurb" | sed ':a;N;$!ba;s/\n/\\n/g')/" \
 	"$dest"/0000-cover-letter.patch
 log "wrote $n patches and a cover letter to $dest"
+"$REPO/dev/lint.sh" --series "$dest"
 
 if [ "${VERIFY:-0}" = 1 ]; then
 	check=$(mktemp -d)

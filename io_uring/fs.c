@@ -79,10 +79,44 @@ static int io_fs_getname(u64 uaddr, int lookup_flags, struct filename **out)
 	return 0;
 }
 
-/* sqe->fd of these opcodes is a directory fd of the task, never fixed. */
-static int io_fs_check_dfd(struct io_kiocb *req)
+/* Hand a name to a do_*() helper, which consumes it: ->cleanup must not. */
+static struct filename *io_fs_take(struct filename **name)
 {
+	struct filename *ret = *name;
+
+	*name = NULL;
+	return ret;
+}
+
+/*
+ * The checks every path op makes: buf_index and splice_fd_in are unused,
+ * and sqe->fd is a directory fd of the task, never a fixed file.
+ */
+static int io_fs_prep_path(struct io_kiocb *req,
+			   const struct io_uring_sqe *sqe)
+{
+	if (READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
+		return -EINVAL;
 	return (req->sqe_flags & IOSQE_FIXED_FILE) ? -EBADF : 0;
+}
+
+/*
+ * The common prep of RENAMEAT, SYMLINKAT and LINKAT: take the old name (or
+ * the link's target) from addr with @old_lookup, the new one from addr2.
+ */
+static int io_twopath_prep(struct io_kiocb *req,
+			   const struct io_uring_sqe *sqe, int old_lookup)
+{
+	struct io_twopath *tp = io_kiocb_to_cmd(req, struct io_twopath);
+	int ret;
+
+	ret = io_fs_prep_path(req, sqe);
+	if (ret)
+		return ret;
+	ret = io_fs_getname(READ_ONCE(sqe->addr), old_lookup, &tp->oldpath);
+	if (ret)
+		return ret;
+	return io_fs_getname(READ_ONCE(sqe->addr2), 0, &tp->newpath);
 }
 
 /**
@@ -96,24 +130,11 @@ static int io_fs_check_dfd(struct io_kiocb *req)
 int io_renameat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_twopath *rn = io_kiocb_to_cmd(req, struct io_twopath);
-	u64 oldp, newp;
-	int ret;
 
-	if (READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
-		return -EINVAL;
-	ret = io_fs_check_dfd(req);
-	if (ret)
-		return ret;
 	rn->old_dfd = READ_ONCE(sqe->fd);
 	rn->new_dfd = READ_ONCE(sqe->len);
 	rn->flags = READ_ONCE(sqe->rename_flags);
-	oldp = READ_ONCE(sqe->addr);
-	newp = READ_ONCE(sqe->addr2);
-
-	ret = io_fs_getname(oldp, 0, &rn->oldpath);
-	if (ret)
-		return ret;
-	return io_fs_getname(newp, 0, &rn->newpath);
+	return io_twopath_prep(req, sqe, 0);
 }
 
 /**
@@ -126,14 +147,13 @@ int io_renameat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 int io_renameat(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_twopath *rn = io_kiocb_to_cmd(req, struct io_twopath);
-	struct filename *oldpath = rn->oldpath, *newpath = rn->newpath;
+	int ret;
 
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	rn->oldpath = NULL;
-	rn->newpath = NULL;
-	return io_fs_done(req, do_renameat2(rn->old_dfd, oldpath, rn->new_dfd,
-					    newpath, rn->flags));
+	ret = do_renameat2(rn->old_dfd, io_fs_take(&rn->oldpath), rn->new_dfd,
+			   io_fs_take(&rn->newpath), rn->flags);
+	return io_fs_done(req, ret);
 }
 
 /**
@@ -163,10 +183,9 @@ int io_unlinkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	struct io_onepath *ul = io_kiocb_to_cmd(req, struct io_onepath);
 	int ret;
 
-	if (READ_ONCE(sqe->off) || READ_ONCE(sqe->len) ||
-	    READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
+	if (READ_ONCE(sqe->off) || READ_ONCE(sqe->len))
 		return -EINVAL;
-	ret = io_fs_check_dfd(req);
+	ret = io_fs_prep_path(req, sqe);
 	if (ret)
 		return ret;
 	ul->dfd = READ_ONCE(sqe->fd);
@@ -186,11 +205,11 @@ int io_unlinkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 int io_unlinkat(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_onepath *ul = io_kiocb_to_cmd(req, struct io_onepath);
-	struct filename *path = ul->path;
+	struct filename *path;
 
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	ul->path = NULL;
+	path = io_fs_take(&ul->path);
 	if (ul->flags & AT_REMOVEDIR)
 		return io_fs_done(req, do_rmdir(ul->dfd, path));
 	return io_fs_done(req, do_unlinkat(ul->dfd, path));
@@ -221,10 +240,9 @@ int io_mkdirat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	struct io_onepath *mk = io_kiocb_to_cmd(req, struct io_onepath);
 	int ret;
 
-	if (READ_ONCE(sqe->off) || READ_ONCE(sqe->rw_flags) ||
-	    READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
+	if (READ_ONCE(sqe->off) || READ_ONCE(sqe->rw_flags))
 		return -EINVAL;
-	ret = io_fs_check_dfd(req);
+	ret = io_fs_prep_path(req, sqe);
 	if (ret)
 		return ret;
 	mk->dfd = READ_ONCE(sqe->fd);
@@ -242,12 +260,11 @@ int io_mkdirat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 int io_mkdirat(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_onepath *mk = io_kiocb_to_cmd(req, struct io_onepath);
-	struct filename *path = mk->path;
 
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	mk->path = NULL;
-	return io_fs_done(req, do_mkdirat(mk->dfd, path, mk->mode));
+	return io_fs_done(req, do_mkdirat(mk->dfd, io_fs_take(&mk->path),
+					  mk->mode));
 }
 
 /**
@@ -261,23 +278,11 @@ int io_mkdirat(struct io_kiocb *req, unsigned int issue_flags)
 int io_symlinkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_twopath *sl = io_kiocb_to_cmd(req, struct io_twopath);
-	u64 target, linkpath;
-	int ret;
 
-	if (READ_ONCE(sqe->len) || READ_ONCE(sqe->rw_flags) ||
-	    READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
+	if (READ_ONCE(sqe->len) || READ_ONCE(sqe->rw_flags))
 		return -EINVAL;
-	ret = io_fs_check_dfd(req);
-	if (ret)
-		return ret;
 	sl->new_dfd = READ_ONCE(sqe->fd);
-	target = READ_ONCE(sqe->addr);
-	linkpath = READ_ONCE(sqe->addr2);
-
-	ret = io_fs_getname(target, 0, &sl->oldpath);
-	if (ret)
-		return ret;
-	return io_fs_getname(linkpath, 0, &sl->newpath);
+	return io_twopath_prep(req, sqe, 0);
 }
 
 /**
@@ -290,13 +295,13 @@ int io_symlinkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 int io_symlinkat(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_twopath *sl = io_kiocb_to_cmd(req, struct io_twopath);
-	struct filename *target = sl->oldpath, *linkpath = sl->newpath;
+	int ret;
 
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	sl->oldpath = NULL;
-	sl->newpath = NULL;
-	return io_fs_done(req, do_symlinkat(target, sl->new_dfd, linkpath));
+	ret = do_symlinkat(io_fs_take(&sl->oldpath), sl->new_dfd,
+			   io_fs_take(&sl->newpath));
+	return io_fs_done(req, ret);
 }
 
 /**
@@ -310,26 +315,13 @@ int io_symlinkat(struct io_kiocb *req, unsigned int issue_flags)
 int io_linkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_twopath *lk = io_kiocb_to_cmd(req, struct io_twopath);
-	u64 oldp, newp;
-	int lookup, ret;
 
-	if (READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
-		return -EINVAL;
-	ret = io_fs_check_dfd(req);
-	if (ret)
-		return ret;
 	lk->old_dfd = READ_ONCE(sqe->fd);
 	lk->new_dfd = READ_ONCE(sqe->len);
 	lk->flags = READ_ONCE(sqe->hardlink_flags);
-	oldp = READ_ONCE(sqe->addr);
-	newp = READ_ONCE(sqe->addr2);
-
 	/* AT_EMPTY_PATH lets the old path be "" (do_linkat checks the rest) */
-	lookup = (lk->flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0;
-	ret = io_fs_getname(oldp, lookup, &lk->oldpath);
-	if (ret)
-		return ret;
-	return io_fs_getname(newp, 0, &lk->newpath);
+	return io_twopath_prep(req, sqe, (lk->flags & AT_EMPTY_PATH) ?
+				       LOOKUP_EMPTY : 0);
 }
 
 /**
@@ -342,14 +334,13 @@ int io_linkat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 int io_linkat(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_twopath *lk = io_kiocb_to_cmd(req, struct io_twopath);
-	struct filename *oldpath = lk->oldpath, *newpath = lk->newpath;
+	int ret;
 
 	if (issue_flags & IO_URING_F_NONBLOCK)
 		return -EAGAIN;
-	lk->oldpath = NULL;
-	lk->newpath = NULL;
-	return io_fs_done(req, do_linkat(lk->old_dfd, oldpath, lk->new_dfd,
-					 newpath, lk->flags));
+	ret = do_linkat(lk->old_dfd, io_fs_take(&lk->oldpath), lk->new_dfd,
+			io_fs_take(&lk->newpath), lk->flags);
+	return io_fs_done(req, ret);
 }
 
 /**
@@ -367,9 +358,7 @@ int io_statx_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	u64 path;
 	int ret;
 
-	if (READ_ONCE(sqe->buf_index) || READ_ONCE(sqe->splice_fd_in))
-		return -EINVAL;
-	ret = io_fs_check_dfd(req);
+	ret = io_fs_prep_path(req, sqe);
 	if (ret)
 		return ret;
 	sx->dfd = READ_ONCE(sqe->fd);

@@ -48,14 +48,16 @@ void io_iopoll_queue(struct io_kiocb *req, struct io_iopoll *ip,
 		mutex_unlock(&ctx->uring_lock);
 }
 
-/* The result is in: read with acquire by io_iopoll_is_done(). */
+/* The result is in: the opcode stored it before calling this. */
 void io_iopoll_mark_done(struct io_iopoll *ip)
 {
+	/* release: the result before the flag (io_iopoll_is_done()) */
 	smp_store_release(&ip->done, true);
 }
 
 static bool io_iopoll_is_done(struct io_iopoll *ip)
 {
+	/* acquire: the flag before the result (io_iopoll_mark_done()) */
 	return smp_load_acquire(&ip->done);
 }
 

@@ -184,6 +184,8 @@ static int io_iowq_cancel(struct io_kiocb *req)
  * driver commands, which may wait for the task itself (a ublk server's),
  * and requests holding a ring file, which could keep their own ring alive
  * forever.
+ *
+ * Return: true for those three kinds.
  */
 bool io_req_exit_cancels(struct io_kiocb *req)
 {
@@ -325,7 +327,8 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		if (ret)
 			goto done;
 	}
-	if (req->sqe_flags & IOSQE_ASYNC) {
+	/* IOSQE_ASYNC: the first issue is a worker's; retries are inline */
+	if ((req->sqe_flags & IOSQE_ASYNC) && !req->went_async) {
 		io_req_punt(req);
 		return false;
 	}

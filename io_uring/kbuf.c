@@ -322,6 +322,7 @@ int io_buffers_select(struct io_kiocb *req, struct iovec *iov,
  * @req: a request with IOSQE_BUFFER_SELECT
  *
  * Context: ctx->uring_lock held.
+ * Return: true if its group has at least one buffer to hand out.
  */
 bool io_buffers_left(struct io_kiocb *req)
 {

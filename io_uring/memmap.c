@@ -24,6 +24,7 @@ static int io_region_vmap(struct io_region *r)
  * @size: bytes needed; rounded up to whole pages
  *
  * Context: process context, may sleep. On failure @r is safe to free.
+ * Return: 0 or -ENOMEM.
  */
 int io_region_alloc(struct io_region *r, size_t size)
 {

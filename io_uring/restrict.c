@@ -87,6 +87,8 @@ int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
  * @ctx: the ring, with ctx->restricted set
  * @opcode: the SQE's opcode (checked in range)
  * @flags: its IOSQE_* flags
+ *
+ * Return: true if the opcode is allowed and the flags are within limits.
  */
 bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u8 flags)
 {

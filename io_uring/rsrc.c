@@ -345,9 +345,11 @@ static int io_files_check_nr(unsigned int nr)
 	return 0;
 }
 
-static int io_files_fill(struct io_ring_ctx *ctx, const s32 __user *fds,
+/* Fill the new file table from @data, an array of fds (NULL: all empty). */
+static int io_files_fill(struct io_ring_ctx *ctx, const void __user *data,
 			 const u64 __user *tags)
 {
+	const s32 __user *fds = data;
 	unsigned int i;
 	u64 tag = 0;
 	s32 fd = -1;
@@ -396,6 +398,38 @@ static int io_rsrc_register_args(void __user *arg, unsigned int size, bool v2,
 	return 0;
 }
 
+/*
+ * IORING_REGISTER_FILES(2) and BUFFERS(2) into the empty table @t:
+ * @check_nr vets the number of slots asked for, @fill fills them from the
+ * user's array and tags. Nothing stays registered on failure.
+ */
+static int io_table_register(struct io_ring_ctx *ctx, struct io_rsrc_table *t,
+			     void __user *arg, unsigned int nr_args, bool v2,
+			     int (*check_nr)(unsigned int nr),
+			     int (*fill)(struct io_ring_ctx *ctx,
+					 const void __user *data,
+					 const u64 __user *tags))
+{
+	struct io_uring_rsrc_register rr;
+	int ret;
+
+	ret = io_rsrc_register_args(arg, nr_args, v2, &rr);
+	if (ret)
+		return ret;
+	if (t->nr)
+		return -EBUSY;
+	ret = check_nr(rr.nr);
+	if (ret)
+		return ret;
+	ret = io_table_alloc(t, rr.nr);
+	if (ret)
+		return ret;
+	ret = fill(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags));
+	if (ret)
+		io_table_free(t, false);
+	return ret;
+}
+
 /**
  * io_register_files - IORING_REGISTER_FILES and IORING_REGISTER_FILES2
  * @ctx: the ring
@@ -409,27 +443,14 @@ static int io_rsrc_register_args(void __user *arg, unsigned int size, bool v2,
 int io_register_files(struct io_ring_ctx *ctx, void __user *arg,
 		      unsigned int nr_args, bool v2)
 {
-	struct io_uring_rsrc_register rr;
 	int ret;
 
-	ret = io_rsrc_register_args(arg, nr_args, v2, &rr);
+	ret = io_table_register(ctx, &ctx->files, arg, nr_args, v2,
+				io_files_check_nr, io_files_fill);
 	if (ret)
 		return ret;
-	if (ctx->files.nr)
-		return -EBUSY;
-	ret = io_files_check_nr(rr.nr);
-	if (ret)
-		return ret;
-	ret = io_table_alloc(&ctx->files, rr.nr);
-	if (ret)
-		return ret;
-	ret = io_files_fill(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags));
-	if (ret) {
-		io_table_free(&ctx->files, false);
-		return ret;
-	}
 	ctx->file_alloc_start = 0;
-	ctx->file_alloc_end = rr.nr;
+	ctx->file_alloc_end = ctx->files.nr;
 	ctx->file_alloc_hint = 0;
 	return 0;
 }
@@ -845,6 +866,13 @@ static int io_iovec_get(struct iovec *iov, const void __user *uiovs,
 	return 0;
 }
 
+/* A buffer table has 1 to IO_MAX_REG_BUFFERS slots. */
+static int io_bufs_check_nr(unsigned int nr)
+{
+	return (!nr || nr > IO_MAX_REG_BUFFERS) ? -EINVAL : 0;
+}
+
+/* Fill the new buffer table from @uiovs, an iovec array (NULL: all empty). */
 static int io_bufs_fill(struct io_ring_ctx *ctx, const void __user *uiovs,
 			const u64 __user *tags)
 {
@@ -881,23 +909,8 @@ static int io_bufs_fill(struct io_ring_ctx *ctx, const void __user *uiovs,
 int io_register_buffers(struct io_ring_ctx *ctx, void __user *arg,
 			unsigned int nr_args, bool v2)
 {
-	struct io_uring_rsrc_register rr;
-	int ret;
-
-	ret = io_rsrc_register_args(arg, nr_args, v2, &rr);
-	if (ret)
-		return ret;
-	if (ctx->bufs.nr)
-		return -EBUSY;
-	if (!rr.nr || rr.nr > IO_MAX_REG_BUFFERS)
-		return -EINVAL;
-	ret = io_table_alloc(&ctx->bufs, rr.nr);
-	if (ret)
-		return ret;
-	ret = io_bufs_fill(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags));
-	if (ret)
-		io_table_free(&ctx->bufs, false);
-	return ret;
+	return io_table_register(ctx, &ctx->bufs, arg, nr_args, v2,
+				 io_bufs_check_nr, io_bufs_fill);
 }
 
 /**
@@ -917,6 +930,19 @@ int io_unregister_buffers(struct io_ring_ctx *ctx)
 
 /* Updates of a range of slots */
 
+/* An update needs a table, and the range must lie in it without wrapping. */
+static int io_table_check_range(const struct io_rsrc_table *t,
+				const struct io_uring_rsrc_update2 *up)
+{
+	u32 end;
+
+	if (!t->nr)
+		return -ENXIO;
+	if (check_add_overflow(up->offset, up->nr, &end) || end > t->nr)
+		return -EINVAL;
+	return 0;
+}
+
 static int io_files_update_range(struct io_ring_ctx *ctx,
 				 const struct io_uring_rsrc_update2 *up)
 {
@@ -924,14 +950,12 @@ static int io_files_update_range(struct io_ring_ctx *ctx,
 	const u64 __user *tags = u64_to_user_ptr(up->tags);
 	unsigned int done;
 	u64 tag = 0;
-	u32 end;
 	s32 fd;
-	int ret = 0;
+	int ret;
 
-	if (!ctx->files.nr)
-		return -ENXIO;
-	if (check_add_overflow(up->offset, up->nr, &end) || end > ctx->files.nr)
-		return -EINVAL;
+	ret = io_table_check_range(&ctx->files, up);
+	if (ret)
+		return ret;
 	for (done = 0; done < up->nr; done++) {
 		ret = -EFAULT;
 		if (get_user(fd, &fds[done]) || (tags && get_user(tag, &tags[done])))
@@ -956,13 +980,11 @@ static int io_bufs_update_range(struct io_ring_ctx *ctx,
 	unsigned int done;
 	struct iovec iov;
 	u64 tag = 0;
-	u32 end;
-	int ret = 0;
+	int ret;
 
-	if (!ctx->bufs.nr)
-		return -ENXIO;
-	if (check_add_overflow(up->offset, up->nr, &end) || end > ctx->bufs.nr)
-		return -EINVAL;
+	ret = io_table_check_range(&ctx->bufs, up);
+	if (ret)
+		return ret;
 	for (done = 0; done < up->nr; done++) {
 		ret = io_iovec_get(&iov, u64_to_user_ptr(up->data), done);
 		if (ret)

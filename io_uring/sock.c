@@ -207,6 +207,32 @@ int io_bind(struct io_kiocb *req, unsigned int issue_flags)
 						   sa->addr_len));
 }
 
+/* The prep LISTEN and SHUTDOWN share: the socket in fd, the number in len. */
+static int io_sock_len_prep(struct io_kiocb *req,
+			    const struct io_uring_sqe *sqe)
+{
+	struct io_sock_len *sl = io_kiocb_to_cmd(req, struct io_sock_len);
+
+	if (READ_ONCE(sqe->addr) || READ_ONCE(sqe->off) ||
+	    READ_ONCE(sqe->rw_flags) || READ_ONCE(sqe->buf_index) ||
+	    READ_ONCE(sqe->splice_fd_in))
+		return -EINVAL;
+	sl->len = READ_ONCE(sqe->len);
+	return 0;
+}
+
+/* Call @fn (listen or shutdown) on the request's socket with that number. */
+static int io_sock_len_issue(struct io_kiocb *req,
+			     int (*fn)(struct socket *sock, int len))
+{
+	struct io_sock_len *sl = io_kiocb_to_cmd(req, struct io_sock_len);
+	struct socket *sock = sock_from_file(sl->file);
+
+	if (!sock)
+		return -ENOTSOCK;
+	return io_sock_done(req, fn(sock, sl->len));
+}
+
 /**
  * io_listen_prep - prepare IORING_OP_LISTEN
  * @req: the request
@@ -216,14 +242,9 @@ int io_bind(struct io_kiocb *req, unsigned int issue_flags)
  */
 int io_listen_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
-	struct io_sock_len *lsn = io_kiocb_to_cmd(req, struct io_sock_len);
-
-	if (READ_ONCE(sqe->addr) || READ_ONCE(sqe->off) ||
-	    READ_ONCE(sqe->rw_flags) || READ_ONCE(sqe->buf_index) ||
-	    READ_ONCE(sqe->splice_fd_in) || READ_ONCE(sqe->addr3))
+	if (READ_ONCE(sqe->addr3))
 		return -EINVAL;
-	lsn->len = READ_ONCE(sqe->len);
-	return 0;
+	return io_sock_len_prep(req, sqe);
 }
 
 /**
@@ -235,12 +256,7 @@ int io_listen_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
  */
 int io_listen(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_sock_len *lsn = io_kiocb_to_cmd(req, struct io_sock_len);
-	struct socket *sock = sock_from_file(lsn->file);
-
-	if (!sock)
-		return -ENOTSOCK;
-	return io_sock_done(req, __sys_listen_socket(sock, lsn->len));
+	return io_sock_len_issue(req, __sys_listen_socket);
 }
 
 /**
@@ -436,14 +452,7 @@ int io_accept(struct io_kiocb *req, unsigned int issue_flags)
  */
 int io_shutdown_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
-	struct io_sock_len *shut = io_kiocb_to_cmd(req, struct io_sock_len);
-
-	if (READ_ONCE(sqe->off) || READ_ONCE(sqe->addr) ||
-	    READ_ONCE(sqe->rw_flags) || READ_ONCE(sqe->buf_index) ||
-	    READ_ONCE(sqe->splice_fd_in))
-		return -EINVAL;
-	shut->len = READ_ONCE(sqe->len);
-	return 0;
+	return io_sock_len_prep(req, sqe);
 }
 
 /**
@@ -455,10 +464,5 @@ int io_shutdown_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
  */
 int io_shutdown(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_sock_len *shut = io_kiocb_to_cmd(req, struct io_sock_len);
-	struct socket *sock = sock_from_file(shut->file);
-
-	if (!sock)
-		return -ENOTSOCK;
-	return io_sock_done(req, __sys_shutdown_sock(sock, shut->len));
+	return io_sock_len_issue(req, __sys_shutdown_sock);
 }

@@ -104,6 +104,47 @@ static int io_splice_done(struct io_kiocb *req, ssize_t ret)
 	return 0;
 }
 
+/* SPLICE: an offset of -1 means the file's own position. */
+static ssize_t io_splice_move(struct io_splice *sp, struct file *in,
+			      unsigned int flags)
+{
+	loff_t *off_in = sp->off_in == -1 ? NULL : &sp->off_in;
+	loff_t *off_out = sp->off_out == -1 ? NULL : &sp->off_out;
+
+	return do_splice(in, off_in, sp->file, off_out, sp->len, flags);
+}
+
+/* TEE: pipes have no offsets. */
+static ssize_t io_tee_move(struct io_splice *sp, struct file *in,
+			   unsigned int flags)
+{
+	return do_tee(in, sp->file, sp->len, flags);
+}
+
+/*
+ * Issue SPLICE or TEE: look the input up, @move the data from it to the
+ * request's file, drop the input again.
+ */
+static int io_splice_issue(struct io_kiocb *req, unsigned int issue_flags,
+			   ssize_t (*move)(struct io_splice *sp,
+					   struct file *in,
+					   unsigned int flags))
+{
+	struct io_splice *sp = io_kiocb_to_cmd(req, struct io_splice);
+	struct file *in;
+	ssize_t ret = 0;
+
+	if (issue_flags & IO_URING_F_NONBLOCK)
+		return -EAGAIN;
+	in = io_splice_get_in(req, issue_flags);
+	if (!in)
+		return -EBADF;
+	if (sp->len)
+		ret = move(sp, in, sp->flags & ~SPLICE_F_FD_IN_FIXED);
+	fput(in);
+	return io_splice_done(req, ret);
+}
+
 /**
  * io_splice - issue IORING_OP_SPLICE
  * @req: the request
@@ -114,23 +155,7 @@ static int io_splice_done(struct io_kiocb *req, ssize_t ret)
  */
 int io_splice(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_splice *sp = io_kiocb_to_cmd(req, struct io_splice);
-	unsigned int flags = sp->flags & ~SPLICE_F_FD_IN_FIXED;
-	loff_t *off_in, *off_out;
-	struct file *in;
-	ssize_t ret = 0;
-
-	if (issue_flags & IO_URING_F_NONBLOCK)
-		return -EAGAIN;
-	in = io_splice_get_in(req, issue_flags);
-	if (!in)
-		return -EBADF;
-	off_in = sp->off_in == -1 ? NULL : &sp->off_in;
-	off_out = sp->off_out == -1 ? NULL : &sp->off_out;
-	if (sp->len)
-		ret = do_splice(in, off_in, sp->file, off_out, sp->len, flags);
-	fput(in);
-	return io_splice_done(req, ret);
+	return io_splice_issue(req, issue_flags, io_splice_move);
 }
 
 /**
@@ -143,18 +168,5 @@ int io_splice(struct io_kiocb *req, unsigned int issue_flags)
  */
 int io_tee(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_splice *sp = io_kiocb_to_cmd(req, struct io_splice);
-	unsigned int flags = sp->flags & ~SPLICE_F_FD_IN_FIXED;
-	struct file *in;
-	ssize_t ret = 0;
-
-	if (issue_flags & IO_URING_F_NONBLOCK)
-		return -EAGAIN;
-	in = io_splice_get_in(req, issue_flags);
-	if (!in)
-		return -EBADF;
-	if (sp->len)
-		ret = do_tee(in, sp->file, sp->len, flags);
-	fput(in);
-	return io_splice_done(req, ret);
+	return io_splice_issue(req, issue_flags, io_tee_move);
 }

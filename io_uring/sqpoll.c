@@ -22,6 +22,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/cpumask.h>
+#include <linux/cpuset.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -177,7 +178,7 @@ static int io_sq_thread(void *data)
 {
 	struct io_sq_data *sqd = data;
 	/* nothing was submitted yet: start asleep, the first submit wakes us */
-	unsigned long idle_until = jiffies;
+	unsigned long idle_until = jiffies - 1;
 	struct io_ring_ctx *ctx;
 	char name[TASK_COMM_LEN];
 	bool busy, shared;
@@ -199,9 +200,10 @@ static int io_sq_thread(void *data)
 			busy |= io_run_task_work();
 			mutex_lock(&sqd->lock);
 		}
+		/* asleep once a whole sq_thread_idle went by without work */
 		if (busy)
 			idle_until = jiffies + sqd->idle;
-		else if (!time_before(jiffies, idle_until))
+		else if (time_after(jiffies, idle_until))
 			io_sq_sleep(sqd);
 		if (need_resched()) {
 			mutex_unlock(&sqd->lock);
@@ -283,14 +285,25 @@ out:
 	return ret;
 }
 
+/*
+ * SQ_AFF: an online CPU of the caller's cpuset. The caller's own affinity
+ * does not matter: it may well keep itself off the poller's CPU.
+ */
 static int io_sq_check_cpu(struct io_uring_params *p)
 {
 	unsigned int cpu = p->sq_thread_cpu;
+	cpumask_var_t allowed;
+	int ret = -EINVAL;
 
-	if (cpu >= nr_cpu_ids || !cpu_online(cpu) ||
-	    !cpumask_test_cpu(cpu, current->cpus_ptr))
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
 		return -EINVAL;
-	return 0;
+	if (!alloc_cpumask_var(&allowed, GFP_KERNEL))
+		return -ENOMEM;
+	cpuset_cpus_allowed(current, allowed);
+	if (cpumask_test_cpu(cpu, allowed))
+		ret = 0;
+	free_cpumask_var(allowed);
+	return ret;
 }
 
 /**

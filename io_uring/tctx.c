@@ -48,6 +48,8 @@ struct io_uring_task *io_tctx_get(void)
  *
  * Used to keep ring fds out of SCM_RIGHTS, where a ring could end up
  * referencing itself.
+ *
+ * Return: true if @file is a ring.
  */
 bool io_is_uring_fops(struct file *file)
 {

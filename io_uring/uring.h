@@ -91,7 +91,7 @@ struct seq_file;
 struct vm_area_struct;
 struct iovec;
 
-/**
+/*
  * struct io_ring_ctx - one io_uring instance
  *
  * Fields under "submit" are protected by @uring_lock, fields under

@@ -52,21 +52,6 @@ static int io_xattr_prep_common(struct io_kiocb *req,
 	return 0;
 }
 
-/* The path of SETXATTR/GETXATTR, in sqe->addr3, followed as setxattr(2). */
-static int io_xattr_prep_path(struct io_kiocb *req,
-			      const struct io_uring_sqe *sqe)
-{
-	struct io_xattr *ix = io_kiocb_to_cmd(req, struct io_xattr);
-	const char __user *path = u64_to_user_ptr(READ_ONCE(sqe->addr3));
-	struct filename *name;
-
-	name = getname(path);
-	if (IS_ERR(name))
-		return PTR_ERR(name);
-	ix->filename = name;
-	return 0;
-}
-
 /* As getxattr(2) copies a name: empty or too long is -ERANGE. */
 static int io_xattr_copy_name(struct io_xattr *ix, const char __user *uname)
 {
@@ -79,8 +64,9 @@ static int io_xattr_copy_name(struct io_xattr *ix, const char __user *uname)
 	return len < 0 ? len : 0;
 }
 
-static int io_getxattr_prep_common(struct io_kiocb *req,
-				   const struct io_uring_sqe *sqe)
+/* The prep of the fd forms; @set: a set, which also copies the value. */
+static int io_xattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
+			 bool set)
 {
 	struct io_xattr *ix = io_kiocb_to_cmd(req, struct io_xattr);
 	const char __user *uname = u64_to_user_ptr(READ_ONCE(sqe->addr));
@@ -89,24 +75,34 @@ static int io_getxattr_prep_common(struct io_kiocb *req,
 	ret = io_xattr_prep_common(req, sqe);
 	if (ret)
 		return ret;
+	/* a set: setxattr_copy() checks the flags, copies name and value */
+	if (set)
+		return setxattr_copy(uname, &ix->ctx);
 	/* getxattr(2) takes no flags */
 	if (ix->ctx.flags)
 		return -EINVAL;
 	return io_xattr_copy_name(ix, uname);
 }
 
-static int io_setxattr_prep_common(struct io_kiocb *req,
-				   const struct io_uring_sqe *sqe)
+/*
+ * The prep of the path forms: that of the fd form, then the path in
+ * sqe->addr3, followed as setxattr(2) and getxattr(2) do.
+ */
+static int io_xattr_prep_path(struct io_kiocb *req,
+			      const struct io_uring_sqe *sqe, bool set)
 {
 	struct io_xattr *ix = io_kiocb_to_cmd(req, struct io_xattr);
-	const char __user *uname = u64_to_user_ptr(READ_ONCE(sqe->addr));
+	struct filename *name;
 	int ret;
 
-	ret = io_xattr_prep_common(req, sqe);
+	ret = io_xattr_prep(req, sqe, set);
 	if (ret)
 		return ret;
-	/* checks the flags, copies the name and the value */
-	return setxattr_copy(uname, &ix->ctx);
+	name = getname(u64_to_user_ptr(READ_ONCE(sqe->addr3)));
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ix->filename = name;
+	return 0;
 }
 
 /**
@@ -118,7 +114,7 @@ static int io_setxattr_prep_common(struct io_kiocb *req,
  */
 int io_fgetxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
-	return io_getxattr_prep_common(req, sqe);
+	return io_xattr_prep(req, sqe, false);
 }
 
 /**
@@ -130,12 +126,7 @@ int io_fgetxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
  */
 int io_getxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
-	int ret;
-
-	ret = io_getxattr_prep_common(req, sqe);
-	if (ret)
-		return ret;
-	return io_xattr_prep_path(req, sqe);
+	return io_xattr_prep_path(req, sqe, false);
 }
 
 /**
@@ -148,7 +139,7 @@ int io_getxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
  */
 int io_fsetxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
-	return io_setxattr_prep_common(req, sqe);
+	return io_xattr_prep(req, sqe, true);
 }
 
 /**
@@ -160,12 +151,7 @@ int io_fsetxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
  */
 int io_setxattr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
-	int ret;
-
-	ret = io_setxattr_prep_common(req, sqe);
-	if (ret)
-		return ret;
-	return io_xattr_prep_path(req, sqe);
+	return io_xattr_prep_path(req, sqe, true);
 }
 
 /* A CQE result from a helper's return value. */
@@ -177,11 +163,80 @@ static int io_xattr_done(struct io_kiocb *req, ssize_t ret)
 	return 0;
 }
 
-/* do_getxattr() allocates the bounce buffer each time it runs. */
-static void io_xattr_drop_kvalue(struct io_xattr *ix)
+/*
+ * A get or a set on a resolved target: @path is where the attribute lives,
+ * @file the open file of the fd forms (NULL for the path forms).
+ */
+typedef ssize_t (*io_xattr_fn)(struct io_xattr *ix, const struct path *path,
+			       struct file *file);
+
+/* FGETXATTR and GETXATTR; do_getxattr() allocates a bounce buffer each time. */
+static ssize_t io_xattr_get(struct io_xattr *ix, const struct path *path,
+			    struct file *file)
 {
+	ssize_t ret;
+
+	ret = do_getxattr(mnt_idmap(path->mnt), path->dentry, &ix->ctx);
 	kvfree(ix->ctx.kvalue);
 	ix->ctx.kvalue = NULL;
+	return ret;
+}
+
+/* FSETXATTR and SETXATTR: write access through the file, if there is one. */
+static ssize_t io_xattr_set(struct io_xattr *ix, const struct path *path,
+			    struct file *file)
+{
+	int ret;
+
+	ret = file ? mnt_want_write_file(file) : mnt_want_write(path->mnt);
+	if (ret)
+		return ret;
+	ret = do_setxattr(mnt_idmap(path->mnt), path->dentry, &ix->ctx);
+	if (file)
+		mnt_drop_write_file(file);
+	else
+		mnt_drop_write(path->mnt);
+	return ret;
+}
+
+/* Run @fn on the open file of FGETXATTR or FSETXATTR. */
+static int io_xattr_on_file(struct io_kiocb *req, unsigned int issue_flags,
+			    io_xattr_fn fn)
+{
+	struct io_xattr *ix = io_kiocb_to_cmd(req, struct io_xattr);
+
+	if (issue_flags & IO_URING_F_NONBLOCK)
+		return -EAGAIN;
+	audit_file(ix->file);
+	return io_xattr_done(req, fn(ix, &ix->file->f_path, ix->file));
+}
+
+/*
+ * Run @fn on the path of GETXATTR or SETXATTR, looked up again with
+ * LOOKUP_REVAL if the first answer was stale.
+ */
+static int io_xattr_on_path(struct io_kiocb *req, unsigned int issue_flags,
+			    io_xattr_fn fn)
+{
+	struct io_xattr *ix = io_kiocb_to_cmd(req, struct io_xattr);
+	unsigned int lookup_flags = LOOKUP_FOLLOW;
+	struct path path;
+	ssize_t ret;
+
+	if (issue_flags & IO_URING_F_NONBLOCK)
+		return -EAGAIN;
+retry:
+	ret = filename_lookup(AT_FDCWD, ix->filename, lookup_flags, &path,
+			      NULL);
+	if (ret)
+		return ret;
+	ret = fn(ix, &path, NULL);
+	path_put(&path);
+	if (retry_estale(ret, lookup_flags)) {
+		lookup_flags |= LOOKUP_REVAL;
+		goto retry;
+	}
+	return io_xattr_done(req, ret);
 }
 
 /**
@@ -194,16 +249,7 @@ static void io_xattr_drop_kvalue(struct io_xattr *ix)
  */
 int io_fgetxattr(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_xattr *ix = io_kiocb_to_cmd(req, struct io_xattr);
-	ssize_t ret;
-
-	if (issue_flags & IO_URING_F_NONBLOCK)
-		return -EAGAIN;
-	audit_file(ix->file);
-	ret = do_getxattr(file_mnt_idmap(ix->file), ix->file->f_path.dentry,
-			  &ix->ctx);
-	io_xattr_drop_kvalue(ix);
-	return io_xattr_done(req, ret);
+	return io_xattr_on_file(req, issue_flags, io_xattr_get);
 }
 
 /**
@@ -216,26 +262,7 @@ int io_fgetxattr(struct io_kiocb *req, unsigned int issue_flags)
  */
 int io_getxattr(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_xattr *ix = io_kiocb_to_cmd(req, struct io_xattr);
-	unsigned int lookup_flags = LOOKUP_FOLLOW;
-	struct path path;
-	ssize_t ret;
-
-	if (issue_flags & IO_URING_F_NONBLOCK)
-		return -EAGAIN;
-retry:
-	ret = filename_lookup(AT_FDCWD, ix->filename, lookup_flags, &path,
-			      NULL);
-	if (ret)
-		return ret;
-	ret = do_getxattr(mnt_idmap(path.mnt), path.dentry, &ix->ctx);
-	io_xattr_drop_kvalue(ix);
-	path_put(&path);
-	if (retry_estale(ret, lookup_flags)) {
-		lookup_flags |= LOOKUP_REVAL;
-		goto retry;
-	}
-	return io_xattr_done(req, ret);
+	return io_xattr_on_path(req, issue_flags, io_xattr_get);
 }
 
 /**
@@ -247,19 +274,7 @@ retry:
  */
 int io_fsetxattr(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_xattr *ix = io_kiocb_to_cmd(req, struct io_xattr);
-	int ret;
-
-	if (issue_flags & IO_URING_F_NONBLOCK)
-		return -EAGAIN;
-	audit_file(ix->file);
-	ret = mnt_want_write_file(ix->file);
-	if (ret)
-		return ret;
-	ret = do_setxattr(file_mnt_idmap(ix->file), ix->file->f_path.dentry,
-			  &ix->ctx);
-	mnt_drop_write_file(ix->file);
-	return io_xattr_done(req, ret);
+	return io_xattr_on_file(req, issue_flags, io_xattr_set);
 }
 
 /**
@@ -271,29 +286,7 @@ int io_fsetxattr(struct io_kiocb *req, unsigned int issue_flags)
  */
 int io_setxattr(struct io_kiocb *req, unsigned int issue_flags)
 {
-	struct io_xattr *ix = io_kiocb_to_cmd(req, struct io_xattr);
-	unsigned int lookup_flags = LOOKUP_FOLLOW;
-	struct path path;
-	int ret;
-
-	if (issue_flags & IO_URING_F_NONBLOCK)
-		return -EAGAIN;
-retry:
-	ret = filename_lookup(AT_FDCWD, ix->filename, lookup_flags, &path,
-			      NULL);
-	if (ret)
-		return ret;
-	ret = mnt_want_write(path.mnt);
-	if (!ret) {
-		ret = do_setxattr(mnt_idmap(path.mnt), path.dentry, &ix->ctx);
-		mnt_drop_write(path.mnt);
-	}
-	path_put(&path);
-	if (retry_estale(ret, lookup_flags)) {
-		lookup_flags |= LOOKUP_REVAL;
-		goto retry;
-	}
-	return io_xattr_done(req, ret);
+	return io_xattr_on_path(req, issue_flags, io_xattr_set);
 }
 
 /**

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static inline double bench_now(void)
 {
 	struct timespec ts;

@@ -79,7 +79,7 @@ static void run(enum mode m, int qd)
 	t0 = bench_now();
 	ret = io_uring_submit(&ring);
 	while (ret >= 0) {
-		unsigned head, got = 0;
+		unsigned int head, got = 0;
 
 		ret = io_uring_wait_cqe(&ring, &cqe);
 		if (ret)
@@ -96,7 +96,8 @@ static void run(enum mode m, int qd)
 		if (ret < 0)
 			break;
 		ios += got;
-		if ((n += got) >= 64 || qd == 1) {
+		n += got;
+		if (n >= 64 || qd == 1) {
 			n = 0;
 			t = bench_now() - t0;
 			if (t >= secs)
@@ -117,29 +118,40 @@ int main(int argc, char **argv)
 {
 	static const int qds[] = { 1, 32 };
 	struct stat st;
-	int fd, m, i;
+	int fd, m, i, err = 0;
 
 	dev = argc > 1 ? argv[1] : "/dev/nullb0";
 	fd = open(dev, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st)) {
-		perror(dev);
-		return 1;
-	}
-	if (S_ISBLK(st.st_mode)) {
-		if (ioctl(fd, BLKGETSIZE64, &nblocks)) {
-			perror("BLKGETSIZE64");
-			return 1;
-		}
-	} else {
+	if (fd < 0 || fstat(fd, &st))
+		err = errno;
+	else if (S_ISBLK(st.st_mode) && ioctl(fd, BLKGETSIZE64, &nblocks))
+		err = errno;
+	else if (!S_ISBLK(st.st_mode))
 		nblocks = st.st_size;
-	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	nblocks /= BS;
-	if (!nblocks || posix_memalign((void **)&bufs, BS, (size_t)MAXQD * BS))
-		return 1;
-	memset(bufs, 0, (size_t)MAXQD * BS);
-	for (m = IRQ; m <= FIXED; m++)
-		for (i = 0; i < 2; i++)
-			run(m, qds[i]);
+	if (!err && !nblocks)
+		err = ENOSPC;
+	if (!err && posix_memalign((void **)&bufs, BS, (size_t)MAXQD * BS))
+		err = ENOMEM;
+	if (!err)
+		memset(bufs, 0, (size_t)MAXQD * BS);
+	for (m = IRQ; m <= FIXED; m++) {
+		for (i = 0; i < 2; i++) {
+			char name[64];
+
+			if (!err) {
+				run(m, qds[i]);
+				continue;
+			}
+			/* No device: every row says so, none goes missing. */
+			snprintf(name, sizeof(name), "blk-%s-qd%d", mode_name[m],
+				 qds[i]);
+			printf("BENCH %s failed - -\n", name);
+		}
+	}
+	if (err)
+		fprintf(stderr, "%s: %s\n", dev, strerror(err));
 	return 0;
 }

@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	wfd = open(path, O_RDWR);
 	t0 = bench_now();
 	while (done < NREQ) {
-		unsigned head, n = 0;
+		unsigned int head, n = 0;
 
 		ret = io_uring_wait_cqe(&ring, &cqe);
 		if (ret)

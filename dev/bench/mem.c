@@ -4,8 +4,10 @@
  *  mem-req-poll:	slab bytes per in-flight POLL_ADD (8192 of them waiting
  *			on an empty pipe), from /proc/slabinfo.
  *  mem-req-read:	the same for a READ of an empty pipe (async poll armed).
- *  mem-ring-4096:	bytes per ring of 4096 SQ entries (64 rings; MemFree
- *			before and after, so ring pages, context and slab).
+ *  mem-ring-4096:	bytes per ring of 4096 SQ entries, all its SQE and CQE
+ *			pages touched (64 rings; free memory from
+ *			/proc/zoneinfo before and after, so ring pages, context
+ *			and slab).
  * Each is the median of 3 trials. Needs root for /proc/slabinfo.
  */
 #include <fcntl.h>
@@ -36,26 +38,47 @@ static long long slab_bytes(void)
 	return sum;
 }
 
-static long long meminfo(const char *key)
+/*
+ * Free memory in bytes: the buddy allocator's free pages plus the pages
+ * parked on the per-CPU free lists, which MemFree leaves out. Kernels that
+ * free ring memory as single pages park it there, out of MemFree's sight,
+ * and the next allocation takes it back: MemFree alone would make the
+ * second trial look cheaper than the first.
+ */
+static long long free_bytes(void)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long long v = -1;
-	size_t n = strlen(key);
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	long long pages = 0, v;
+	char line[256], key[64];
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			v = atoll(line + n + 1) * 1024;
+		if (sscanf(line, " %63s %lld", key, &v) == 2 &&
+		    (!strcmp(key, "nr_free_pages") || !strcmp(key, "count:")))
+			pages += v;
 	fclose(f);
-	return v;
+	return pages * sysconf(_SC_PAGESIZE);
 }
 
+/*
+ * Wait until the previous trial's memory is back: ring teardown runs
+ * asynchronously, for longer on some kernels than on others. Done when
+ * free memory moves by less than 256 KiB over 200 ms (at most 3 s).
+ */
 static void settle(void)
 {
+	long long prev = -1, cur;
+	int i;
+
 	sync();
-	usleep(300 * 1000);
+	for (i = 0; i < 15; i++) {
+		usleep(200 * 1000);
+		cur = free_bytes();
+		if (prev >= 0 && llabs(cur - prev) < 256 * 1024)
+			break;
+		prev = cur;
+	}
 }
 
 static int cmp(const void *a, const void *b)
@@ -125,13 +148,24 @@ static int ring_trial(double *out)
 	int i, ret = 0;
 
 	settle();
-	before = meminfo("MemFree");
+	before = free_bytes();
 	for (i = 0; i < NRINGS; i++) {
 		ret = io_uring_queue_init(ENTRIES, &rings[i], 0);
 		if (ret)
 			break;
 	}
-	after = meminfo("MemFree");
+	/*
+	 * Touch every SQE and CQE page: a kernel that allocates ring pages
+	 * only when they are first used pays for them here.
+	 */
+	for (i = 0; i < NRINGS && !ret; i++) {
+		struct io_uring *r = &rings[i];
+
+		memset(r->sq.sqes, 0, ENTRIES * sizeof(struct io_uring_sqe));
+		memset(r->cq.cqes, 0,
+		       *r->cq.kring_entries * sizeof(struct io_uring_cqe));
+	}
+	after = free_bytes();
 	if (!ret)
 		*out = (double)(before - after) / NRINGS;
 	while (i--)
@@ -150,6 +184,7 @@ static void report(const char *name, int (*trial)(int, double *), int arg)
 			bench_fail(name, "trial", ret);
 			return;
 		}
+		fprintf(stderr, "%s: trial %d: %.0f\n", name, i + 1, v[i]);
 	}
 	qsort(v, TRIALS, sizeof(v[0]), cmp);
 	bench_report(name, v[TRIALS / 2], "bytes", "lower");

@@ -34,7 +34,7 @@ static void run(int batch, int dt)
 	}
 	t0 = bench_now();
 	for (;;) {
-		unsigned got;
+		unsigned int got;
 
 		for (i = 0; i < batch; i++)
 			io_uring_prep_nop(io_uring_get_sqe(&ring));
@@ -44,7 +44,7 @@ static void run(int batch, int dt)
 			goto out;
 		}
 		got = io_uring_peek_batch_cqe(&ring, cqes, batch);
-		if (got != (unsigned)batch || cqes[0]->res) {
+		if (got != (unsigned int)batch || cqes[0]->res) {
 			bench_fail(name, "NOP completions", EIO);
 			goto out;
 		}
@@ -64,11 +64,11 @@ out:
 int main(void)
 {
 	static const int batches[] = { 1, 8, 32, 128 };
-	unsigned i;
+	unsigned int i;
 	int dt;
 
 	for (dt = 0; dt < 2; dt++)
-		for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(batches); i++)
 			run(batches[i], dt);
 	return 0;
 }

@@ -61,7 +61,6 @@ struct io_wq_work {
 
 /**
  * struct io_kiocb - one request, from its SQE to its CQE
- * @state: what a new request starts with all zero (io_req_init())
  * @op: opcode-private state; must stay first (see cmd_to_io_kiocb())
  * @res: result for the CQE
  * @cflags: IORING_CQE_F_* for the CQE
@@ -103,6 +102,9 @@ struct io_wq_work {
  * @tw_cb: what the task_work runs
  * @work: io-wq linkage while punted
  * @drain_seq: held back by a drain until this many requests were freed
+ *
+ * The members from @op to @big_cqe form the group "state": what a new
+ * request starts with all zero (io_req_init()).
  */
 struct io_kiocb {
 	struct_group(state,

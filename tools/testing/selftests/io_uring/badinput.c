@@ -243,10 +243,11 @@ TEST(enter_not_io_uring)
  */
 TEST(register_bad_fd)
 {
-	EXPECT_EQ(-EBADF, sys_io_uring_register(-2,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+	EXPECT_EQ(-EBADF, sys_io_uring_register(-2, IORING_UNREGISTER_EVENTFD,
+						NULL, 0));
 	EXPECT_EQ(-EBADF, sys_io_uring_register(lowest_free_fd() + 1000,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+						IORING_UNREGISTER_EVENTFD,
+						NULL, 0));
 }
 
 TEST(register_not_io_uring)
@@ -255,7 +256,8 @@ TEST(register_not_io_uring)
 
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(-EOPNOTSUPP, sys_io_uring_register(fd,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+						     IORING_UNREGISTER_EVENTFD,
+						     NULL, 0));
 	close(fd);
 }
 
@@ -279,7 +281,8 @@ TEST_F(ring, register_unknown_opcode)
 TEST_F(ring, enable_rings_not_disabled)
 {
 	EXPECT_EQ(-EBADFD, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_ENABLE_RINGS, NULL, 0));
+						 IORING_REGISTER_ENABLE_RINGS,
+						 NULL, 0));
 }
 
 static struct io_uring_probe *probe_alloc(unsigned int nr)
@@ -330,12 +333,14 @@ TEST_F(ring, probe_not_zeroed)
 
 	ASSERT_NE(NULL, p);
 	p->resv = 1;
-	EXPECT_EQ(-EINVAL, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_PROBE, p, PROBE_OPS));
+	EXPECT_EQ(-EINVAL,
+		  sys_io_uring_register(self->r.fd, IORING_REGISTER_PROBE,
+					p, PROBE_OPS));
 	memset(p, 0, sizeof(*p));
 	p->ops[3].flags = 1;
-	EXPECT_EQ(-EINVAL, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_PROBE, p, PROBE_OPS));
+	EXPECT_EQ(-EINVAL,
+		  sys_io_uring_register(self->r.fd, IORING_REGISTER_PROBE,
+					p, PROBE_OPS));
 	free(p);
 }
 
@@ -345,12 +350,15 @@ TEST_F(ring, probe_bad_args)
 
 	ASSERT_NE(NULL, p);
 	/* no buffer, or more than 256 ops asked for */
-	EXPECT_EQ(-EINVAL, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_PROBE, NULL, PROBE_OPS));
-	EXPECT_EQ(-EINVAL, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_PROBE, p, PROBE_OPS + 1));
-	EXPECT_EQ(-EFAULT, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_PROBE, (void *)8UL, PROBE_OPS));
+	EXPECT_EQ(-EINVAL,
+		  sys_io_uring_register(self->r.fd, IORING_REGISTER_PROBE,
+					NULL, PROBE_OPS));
+	EXPECT_EQ(-EINVAL,
+		  sys_io_uring_register(self->r.fd, IORING_REGISTER_PROBE,
+					p, PROBE_OPS + 1));
+	EXPECT_EQ(-EFAULT,
+		  sys_io_uring_register(self->r.fd, IORING_REGISTER_PROBE,
+					(void *)8UL, PROBE_OPS));
 	free(p);
 }
 

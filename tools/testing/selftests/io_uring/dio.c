@@ -23,7 +23,7 @@
 #include "uring_helpers.h"
 
 #ifndef IORING_SETUP_HYBRID_IOPOLL
-#define IORING_SETUP_HYBRID_IOPOLL	(1U << 17)
+#define IORING_SETUP_HYBRID_IOPOLL	0x00020000U
 #endif
 
 #define DIO_DEV		"/dev/uring-nvme"

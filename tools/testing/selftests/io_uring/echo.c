@@ -863,7 +863,7 @@ FIXTURE_TEARDOWN(pbuf)
 	munmap(self->bufs, PB_ENTRIES * PB_SIZE);
 }
 
-static int pb_register(FIXTURE_DATA(pbuf) *self)
+static int pb_register(struct _test_data_pbuf *self)
 {
 	memset(self->ring, 0, uring_page_size());
 	self->tail = 0;
@@ -872,7 +872,7 @@ static int pb_register(FIXTURE_DATA(pbuf) *self)
 }
 
 /* Put buffer bid (PB_SIZE bytes at bufs + bid * PB_SIZE) in the ring. */
-static void pb_add(FIXTURE_DATA(pbuf) *self, __u16 bid)
+static void pb_add(struct _test_data_pbuf *self, __u16 bid)
 {
 	uring_buf_ring_add(self->ring, PB_ENTRIES - 1, self->tail,
 			   self->bufs + bid * PB_SIZE, PB_SIZE, bid);

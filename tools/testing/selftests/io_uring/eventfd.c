@@ -99,7 +99,7 @@ TEST_F(efd, unregister_stops_signals)
 	ASSERT_EQ(0, register_efd(self->r.fd, IORING_REGISTER_EVENTFD,
 				  self->efd));
 	ASSERT_EQ(0, sys_io_uring_register(self->r.fd,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+					   IORING_UNREGISTER_EVENTFD, NULL, 0));
 	ASSERT_EQ(0, nop_round_trip(&self->r, 1));
 	EXPECT_EQ(0, efd_wait(self->efd, 100));
 }
@@ -112,7 +112,7 @@ TEST_F(efd, reregister)
 	ASSERT_EQ(0, register_efd(self->r.fd, IORING_REGISTER_EVENTFD,
 				  self->efd));
 	ASSERT_EQ(0, sys_io_uring_register(self->r.fd,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+					   IORING_UNREGISTER_EVENTFD, NULL, 0));
 	ASSERT_EQ(0, register_efd(self->r.fd, IORING_REGISTER_EVENTFD, efd2));
 	ASSERT_EQ(0, nop_round_trip(&self->r, 1));
 	EXPECT_LE(1, efd_wait(efd2, 1000));
@@ -137,7 +137,8 @@ TEST_F(efd, double_register)
 TEST_F(efd, unregister_none)
 {
 	EXPECT_EQ(-ENXIO, sys_io_uring_register(self->r.fd,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+						IORING_UNREGISTER_EVENTFD,
+						NULL, 0));
 }
 
 TEST_F(efd, unregister_bad_args)
@@ -147,9 +148,10 @@ TEST_F(efd, unregister_bad_args)
 	ASSERT_EQ(0, register_efd(self->r.fd, IORING_REGISTER_EVENTFD,
 				  self->efd));
 	EXPECT_EQ(-EINVAL, sys_io_uring_register(self->r.fd,
-				IORING_UNREGISTER_EVENTFD, &efd, 1));
+						 IORING_UNREGISTER_EVENTFD,
+						 &efd, 1));
 	EXPECT_EQ(0, sys_io_uring_register(self->r.fd,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+					   IORING_UNREGISTER_EVENTFD, NULL, 0));
 }
 
 TEST_F(efd, register_bad_args)
@@ -157,22 +159,28 @@ TEST_F(efd, register_bad_args)
 	int efd = self->efd, bad = -1, pipefd[2];
 
 	EXPECT_EQ(-EINVAL, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_EVENTFD, &efd, 0));
+						 IORING_REGISTER_EVENTFD,
+						 &efd, 0));
 	EXPECT_EQ(-EINVAL, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_EVENTFD, &efd, 2));
+						 IORING_REGISTER_EVENTFD,
+						 &efd, 2));
 	EXPECT_EQ(-EFAULT, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_EVENTFD, NULL, 1));
+						 IORING_REGISTER_EVENTFD,
+						 NULL, 1));
 	EXPECT_EQ(-EBADF, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_EVENTFD, &bad, 1));
+						IORING_REGISTER_EVENTFD,
+						&bad, 1));
 	/* not an eventfd */
 	ASSERT_EQ(0, pipe2(pipefd, O_CLOEXEC));
 	EXPECT_EQ(-EINVAL, sys_io_uring_register(self->r.fd,
-				IORING_REGISTER_EVENTFD, &pipefd[0], 1));
+						 IORING_REGISTER_EVENTFD,
+						 &pipefd[0], 1));
 	close(pipefd[0]);
 	close(pipefd[1]);
 	/* none of the failures left a registration behind */
 	EXPECT_EQ(-ENXIO, sys_io_uring_register(self->r.fd,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+						IORING_UNREGISTER_EVENTFD,
+						NULL, 0));
 }
 
 /* IORING_CQ_EVENTFD_DISABLED in the CQ ring flags mutes notifications. */
@@ -201,7 +209,7 @@ TEST_F(efd, close_registered_eventfd)
 	close(efd);
 	ASSERT_EQ(0, nop_round_trip(&self->r, 1));
 	EXPECT_EQ(0, sys_io_uring_register(self->r.fd,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+					   IORING_UNREGISTER_EVENTFD, NULL, 0));
 	ASSERT_EQ(0, nop_round_trip(&self->r, 2));
 }
 
@@ -224,7 +232,7 @@ TEST_F(efd, register_async)
 				  self->efd));
 	ASSERT_EQ(0, nop_round_trip(&self->r, 1));
 	EXPECT_EQ(0, sys_io_uring_register(self->r.fd,
-				IORING_UNREGISTER_EVENTFD, NULL, 0));
+					   IORING_UNREGISTER_EVENTFD, NULL, 0));
 }
 
 /* Registering on a ring started with R_DISABLED is allowed. */

@@ -478,13 +478,16 @@ FIXTURE_VARIANT_ADD(exit_cancel, exec) { .flags = 0, .mode = MODE_EXEC };
 FIXTURE_VARIANT_ADD(exit_cancel, sqpoll_exit) {
 	.flags = IORING_SETUP_SQPOLL, .mode = MODE_EXIT
 };
+
 FIXTURE_VARIANT_ADD(exit_cancel, sqpoll_exec) {
 	.flags = IORING_SETUP_SQPOLL, .mode = MODE_EXEC
 };
+
 FIXTURE_VARIANT_ADD(exit_cancel, defer_taskrun_exit) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 	.mode = MODE_EXIT
 };
+
 FIXTURE_VARIANT_ADD(exit_cancel, defer_taskrun_exec) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 	.mode = MODE_EXEC

@@ -35,7 +35,8 @@ static int max_workers(struct uring *r, unsigned int *vals)
 /* Current {bounded, unbounded} limits, read with a {0, 0} query. */
 static int query_workers(struct uring *r, unsigned int *vals)
 {
-	vals[0] = vals[1] = 0;
+	vals[0] = 0;
+	vals[1] = 0;
 	return max_workers(r, vals);
 }
 
@@ -137,15 +138,20 @@ TEST(bad_args)
 	ASSERT_EQ(0, uring_init(&r, 8, 0));
 	ASSERT_EQ(0, query_workers(&r, cur));
 
-	vals[0] = vals[1] = 0;
-	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd,
-			IORING_REGISTER_IOWQ_MAX_WORKERS, vals, 0));
-	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd,
-			IORING_REGISTER_IOWQ_MAX_WORKERS, vals, 1));
-	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd,
-			IORING_REGISTER_IOWQ_MAX_WORKERS, vals, 3));
-	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd,
-			IORING_REGISTER_IOWQ_MAX_WORKERS, NULL, 2));
+	vals[0] = 0;
+	vals[1] = 0;
+	EXPECT_EQ(-EINVAL,
+		  sys_io_uring_register(r.fd, IORING_REGISTER_IOWQ_MAX_WORKERS,
+					vals, 0));
+	EXPECT_EQ(-EINVAL,
+		  sys_io_uring_register(r.fd, IORING_REGISTER_IOWQ_MAX_WORKERS,
+					vals, 1));
+	EXPECT_EQ(-EINVAL,
+		  sys_io_uring_register(r.fd, IORING_REGISTER_IOWQ_MAX_WORKERS,
+					vals, 3));
+	EXPECT_EQ(-EINVAL,
+		  sys_io_uring_register(r.fd, IORING_REGISTER_IOWQ_MAX_WORKERS,
+					NULL, 2));
 
 	hole = mmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, hole);
@@ -560,8 +566,9 @@ TEST_F(unbounded, splice_blocked)
 		ASSERT_GT(UNB_SPLICES, cqe.user_data);
 		ASSERT_FALSE(seen[cqe.user_data]);
 		seen[cqe.user_data] = true;
-		EXPECT_EQ(UNB_LEN, cqe.res) TH_LOG("splice %llu",
-					   (unsigned long long)cqe.user_data);
+		EXPECT_EQ(UNB_LEN, cqe.res)
+			TH_LOG("splice %llu",
+			       (unsigned long long)cqe.user_data);
 	}
 	monitor_stop(&self->m);
 	self->monitoring = false;

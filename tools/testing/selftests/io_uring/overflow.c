@@ -28,9 +28,11 @@ FIXTURE_VARIANT_ADD(ovf, default) { .flags = 0 };
 FIXTURE_VARIANT_ADD(ovf, coop_taskrun) {
 	.flags = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG
 };
+
 FIXTURE_VARIANT_ADD(ovf, defer_taskrun) {
 	.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN
 };
+
 FIXTURE_VARIANT_ADD(ovf, cqe32) { .flags = IORING_SETUP_CQE32 };
 FIXTURE_VARIANT_ADD(ovf, no_sqarray) { .flags = IORING_SETUP_NO_SQARRAY };
 

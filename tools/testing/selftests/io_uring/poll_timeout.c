@@ -335,8 +335,8 @@ TEST_F(pt, timeout_count)
 	ASSERT_EQ(1, uring_submit(&self->r));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, WAIT_MS));
-		EXPECT_EQ(0, cqe.res) TH_LOG("ud %llu",
-				(unsigned long long)cqe.user_data);
+		EXPECT_EQ(0, cqe.res)
+			TH_LOG("ud %llu", (unsigned long long)cqe.user_data);
 		got |= 1 << cqe.user_data;
 	}
 	EXPECT_EQ(0xa, got);
@@ -606,8 +606,9 @@ TEST_F(pt, cancel_any_mixed)
 		ASSERT_GT(100 + n, cqe.user_data);
 		if (cqe.user_data >= 100 + 24 && cqe.res == -EINTR)
 			cqe.res = -ECANCELED;	/* a read, see above */
-		EXPECT_EQ(-ECANCELED, cqe.res) TH_LOG("request %llu",
-				(unsigned long long)cqe.user_data - 100);
+		EXPECT_EQ(-ECANCELED, cqe.res)
+			TH_LOG("request %llu",
+			       (unsigned long long)cqe.user_data - 100);
 		EXPECT_FALSE(cqe.flags & IORING_CQE_F_MORE);
 		seen++;
 	}

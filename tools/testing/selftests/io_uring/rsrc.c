@@ -295,13 +295,17 @@ static const char *const ml_step[] = {
 	"48 KiB after the failures",
 };
 
-#define ML_CHECK(cond, code) do {					\
-	if (!(cond)) {							\
-		fprintf(stderr, "# memlock child line %d: %s (ret %d)\n", \
-			__LINE__, #cond, ret);				\
-		return code;						\
-	}								\
-} while (0)
+/* In the memlock child: if a check did not hold, log it and return true. */
+static bool ml_failed(bool ok, const char *cond, int line, int ret)
+{
+	if (ok)
+		return false;
+	fprintf(stderr, "# memlock child line %d: %s (ret %d)\n",
+		line, cond, ret);
+	return true;
+}
+
+#define ML_FAILED(cond, ret)	ml_failed(cond, #cond, __LINE__, ret)
 
 /*
  * As an unprivileged user with RLIMIT_MEMLOCK at 64 KiB: 32 KiB fits, a
@@ -321,44 +325,59 @@ static int child_memlock(void *arg)
 	(void)arg;
 	a = alloc_anon(32 << 10);
 	big = alloc_anon(128 << 10);
-	ML_CHECK(a && big, ML_SETUP);
-	ML_CHECK(!setrlimit(RLIMIT_MEMLOCK, &rl), ML_SETUP);
-	ML_CHECK(!setgroups(0, NULL), ML_SETUP);
-	ML_CHECK(!setresgid(NOBODY, NOBODY, NOBODY), ML_SETUP);
-	ML_CHECK(!setresuid(NOBODY, NOBODY, NOBODY), ML_SETUP);
+	if (ML_FAILED(a && big, ret))
+		return ML_SETUP;
+	if (ML_FAILED(!setrlimit(RLIMIT_MEMLOCK, &rl), ret))
+		return ML_SETUP;
+	if (ML_FAILED(!setgroups(0, NULL), ret))
+		return ML_SETUP;
+	if (ML_FAILED(!setresgid(NOBODY, NOBODY, NOBODY), ret))
+		return ML_SETUP;
+	if (ML_FAILED(!setresuid(NOBODY, NOBODY, NOBODY), ret))
+		return ML_SETUP;
 
 	ret = uring_init(&r, 4, 0);
 	if (ret == -EPERM || ret == -EACCES)
 		return ML_NO_RING;
-	ML_CHECK(ret == 0, ML_SETUP);
+	if (ML_FAILED(ret == 0, ret))
+		return ML_SETUP;
 
 	iov[0].iov_base = a;
 	iov[0].iov_len = 32 << 10;
 	ret = register_bufs(&r, iov, 1);
-	ML_CHECK(ret == 0, ML_FIRST);
+	if (ML_FAILED(ret == 0, ret))
+		return ML_FIRST;
 	iov[1].iov_base = big;
 	iov[1].iov_len = 128 << 10;
 	ret = register_bufs(&r, &iov[1], 1);
-	ML_CHECK(ret == -EBUSY, ML_BUSY);
+	if (ML_FAILED(ret == -EBUSY, ret))
+		return ML_BUSY;
 	ret = unregister(&r, IORING_UNREGISTER_BUFFERS);
-	ML_CHECK(ret == 0, ML_UNREG);
+	if (ML_FAILED(ret == 0, ret))
+		return ML_UNREG;
 
 	/* the first buffer fits, the second does not: all or nothing */
 	ret = register_bufs(&r, iov, 2);
-	ML_CHECK(ret == -ENOMEM, ML_MIXED);
+	if (ML_FAILED(ret == -ENOMEM, ret))
+		return ML_MIXED;
 	ret = register_bufs(&r, &iov[1], 1);
-	ML_CHECK(ret == -ENOMEM, ML_BIG);
+	if (ML_FAILED(ret == -ENOMEM, ret))
+		return ML_BIG;
 
 	ret = register_bufs(&r, iov, 1);
-	ML_CHECK(ret == 0, ML_AGAIN);
+	if (ML_FAILED(ret == 0, ret))
+		return ML_AGAIN;
 	ret = unregister(&r, IORING_UNREGISTER_BUFFERS);
-	ML_CHECK(ret == 0, ML_UNREG);
+	if (ML_FAILED(ret == 0, ret))
+		return ML_UNREG;
 
 	iov[1].iov_len = 48 << 10;
 	ret = register_bufs(&r, &iov[1], 1);
-	ML_CHECK(ret == 0, ML_LEAK);
+	if (ML_FAILED(ret == 0, ret))
+		return ML_LEAK;
 	ret = unregister(&r, IORING_UNREGISTER_BUFFERS);
-	ML_CHECK(ret == 0, ML_UNREG);
+	if (ML_FAILED(ret == 0, ret))
+		return ML_UNREG;
 	uring_exit(&r);
 	return ML_OK;
 }
@@ -824,7 +843,7 @@ TEST_F(ring, read_fixed_out_of_range)
 	EXPECT_EQ(16, read_fixed_res(&self->r, zero, start, 16, 0));
 	EXPECT_EQ(16, read_fixed_res(&self->r, zero, end - 16, 16, 0));
 	EXPECT_EQ((int)(2 * pg), read_fixed_res(&self->r, zero, start,
-						 2 * pg, 0));
+						2 * pg, 0));
 
 	EXPECT_EQ(-EFAULT, read_fixed_res(&self->r, zero, start - 1, 16, 0));
 	EXPECT_EQ(-EFAULT, read_fixed_res(&self->r, zero, end - 8, 16, 0));

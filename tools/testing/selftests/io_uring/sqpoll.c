@@ -228,12 +228,33 @@ TEST(sq_aff_bad_cpu)
 	EXPECT_EQ(-EINVAL, setup_aff(conf));
 	cpu = offline_cpu();
 	if (cpu >= 0) {
-		EXPECT_EQ(-EINVAL, setup_aff(cpu)) TH_LOG("offline cpu %d", cpu);
+		EXPECT_EQ(-EINVAL, setup_aff(cpu))
+			TH_LOG("offline cpu %d", cpu);
 	} else {
 		TH_LOG("no offline CPU to try");
 	}
 	/* no SQ thread was left behind by the failed setups */
 	EXPECT_EQ(0, wait_threads(0, SQP, false, 0, 3000));
+}
+
+/*
+ * The poller's CPU must be in the caller's cpuset, not in its affinity
+ * mask: an application may keep itself off the CPU it gives the poller.
+ */
+TEST(sq_aff_outside_own_affinity)
+{
+	cpu_set_t one, saved;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two online CPUs");
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(saved), &saved));
+	if (!CPU_ISSET(0, &saved) || !CPU_ISSET(1, &saved))
+		SKIP(return, "needs CPUs 0 and 1");
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+	EXPECT_LE(0, setup_aff(1));
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(saved), &saved));
 }
 
 /* The first iou-sqp- thread of this process, or -1. */
