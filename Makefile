@@ -2,6 +2,7 @@
 #   make run [INTERACTIVE=1]      build, boot, show the demo (or a shell)
 #   make check [IMPL=upstream] [DEBUG=1] [ACCEL=kvm] [TESTS=regex]
 #   make patches                  git format-patch series against the base tree
+#   make bisect                   build after each patch of the series
 #   make kernel                   just build the kernel
 #   make bench [ROUNDS=3] [BENCH_NOBUILD=1]  ours vs the reference, as ratios
 export IMPL ?= ours
@@ -9,7 +10,7 @@ export DEBUG ?= 0
 export ACCEL ?= tcg
 export TESTS ?=
 
-.PHONY: run check patches kernel selftests clean bench
+.PHONY: run check patches bisect kernel selftests clean bench
 
 run:
 	@bash dev/check.sh $(if $(filter 1,$(INTERACTIVE)),shell,demo)
@@ -25,6 +26,9 @@ kernel:
 
 patches:
 	@bash dev/deps.sh && bash dev/patches.sh
+
+bisect:
+	@bash dev/deps.sh && bash dev/bisect.sh
 
 clean:
 	rm -rf out

@@ -197,7 +197,7 @@ static int io_sync_cancel_wait(struct io_ring_ctx *ctx,
 			return 0;
 		if (io_run_completions())
 			continue;
-		if (signal_pending(current))
+		if (task_sigpending(current))
 			return -EINTR;
 		if (ktime_after(ktime_get(), deadline))
 			return -ETIME;

@@ -206,8 +206,9 @@ void io_req_post(struct io_kiocb *req)
 	}
 	if (req->went_async)
 		req->ctx->async_posted = true;
+	/* only a command has big CQE words; elsewhere the union holds others */
 	io_post_cqe(req->ctx, req->user_data, req->res, req->cflags,
-		    req->big_cqe);
+		    req->opcode == IORING_OP_URING_CMD ? req->big_cqe : NULL);
 }
 
 /**

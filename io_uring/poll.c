@@ -36,16 +36,17 @@ struct io_poll_entry {
 	struct wait_queue_head	*head;
 };
 
+/* Packed to fit a 128-byte kmalloc slot: one per waiting request. */
 struct io_poll {
 	struct io_kiocb		*req;
+	struct task_struct	*posting;	/* posting a multishot CQE */
 	__poll_t		events;
 	atomic_t		owner;
+	int			error;		/* from queueing */
+	u8			nr_entries;
 	bool			multishot;
 	bool			retry;		/* re-issue @req when ready */
 	bool			uring_wake;	/* woken by a ring's eventfd */
-	struct task_struct	*posting;	/* posting a multishot CQE */
-	int			error;		/* from queueing */
-	unsigned int		nr_entries;
 	struct io_poll_entry	entries[2];
 };
 

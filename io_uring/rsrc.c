@@ -368,7 +368,7 @@ static int io_files_fill(struct io_ring_ctx *ctx, const void __user *data,
 		ret = io_file_slot_update(ctx, i, fd, tag);
 		if (ret)
 			return ret;
-		if (signal_pending(current))
+		if (task_sigpending(current))
 			return -EINTR;
 	}
 	return 0;
@@ -890,7 +890,7 @@ static int io_bufs_fill(struct io_ring_ctx *ctx, const void __user *uiovs,
 		ret = io_buf_slot_update(ctx, i, &iov, tag);
 		if (ret)
 			return ret;
-		if (signal_pending(current))
+		if (task_sigpending(current))
 			return -EINTR;
 	}
 	return 0;

@@ -42,7 +42,7 @@ struct io_rw_state {
 	struct io_iopoll	iopoll;		/* IOPOLL: awaits the reaper */
 	struct io_kiocb		*req;
 	struct kiocb		kiocb;
-	struct iovec		fast_iov[UIO_FASTIOV];
+	struct iovec		fast_iov[];	/* READV/WRITEV only */
 };
 
 struct io_rw {
@@ -110,6 +110,7 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	u32 len = READ_ONCE(sqe->len);
 	struct io_rw_state *st;
 	struct iovec *iov;
+	bool vectored;
 	ssize_t ret;
 
 	/* with IOSQE_BUFFER_SELECT, buf_index is the buffer group */
@@ -126,7 +127,10 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	rw->pos = READ_ONCE(sqe->off);
 	rw->cur_pos = rw->pos == -1;
 	rw->flags = (__force rwf_t)READ_ONCE(sqe->rw_flags);
-	st = kmalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	vectored = (op == IORING_OP_READV || op == IORING_OP_WRITEV) &&
+		   !(req->sqe_flags & IOSQE_BUFFER_SELECT);
+	st = kmalloc(struct_size(st, fast_iov, vectored ? UIO_FASTIOV : 0),
+		     GFP_KERNEL_ACCOUNT);
 	if (!st)
 		return -ENOMEM;
 	req->async = st;

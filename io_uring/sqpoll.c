@@ -410,9 +410,15 @@ int io_sq_enter(struct io_ring_ctx *ctx, unsigned int flags)
 			ret = -EOWNERDEAD;
 			break;
 		}
-		if (signal_pending(current)) {
+		if (task_sigpending(current)) {
 			ret = -EINTR;
 			break;
+		}
+		/* our completions are no signal: run them and wait on */
+		if (task_work_pending(current)) {
+			__set_current_state(TASK_RUNNING);
+			io_run_task_work();
+			continue;
 		}
 		schedule();
 	}

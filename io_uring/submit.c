@@ -55,6 +55,32 @@ static bool io_req_cache_refill(struct io_ring_ctx *ctx)
 	return true;
 }
 
+/*
+ * What a request holds while it lives: its task (which must outlive it,
+ * even the task's exit), a count in the task's inflight and a ring
+ * reference. They are taken for a whole batch of SQEs and given back for
+ * a whole batch of completions: atomics per batch, not per request.
+ */
+static void io_req_refs_get(struct io_ring_ctx *ctx, unsigned int nr)
+{
+	refcount_add(nr, &current->usage);
+	atomic_add(nr, &current->io_uring->inflight);
+	percpu_ref_get_many(&ctx->refs, nr);
+}
+
+static void io_req_refs_put(struct io_ring_ctx *ctx, struct task_struct *task,
+			    unsigned int nr)
+{
+	struct io_uring_task *tctx = task->io_uring;
+
+	if (atomic_sub_and_test(nr, &tctx->inflight) &&
+	    READ_ONCE(tctx->draining))
+		wake_up(&tctx->wait);
+	put_task_struct_many(task, nr);
+	percpu_ref_put_many(&ctx->refs, nr);
+}
+
+/* A request from the cache; the caller took its references. */
 static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 {
 	struct io_kiocb *req = ctx->req_cache;
@@ -66,31 +92,21 @@ static struct io_kiocb *io_req_alloc(struct io_ring_ctx *ctx)
 	}
 	ctx->req_cache = req->next;
 	req->ctx = ctx;
-	/* the task's io_uring_task must outlive the request, even its exit */
-	req->task = get_task_struct(current);
-	atomic_inc(&current->io_uring->inflight);
-	percpu_ref_get(&ctx->refs);
+	req->task = current;
 	return req;
 }
 
-/*
- * Undo io_req_alloc(): back to the cache, dropping what it took. Alone, for
- * a request that was never initialised; as the end of io_req_free().
- */
+/* Back to the cache; the caller drops its references. */
 static void io_req_unalloc(struct io_kiocb *req)
 {
-	struct io_uring_task *tctx = req->task->io_uring;
 	struct io_ring_ctx *ctx = req->ctx;
 
 	req->next = ctx->req_cache;
 	ctx->req_cache = req;
-	if (atomic_dec_and_test(&tctx->inflight) && READ_ONCE(tctx->draining))
-		wake_up(&tctx->wait);
-	put_task_struct(req->task);
-	percpu_ref_put(&ctx->refs);
 }
 
-static void io_req_free(struct io_kiocb *req)
+/* Release what the request took while it ran; it stays the caller's. */
+static void io_req_release(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	struct io_ring_ctx *ctx = req->ctx;
@@ -107,7 +123,6 @@ static void io_req_free(struct io_kiocb *req)
 		fput(req->op.file);
 	io_req_rsrc_put(req);
 	ctx->nr_freed++;
-	io_req_unalloc(req);
 }
 
 /* Ring teardown: give the cached requests back to the slab. */
@@ -121,10 +136,36 @@ void io_req_cache_free(struct io_ring_ctx *ctx)
 	}
 }
 
+/*
+ * Recycle a list of finished requests, dropping their references once
+ * for each run of requests of the same task.
+ */
+static void io_req_free_list(struct io_ring_ctx *ctx, struct io_kiocb *req)
+{
+	struct task_struct *task = NULL;
+	unsigned int nr = 0;
+	struct io_kiocb *next;
+
+	for (; req; req = next) {
+		next = req->next;
+		io_req_release(req);
+		if (req->task != task) {
+			if (nr)
+				io_req_refs_put(ctx, task, nr);
+			task = req->task;
+			nr = 0;
+		}
+		nr++;
+		io_req_unalloc(req);
+	}
+	if (nr)
+		io_req_refs_put(ctx, task, nr);
+}
+
 /* Post every CQE of the batch under one lock, then recycle the requests. */
 static void io_compl_post_batch(struct io_ring_ctx *ctx)
 {
-	struct io_kiocb *req, *next;
+	struct io_kiocb *req;
 
 	io_cq_lock(ctx);
 	for (req = ctx->compl_head; req; req = req->next)
@@ -134,10 +175,7 @@ static void io_compl_post_batch(struct io_ring_ctx *ctx)
 	ctx->compl_head = NULL;
 	ctx->compl_tail = &ctx->compl_head;
 	ctx->compl_nr = 0;
-	for (; req; req = next) {
-		next = req->next;
-		io_req_free(req);
-	}
+	io_req_free_list(ctx, req);
 }
 
 /**
@@ -196,6 +234,8 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	req->opcode = READ_ONCE(sqe->opcode);
 	req->sqe_flags = READ_ONCE(sqe->flags);
 	req->user_data = READ_ONCE(sqe->user_data);
+	/* the file is taken at issue: io_req_assign_file() */
+	req->file_fd = READ_ONCE(sqe->fd);
 
 	if (unlikely(req->opcode >= IORING_OP_LAST)) {
 		req->opcode = IORING_OP_NOP;
@@ -222,8 +262,6 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		req->ctx->drain_disabled = true;
 	if ((req->sqe_flags & IOSQE_IO_DRAIN) && req->ctx->drain_disabled)
 		return -EOPNOTSUPP;
-	/* the file is taken at issue: io_req_assign_file() */
-	req->file_fd = READ_ONCE(sqe->fd);
 	personality = READ_ONCE(sqe->personality);
 	if (personality) {
 		ret = io_req_personality(req, personality);
@@ -376,8 +414,12 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	struct io_chain chain = { .tail = &chain.head };
 	unsigned int done = 0;
 
+	unsigned int used = 0;
+
 	lockdep_assert_held(&ctx->uring_lock);
 	nr = min3(nr, tail - ctx->sq_head, ctx->sq_entries);
+	if (nr)
+		io_req_refs_get(ctx, nr);
 	while (done < nr) {
 		const struct io_uring_sqe *sqe;
 		struct io_kiocb *req = io_req_alloc(ctx);
@@ -391,6 +433,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 			io_req_unalloc(req);
 			continue;
 		}
+		used++;
 		ret = io_req_init(req, sqe);
 		if (unlikely(ret)) {
 			req->res = ret;
@@ -409,6 +452,8 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	/* a chain left open by the last SQE runs as it is */
 	if (chain.head)
 		io_chain_submit(ctx, &chain);
+	if (used < nr)
+		io_req_refs_put(ctx, current, nr - used);
 	/* SQEs read before userspace may reuse their slots */
 	smp_store_release(&ctx->hdr->sq_head, ctx->sq_head);
 	io_compl_flush(ctx);
@@ -418,8 +463,8 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 static int __init io_submit_init(void)
 {
 	/* unmerged, so that /proc/slabinfo shows requests in flight */
-	io_req_slab = KMEM_CACHE(io_kiocb, SLAB_HWCACHE_ALIGN | SLAB_PANIC |
-				 SLAB_ACCOUNT | SLAB_NO_MERGE);
+	io_req_slab = KMEM_CACHE(io_kiocb, SLAB_PANIC | SLAB_ACCOUNT |
+				 SLAB_NO_MERGE);
 	return 0;
 }
 device_initcall(io_submit_init);

@@ -88,22 +88,24 @@ struct io_wq_work {
  * @creds: the submitter's credentials, for a worker to run it with
  * @rsrc_file: the registered file it uses (IOSQE_FIXED_FILE), held
  * @rsrc_buf: the registered buffer it uses, held
- * @file_fd: sqe->fd, the file (or fixed slot) taken at first issue
- * @big_cqe: the extra two words of a CQE32 ring's CQE
+ * @big_cqe: the extra two words of a CQE32 ring's CQE, for URING_CMD
+ *	     only, which never selects a provided buffer (hence the union)
  * @ctx: the ring the request was submitted to
  * @task: the submitting task; completions are run in its context. The
  *	  request holds a reference on it.
  * @user_data: copied from the SQE, returned in the CQE
  * @opcode: IORING_OP_*
  * @sqe_flags: IOSQE_* as submitted
+ * @file_fd: sqe->fd, the file (or fixed slot) taken at first issue
  * @parked: on ctx->parked while it waits somewhere it can be cancelled
  * @task_parked: on its task's list of parked requests at the same time
  * @tw_node: on a task_work list
  * @tw_cb: what the task_work runs
  * @work: io-wq linkage while punted
  * @drain_seq: held back by a drain until this many requests were freed
+ *	       (before its first issue, so never while in io-wq)
  *
- * The members from @op to @big_cqe form the group "state": what a new
+ * The members from @op to @rsrc_buf form the group "state": what a new
  * request starts with all zero (io_req_init()).
  */
 struct io_kiocb {
@@ -119,10 +121,15 @@ struct io_kiocb {
 		bool			iowq_block;
 		bool			multishot;
 		u8			buf_sel;
-		u16			buf_group;
-		u16			buf_id;
-		u16			buf_nr;
-		struct io_buffer	*kbuf;
+		union {
+			struct {
+				u16			buf_group;
+				u16			buf_id;
+				u16			buf_nr;
+				struct io_buffer	*kbuf;
+			};
+			u64			big_cqe[2];
+		};
 		struct io_kiocb		*next;
 		struct io_kiocb		*link;
 		int			(*cancel)(struct io_kiocb *req);
@@ -131,20 +138,21 @@ struct io_kiocb {
 		const struct cred	*creds;
 		struct io_rsrc		*rsrc_file;
 		struct io_rsrc		*rsrc_buf;
-		s32			file_fd;
-		u64			big_cqe[2];
 	);
 	struct io_ring_ctx	*ctx;
 	struct task_struct	*task;
 	u64			user_data;
 	u8			opcode;
 	u8			sqe_flags;
+	s32			file_fd;
 	struct list_head	parked;
 	struct list_head	task_parked;
 	struct llist_node	tw_node;
 	void			(*tw_cb)(struct io_kiocb *req, unsigned int issue_flags);
-	struct io_wq_work	work;
-	u64			drain_seq;
+	union {
+		struct io_wq_work	work;
+		u64			drain_seq;
+	};
 };
 
 #define cmd_to_io_kiocb(ptr)	((struct io_kiocb *)(ptr))

@@ -514,6 +514,44 @@ TEST(hugepage_charged_once)
 
 /* --- lifetime across unregister and update --- */
 
+/* Spin in userspace, without a system call, for @ms milliseconds. */
+static void spin_ms(int ms)
+{
+	long long end = uring_now_ms() + ms;
+
+	while (uring_now_ms() < end)
+		;
+}
+
+/*
+ * A completion waiting as task_work is no signal: registering buffers and
+ * files while one is pending (an IOSQE_ASYNC NOP done by a worker while we
+ * spin in userspace) succeeds instead of failing with -EINTR.
+ */
+TEST(register_with_task_work_pending)
+{
+	static char buf[4096];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int fd = 0;
+
+	ASSERT_EQ(0, uring_init(&r, 4, 0));
+	ASSERT_EQ(0, uring_queue_nop(&r, 1, IOSQE_ASYNC));
+	ASSERT_EQ(1, uring_submit(&r));
+	spin_ms(200);
+	EXPECT_EQ(0, sys_io_uring_register(r.fd, IORING_REGISTER_BUFFERS,
+					   &iov, 1));
+	ASSERT_EQ(0, uring_queue_nop(&r, 2, IOSQE_ASYNC));
+	ASSERT_EQ(1, uring_submit(&r));
+	spin_ms(200);
+	EXPECT_EQ(0, sys_io_uring_register(r.fd, IORING_REGISTER_FILES,
+					   &fd, 1));
+	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
+	uring_exit(&r);
+}
+
 /*
  * A READ_FIXED waiting on an empty pipe keeps its buffer: unregistering
  * the table waits for it (as 6.12 does), the read lands in the buffer,
