@@ -34,8 +34,11 @@ base=$(git rev-parse HEAD)
 # The code goes, and with it the IO_URING symbol and the io_uring/ build
 # hook, so that every patch until the one that builds ours again leaves
 # a kernel that builds (without io_uring: the header stubs stand in). The
-# in-kernel API headers stay until ours replace them.
+# in-kernel API headers, and io-wq.h that the scheduler includes, stay
+# until ours replace them.
 git rm -q -r io_uring include/trace/events/io_uring.h
+# kernel/sched/core.c includes io_uring/io-wq.h (its stubs without IO_WQ)
+git checkout -q "$base" -- io_uring/io-wq.h
 sed -i '/^obj-\$(CONFIG_IO_URING)/d' Kbuild
 awk '/^config (IO_URING|GCOV_PROFILE_URING)$/ { skip = 1; next }
      skip && /^(config|menuconfig|menu|endmenu|comment|source|if|endif)( |$)/ { skip = 0 }
@@ -107,14 +110,17 @@ n=$(ls "$dest" | grep -vc '^0000')
 sed -i "s/\*\*\* SUBJECT HERE \*\*\*/io_uring: a clean-room reimplementation/" "$dest"/0000-cover-letter.patch
 # The pass counts of the last full runs, ours and the reference.
 passes() {
-	local f=$OUT/results-$1-fast.txt
+	local f=$OUT/results-$1-fast.txt total
 	[ -e "$f" ] || return 0
-	echo "$(grep -cE '^X?PASS liburing/' "$f" || true) of $(grep -c ' liburing/' "$f" || true)"
+	total=$(grep -c ' liburing/' "$f" || true)
+	[ "$total" -gt 0 ] || return 0
+	echo "$(grep -cE '^X?PASS liburing/' "$f" || true) of $total"
 }
 results="liburing passes $(passes ours) runs on this series and $(passes upstream) on the original."
 [ -n "$(passes ours)" ] && [ -n "$(passes upstream)" ] ||
-	results="see the README of the repository (no results in out/)."
-sed "s/@RESULTS@/$results/" "$REPO/dev/cover-letter.txt" > "$work/blurb"
+	results="see the README of the repository (no full runs of both in out/)."
+sed "s|@RESULTS@|$results|" "$REPO/dev/cover-letter.txt" | fold -s -w 72 |
+	sed 's/ *$//' > "$work/blurb"
 sed -i "s/\*\*\* BLURB HERE \*\*\*/$(sed 's/[\/&]/\\&/g' "$work/blurb" | sed ':a;N;$!ba;s/\n/\\n/g')/" \
 	"$dest"/0000-cover-letter.patch
 log "wrote $n patches and a cover letter to $dest"
