@@ -1,16 +1,20 @@
 # Dev loop for our io_uring: see README.md.
 #   make run [INTERACTIVE=1]      build, boot, show the demo (or a shell)
-#   make check [IMPL=upstream] [DEBUG=1] [ACCEL=kvm] [TESTS=regex]
+#   make check [IMPL=upstream] [DEBUG=1] [FAULT=1] [ACCEL=kvm] [TESTS=regex]
 #   make patches                  git format-patch series against the base tree
 #   make bisect                   build after each patch of the series
 #   make kernel                   just build the kernel
 #   make bench [ROUNDS=3] [BENCH_NOBUILD=1]  ours vs the reference, as ratios
+#   make fuzz [SECS=600] [SEED=N] [IMPL=upstream] [DEBUG=1]  seeded fuzzing
 export IMPL ?= ours
 export DEBUG ?= 0
 export ACCEL ?= tcg
 export TESTS ?=
+export FAULT ?= 0
+export SECS ?=
+export SEED ?=
 
-.PHONY: run check patches bisect kernel selftests clean bench
+.PHONY: run check patches bisect kernel selftests clean bench fuzz
 
 run:
 	@bash dev/check.sh $(if $(filter 1,$(INTERACTIVE)),shell,demo)
@@ -20,6 +24,9 @@ check:
 
 bench:
 	@bash dev/bench.sh
+
+fuzz:
+	@bash dev/fuzz.sh
 
 kernel:
 	@bash dev/deps.sh && bash dev/kernel.sh

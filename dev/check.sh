@@ -7,6 +7,10 @@
 # this file during a run cannot change the run.
 {
 mode=${1:-check}
+if [ "${FAULT:-0}" = 1 ] && [ "$DEBUG" != 1 ]; then
+	echo "FAULT=1 needs DEBUG=1 (fault injection is in the debug config)" >&2
+	exit 2
+fi
 
 "$REPO/dev/deps.sh"
 kernel=$("$REPO/dev/kernel.sh" | tail -n1)
@@ -27,10 +31,15 @@ cc_static -I"$lib/../src/include" -o "$share/bin/uring-demo" \
 	"$REPO/dev/guest/demo.c" "$lib/../src/liburing.a"
 mkdir -p "$share/bin/liburing" "$share/bin/selftests"
 cp -l "$lib"/*.t "$share/bin/liburing/"
+# A subset built as 32-bit programs (dev/liburing32.sh): the compat paths.
+lib32=$("$REPO/dev/liburing32.sh" | tail -n1)
+mkdir -p "$share/bin/liburing32"
+cp -l "$lib32"/*.t "$share/bin/liburing32/"
 for t in "$REPO"/tools/testing/selftests/io_uring/*.c; do
 	[ -e "$t" ] || continue
 	cc_static -o "$share/bin/selftests/$(basename "$t" .c)" "$t" -lpthread
 done
+cc_static -o "$share/bin/uring-fuzz" "$REPO/dev/fuzz/uring-fuzz.c" -lpthread
 
 if [ "$mode" != check ]; then
 	"$REPO/dev/qemu.sh" "$kernel" "$mode" "$share" 900
@@ -59,6 +68,9 @@ test_line() {
 	for t in "$share"/bin/liburing/*.t; do
 		test_line liburing "$(basename "$t" .t)" "/host/bin/liburing/$(basename "$t")"
 	done
+	for t in "$share"/bin/liburing32/*.t; do
+		test_line liburing32 "$(basename "$t" .t)" "/host/bin/liburing32/$(basename "$t")"
+	done
 	# The tests that take a device (liburing's TEST_FILES) once more on
 	# the raw NVMe namespace and on null_blk; passthrough on the NVMe
 	# char device.
@@ -72,6 +84,12 @@ test_line() {
 	for t in "$share"/bin/selftests/*; do
 		test_line selftests "$(basename "$t")" "/host/bin/selftests/$(basename "$t")"
 	done
+	# A short seeded fuzzing round (make fuzz runs longer ones): half as
+	# root, half as nobody, then the io-wq/SQPOLL threads and requests
+	# must be gone (-C). Its own time limit covers the fuzzer's grace
+	# periods.
+	fz=50
+	echo "fuzz short $((fz + limit + 40)) /host/bin/uring-fuzz -s 1 -t $fz -U -C"
 } > "$share/tests.list"
 # Our tree must stay checkpatch --strict and kernel-doc clean: two
 # pseudo-tests, judged with the rest.
@@ -99,15 +117,18 @@ start=$(date +%s)
 "$REPO/dev/qemu.sh" "$kernel" check "$share" "$wall" | grep -a --line-buffered -E '^\[|^run-tests|^init:|Kernel panic|BUG:' || true
 log "guest run took $(( $(date +%s) - start ))s"
 
+# A fault-injection run keeps its results apart from the plain run's.
+run=$IMPL-$CFG
+[ "${FAULT:-0}" = 1 ] && run=$run-fault
 mkdir -p "$OUT"
-rm -rf "$OUT/$IMPL-$CFG"
-cp -r "$share/out" "$OUT/$IMPL-$CFG"
-cp "$share/console.log" "$OUT/$IMPL-$CFG/"
-cat "$share/lint-raw.txt" >> "$OUT/$IMPL-$CFG/raw.txt"
+rm -rf "${OUT:?}/$run"
+cp -r "$share/out" "$OUT/$run"
+cp "$share/console.log" "$OUT/$run/"
+cat "$share/lint-raw.txt" >> "$OUT/$run/raw.txt"
 [ -s "$share/lint-raw.txt" ] && cat "$share/lint.list" >> "$share/tests.list"
 # A TESTS subset does not replace the results of the last full run.
-results=$OUT/results-$IMPL-$CFG.txt
-[ -z "${TESTS:-}" ] || results=$OUT/results-$IMPL-$CFG-subset.txt
-exec "$REPO/dev/judge.sh" "$share/tests.list" "$OUT/$IMPL-$CFG/raw.txt" "$results"
+results=$OUT/results-$run.txt
+[ -z "${TESTS:-}" ] || results=$OUT/results-$run-subset.txt
+exec "$REPO/dev/judge.sh" "$share/tests.list" "$OUT/$run/raw.txt" "$results"
 exit
 }

@@ -4,7 +4,7 @@
 
 pkgs="linux-source-6.12 qemu-system-x86 busybox-static bash-static build-essential
 flex bison bc libelf-dev libssl-dev cpio dpkg-dev kmod xz-utils rsync python3
-e2fsprogs"
+e2fsprogs gcc-multilib"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

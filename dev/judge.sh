@@ -45,21 +45,32 @@ fail=$(( $(count FAIL) + $(count TIMEOUT) ))
 skip=$(count SKIP)
 xfail=$(count XFAIL)
 xpass=$(count XPASS)
-lp=$(grep -cE '^X?PASS liburing/' "$results" || true)
-lt=$(grep -c ' liburing/' "$results" || true)
-line="liburing: $lp/$lt passed"
 ref=$OUT/results-upstream-$CFG.txt
-if [ "$IMPL" = ours ] && [ -e "$ref" ]; then
-	rp=$(grep -cE '^X?PASS liburing/' "$ref" || true)
-	rt=$(grep -c ' liburing/' "$ref" || true)
-	line="$line (reference run: $rp/$rt)"
-fi
-echo "$line"
+# "SUITE: P/T passed (reference run: R/T)" for liburing and, when it ran,
+# its 32-bit subset (liburing32).
+suite_line() {
+	local s=$1 lp lt rp rt line
+	lp=$(grep -cE "^X?PASS $s/" "$results" || true)
+	lt=$(grep -c " $s/" "$results" || true)
+	[ "$s" = liburing ] || [ "$lt" -gt 0 ] || return 0
+	line="$s: $lp/$lt passed"
+	if [ "$IMPL" = ours ] && [ -e "$ref" ]; then
+		rp=$(grep -cE "^X?PASS $s/" "$ref" || true)
+		rt=$(grep -c " $s/" "$ref" || true)
+		line="$line (reference run: $rp/$rt)"
+	fi
+	echo "$line"
+}
+suite_line liburing
+suite_line liburing32
 if [ "$IMPL" = ours ] && [ -e "$ref" ]; then
 	gap=$(join <(grep '^SKIP ' "$results" | awk '{print $2}' | sort) \
 		<(grep -E '^X?PASS ' "$ref" | awk '{print $2}' | sort) | tr '\n' ' ')
 	[ -z "$gap" ] || echo "skipped here but passing on the reference: $gap"
 fi
+faulted=$(count FAULTED)
+[ "$faulted" -gt 0 ] &&
+	echo "$faulted failed under fault injection with the kernel clean (FAULTED: no splat, no stuck task)"
 [ "$xfail" -gt 0 ] && echo "$xfail expected failures (dev/expectations.txt)"
 [ "$xpass" -gt 0 ] && echo "$xpass unexpected passes: take them out of dev/expectations.txt"
 echo "$pass passed, $fail failed, $skip skipped" | tee -a "$results"

@@ -17,7 +17,8 @@ scripts=$BASE/scripts
 
 cd "$REPO"
 files=$(ls io_uring/*.[ch] include/linux/io_uring.h include/linux/io_uring_types.h \
-	include/linux/io_uring/*.h tools/testing/selftests/io_uring/*.[ch])
+	include/linux/io_uring/*.h include/trace/events/io_uring.h \
+	tools/testing/selftests/io_uring/*.[ch])
 csrc=$(echo "$files" | grep -v '^tools/')
 
 # "file:line: TYPE: message" lines, minus those whose file matches the

@@ -2,8 +2,9 @@
 # qemu.sh KERNEL MODE SHARE [LIMIT]: boot KERNEL under QEMU with a busybox+bash
 # initramfs, SHARE over 9p at /host, a fresh ext4 NVMe scratch disk, a raw
 # NVMe namespace and a memory-backed null_blk device for the device tests.
-# MODE is demo, check or shell. The serial console goes to SHARE/console.log
-# (and to the terminal); LIMIT seconds is a hard wall-clock cap on the run.
+# MODE is demo, check, bench, fuzz or shell. The serial console goes to
+# SHARE/console.log (and to the terminal); LIMIT seconds is a hard
+# wall-clock cap on the run.
 . "$(dirname "$0")/lib.sh"
 # The body is one compound command, read whole before it runs: editing
 # this file during a run cannot change the run.
@@ -63,6 +64,8 @@ cmdline="$cmdline watchdog_thresh=30 rcupdate.rcu_cpu_stall_timeout=60"
 # /dev/nullb0: 1 GiB kept in memory, with poll queues for IOPOLL.
 cmdline="$cmdline null_blk.gb=1 null_blk.memory_backed=1 null_blk.poll_queues=2"
 cmdline="$cmdline uring.mode=$mode"
+# FAULT=1: the guest's run-tests injects allocation and usercopy faults.
+[ "${FAULT:-0}" = 1 ] && cmdline="$cmdline uring.fault=1"
 mkdir -p "$share"
 cpu=max
 [ "$ACCEL" = kvm ] && cpu=host

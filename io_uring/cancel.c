@@ -227,6 +227,7 @@ int io_sync_cancel(struct io_ring_ctx *ctx, void __user *arg)
 	ktime_t deadline = KTIME_MAX;
 	int ret, wret;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	if (copy_from_user(&reg, arg, sizeof(reg)))
 		return -EFAULT;
 	if (memchr_inv(reg.pad, 0, sizeof(reg.pad)) ||

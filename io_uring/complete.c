@@ -13,6 +13,8 @@
 
 #include "uring.h"
 
+#include <trace/events/io_uring.h>
+
 void io_cq_lock(struct io_ring_ctx *ctx)
 	__acquires(ctx->cq_lock)
 {
@@ -99,6 +101,7 @@ static bool io_overflow_cqe(struct io_ring_ctx *ctx,
 	if (ctx->flags & IORING_SETUP_CQE32)
 		size += 2 * sizeof(u64);
 	ocqe = kmalloc(size, GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
+	trace_io_uring_cqe_overflow(ctx, cqe, ocqe);
 	if (!ocqe) {
 		/* the one case a CQE is lost: counted where userspace sees it */
 		WRITE_ONCE(ctx->hdr->cq_overflow, READ_ONCE(ctx->hdr->cq_overflow) + 1);
@@ -117,6 +120,27 @@ static bool io_overflow_cqe(struct io_ring_ctx *ctx,
 	return true;
 }
 
+/* io_post_cqe(), naming the request it completes (or NULL) for the trace. */
+static bool io_cqe_add(struct io_ring_ctx *ctx, struct io_kiocb *req,
+		       u64 user_data, s32 res, u32 cflags, const u64 *big)
+{
+	struct io_uring_cqe src = {
+		.user_data = user_data, .res = res, .flags = cflags,
+	};
+	struct io_uring_cqe *cqe = NULL;
+
+	lockdep_assert_held(&ctx->cq_lock);
+	trace_io_uring_complete(ctx, req, user_data, res, cflags, big);
+	ctx->cq_seq++;
+	/* CQEs keep their order: nothing passes what already overflowed */
+	if (likely(list_empty(&ctx->overflow_list)) || io_flush_overflow(ctx))
+		cqe = io_cqe_slot(ctx);
+	if (unlikely(!cqe))
+		return io_overflow_cqe(ctx, &src, big);
+	io_fill_cqe(ctx, cqe, &src, big);
+	return true;
+}
+
 /**
  * io_post_cqe - post one completion
  * @ctx: the ring
@@ -131,20 +155,7 @@ static bool io_overflow_cqe(struct io_ring_ctx *ctx,
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 const u64 *big)
 {
-	struct io_uring_cqe src = {
-		.user_data = user_data, .res = res, .flags = cflags,
-	};
-	struct io_uring_cqe *cqe = NULL;
-
-	lockdep_assert_held(&ctx->cq_lock);
-	ctx->cq_seq++;
-	/* CQEs keep their order: nothing passes what already overflowed */
-	if (likely(list_empty(&ctx->overflow_list)) || io_flush_overflow(ctx))
-		cqe = io_cqe_slot(ctx);
-	if (unlikely(!cqe))
-		return io_overflow_cqe(ctx, &src, big);
-	io_fill_cqe(ctx, cqe, &src, big);
-	return true;
+	return io_cqe_add(ctx, NULL, user_data, res, cflags, big);
 }
 
 /**
@@ -197,6 +208,7 @@ void io_req_post(struct io_kiocb *req)
 {
 	bool skip = req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS;
 
+	lockdep_assert_held(&req->ctx->cq_lock);
 	/* a link timeout's CQE depends on its own flag alone */
 	if (req->opcode == IORING_OP_LINK_TIMEOUT) {
 		if (skip)
@@ -207,8 +219,8 @@ void io_req_post(struct io_kiocb *req)
 	if (req->went_async)
 		req->ctx->async_posted = true;
 	/* only a command has big CQE words; elsewhere the union holds others */
-	io_post_cqe(req->ctx, req->user_data, req->res, req->cflags,
-		    req->opcode == IORING_OP_URING_CMD ? req->big_cqe : NULL);
+	io_cqe_add(req->ctx, req, req->user_data, req->res, req->cflags,
+		   req->opcode == IORING_OP_URING_CMD ? req->big_cqe : NULL);
 }
 
 /**
@@ -240,6 +252,8 @@ bool io_post_aux(struct io_kiocb *req, s32 res, u32 cflags)
 	if (list_empty(&ctx->overflow_list) || io_flush_overflow(ctx))
 		cqe = io_cqe_slot(ctx);
 	if (cqe) {
+		trace_io_uring_complete(ctx, req, src.user_data, src.res,
+					src.flags, NULL);
 		ctx->cq_seq++;
 		ctx->async_posted = true;
 		io_fill_cqe(ctx, cqe, &src, NULL);

@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/cred.h>
 #include <linux/xarray.h>
+#include <linux/security.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -20,10 +21,12 @@
  */
 int io_register_personality(struct io_ring_ctx *ctx)
 {
-	const struct cred *creds = get_current_cred();
+	const struct cred *creds;
 	u32 id;
 	int ret;
 
+	lockdep_assert_held(&ctx->uring_lock);
+	creds = get_current_cred();
 	ret = xa_alloc_cyclic(&ctx->personalities, &id, (void *)creds,
 			      XA_LIMIT(1, USHRT_MAX), &ctx->personality_next,
 			      GFP_KERNEL);
@@ -46,8 +49,10 @@ int io_register_personality(struct io_ring_ctx *ctx)
  */
 int io_unregister_personality(struct io_ring_ctx *ctx, unsigned int id)
 {
-	const struct cred *creds = xa_erase(&ctx->personalities, id);
+	const struct cred *creds;
 
+	lockdep_assert_held(&ctx->uring_lock);
+	creds = xa_erase(&ctx->personalities, id);
 	if (!creds)
 		return -EINVAL;
 	put_cred(creds);
@@ -59,15 +64,23 @@ int io_unregister_personality(struct io_ring_ctx *ctx, unsigned int id)
  * @req: the request, being prepared
  * @id: sqe->personality, not 0
  *
+ * The LSM may refuse the switch to those credentials.
+ *
  * Context: ctx->uring_lock held.
- * Return: 0, or -EINVAL for an unknown id.
+ * Return: 0, -EINVAL for an unknown id, or the LSM's error.
  */
 int io_req_personality(struct io_kiocb *req, unsigned int id)
 {
-	const struct cred *creds = xa_load(&req->ctx->personalities, id);
+	const struct cred *creds;
+	int ret;
 
+	lockdep_assert_held(&req->ctx->uring_lock);
+	creds = xa_load(&req->ctx->personalities, id);
 	if (!creds)
 		return -EINVAL;
+	ret = security_uring_override_creds(creds);
+	if (ret)
+		return ret;
 	req->creds = get_cred(creds);
 	return 0;
 }

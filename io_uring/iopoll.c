@@ -82,12 +82,22 @@ static void io_iopoll_account(struct io_ring_ctx *ctx, struct io_iopoll *ip)
 			      (ctx->hybrid_poll_ns + took) / 2 : took;
 }
 
+/*
+ * Off the reaper's list: its completion is on its way, so from now on no
+ * canceller may touch it (it stays parked until that completion runs).
+ */
+static void io_iopoll_take(struct io_iopoll *ip)
+{
+	list_del(&ip->node);
+	io_req_park(ip->req, io_req_cancel_noop);
+}
+
 /* Off the list, and finished in its submitter's context. */
 static void io_iopoll_finish(struct io_iopoll *ip)
 {
 	struct io_kiocb *req = ip->req;
 
-	list_del(&ip->node);
+	io_iopoll_take(ip);
 	if (current == req->task)
 		ip->complete(req, 0);
 	else
@@ -102,13 +112,15 @@ static void io_iopoll_finish(struct io_iopoll *ip)
  * end, and no reaper may be polling for it at the same time.
  *
  * Context: ctx->uring_lock held.
- * Return: true if it was done and now completes through task_work.
+ * Return: true if it was done and now completes through task_work (and
+ * can no longer be cancelled).
  */
 bool io_iopoll_settle(struct io_iopoll *ip)
 {
+	lockdep_assert_held(&ip->req->ctx->uring_lock);
 	if (!io_iopoll_try(ip, NULL, BLK_POLL_ONESHOT))
 		return false;
-	list_del(&ip->node);
+	io_iopoll_take(ip);
 	io_req_task_work_add(ip->req, ip->complete);
 	return true;
 }

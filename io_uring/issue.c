@@ -17,11 +17,14 @@
 #include <linux/fs.h>
 #include <linux/cred.h>
 #include <linux/sched/signal.h>
+#include <linux/audit.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
 #include "opdef.h"
 #include "io-wq.h"
+
+#include <trace/events/io_uring.h>
 
 /* Times a request is re-polled before it goes to io-wq instead. */
 #define IO_POLL_RETRIES	4
@@ -64,6 +67,7 @@ void io_req_unpark(struct io_kiocb *req)
 {
 	struct io_uring_task *tctx = req->task->io_uring;
 
+	lockdep_assert_held(&req->ctx->uring_lock);
 	if (!req->cancel)
 		return;
 	list_del(&req->parked);
@@ -85,6 +89,7 @@ void io_req_fail_chain(struct io_kiocb *req, int err, bool silent)
 {
 	struct io_kiocb *next;
 
+	lockdep_assert_held(&req->ctx->uring_lock);
 	for (; req; req = next) {
 		next = req->link;
 		req->link = NULL;
@@ -95,14 +100,29 @@ void io_req_fail_chain(struct io_kiocb *req, int err, bool silent)
 	}
 }
 
+/*
+ * Only the submitter, alive, has the files, mm and credentials a request
+ * was submitted with: an exiting task's task_work runs after its file
+ * table and mm are gone.
+ */
+static bool io_issue_context_ok(struct io_kiocb *req)
+{
+	return current == req->task && !(current->flags & PF_EXITING);
+}
+
 /* May the chain move on in this context, or must it be failed? */
 static bool io_chain_may_issue(struct io_kiocb *next)
 {
-	struct io_uring_task *tctx = current->io_uring;
-
-	if (current != next->task || (current->flags & PF_EXITING))
+	if (!io_issue_context_ok(next))
 		return false;
-	return !READ_ONCE(tctx->draining);
+	return !READ_ONCE(current->io_uring->draining);
+}
+
+/* @req failed: what is linked behind it, from @link on, fails with it. */
+static void io_trace_fail_links(struct io_kiocb *req, struct io_kiocb *link)
+{
+	for (; link; link = link->link)
+		trace_io_uring_fail_link(req, link);
 }
 
 /*
@@ -126,6 +146,8 @@ static struct io_kiocb *io_req_finish(struct io_kiocb *req)
 	if (!next)
 		return NULL;
 	if (broken || !io_chain_may_issue(next)) {
+		if (broken && trace_io_uring_fail_link_enabled())
+			io_trace_fail_links(req, next);
 		/* a failed CQE_SKIP_SUCCESS request speaks for its chain */
 		io_req_fail_chain(next, -ECANCELED,
 				  broken && (req_flags & IOSQE_CQE_SKIP_SUCCESS));
@@ -146,8 +168,10 @@ static struct io_kiocb *io_req_finish(struct io_kiocb *req)
  */
 void io_req_done(struct io_kiocb *req)
 {
-	struct io_kiocb *next = io_req_finish(req);
+	struct io_kiocb *next;
 
+	lockdep_assert_held(&req->ctx->uring_lock);
+	next = io_req_finish(req);
 	if (next)
 		io_queue_req(next);
 }
@@ -231,6 +255,23 @@ static bool io_file_is_bounded(struct file *file)
 	return S_ISREG(mode) || S_ISBLK(mode);
 }
 
+/*
+ * The credentials @req runs with: its SQE's personality if it named one;
+ * on an SQPOLL ring, the ring creator's, as the thread that issues it may
+ * be shared with rings of other credentials (IORING_SETUP_ATTACH_WQ).
+ * NULL: current's, the submitter's.
+ */
+static const struct cred *io_req_creds(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (req->creds)
+		return req->creds;
+	if ((ctx->flags & IORING_SETUP_SQPOLL) && ctx->creds != current_cred())
+		return ctx->creds;
+	return NULL;
+}
+
 /**
  * io_req_punt - hand a request to an io-wq worker
  * @req: the request, not complete
@@ -243,6 +284,7 @@ void io_req_punt(struct io_kiocb *req)
 	struct file *file = req->op.file;
 	struct io_wq *wq = NULL;
 
+	lockdep_assert_held(&req->ctx->uring_lock);
 	/* a provisional buffer pick must not outlive the ring lock */
 	if (req->buf_sel == IO_KBUF_PEEK)
 		io_buffer_recycle(req, 0);
@@ -264,8 +306,10 @@ void io_req_punt(struct io_kiocb *req)
 	}
 	/* IORING_FEAT_CUR_PERSONALITY: run as the submitter is now */
 	if (!req->creds)
-		req->creds = get_current_cred();
+		req->creds = get_cred(io_req_creds(req) ?: current_cred());
 	io_req_park(req, io_iowq_cancel);
+	trace_io_uring_queue_async_work(req,
+					!!(req->work.flags & IO_WQ_WORK_UNBOUND));
 	io_wq_enqueue(wq, &req->work);
 }
 
@@ -290,24 +334,40 @@ static bool io_req_pollable(struct io_kiocb *req)
  */
 int io_req_assign_file(struct io_kiocb *req)
 {
+	lockdep_assert_held(&req->ctx->uring_lock);
 	if (req->sqe_flags & IOSQE_FIXED_FILE)
 		return io_req_fixed_file(req, req->file_fd);
+	trace_io_uring_file_get(req, req->file_fd);
 	req->op.file = fget(req->file_fd);
 	return req->op.file ? 0 : -EBADF;
 }
 
-/* One non-blocking try, with the SQE's personality if it named one. */
-static int io_issue_inline(struct io_kiocb *req)
+/* ->issue, inside an audit record unless the opcode makes none. */
+static int io_issue_audited(struct io_kiocb *req, unsigned int flags)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
+	int ret;
+
+	if (def->audit_skip)
+		return def->issue(req, flags);
+	audit_uring_entry(req->opcode);
+	ret = def->issue(req, flags);
+	audit_uring_exit(ret >= 0, ret);
+	return ret;
+}
+
+/* One non-blocking try, with the credentials the request runs with. */
+static int io_issue_inline(struct io_kiocb *req)
+{
 	unsigned int flags = IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER;
+	const struct cred *creds = io_req_creds(req);
 	const struct cred *old;
 	int ret;
 
-	if (!req->creds)
-		return def->issue(req, flags);
-	old = override_creds(req->creds);
-	ret = def->issue(req, flags);
+	if (!creds)
+		return io_issue_audited(req, flags);
+	old = override_creds(creds);
+	ret = io_issue_audited(req, flags);
 	revert_creds(old);
 	return ret;
 }
@@ -390,10 +450,18 @@ done:
  * what is linked behind it
  * @req: a prepared request
  *
- * Context: ctx->uring_lock held, in req->task.
+ * Anywhere but in its live submitter (an exiting task's last task_work, a
+ * kernel worker), the request and its chain fail with -ECANCELED instead.
+ *
+ * Context: ctx->uring_lock held.
  */
 void io_queue_req(struct io_kiocb *req)
 {
+	lockdep_assert_held(&req->ctx->uring_lock);
+	if (unlikely(!io_issue_context_ok(req))) {
+		io_req_fail_chain(req, -ECANCELED, false);
+		return;
+	}
 	while (req) {
 		if (!io_issue_or_park(req)) {
 			if (req->link && req->link->opcode == IORING_OP_LINK_TIMEOUT)
@@ -456,11 +524,11 @@ static void io_wq_run_req(struct io_wq_work *work)
 	if (!(READ_ONCE(work->flags) & IO_WQ_WORK_CANCEL)) {
 		if (def->iowq_locked || req->multishot) {
 			mutex_lock(&req->ctx->uring_lock);
-			ret = def->issue(req, flags);
+			ret = io_issue_audited(req, flags);
 			io_compl_flush(req->ctx);
 			mutex_unlock(&req->ctx->uring_lock);
 		} else {
-			ret = def->issue(req, flags | IO_URING_F_UNLOCKED);
+			ret = io_issue_audited(req, flags | IO_URING_F_UNLOCKED);
 		}
 	}
 	revert_creds(old);

@@ -328,6 +328,7 @@ bool io_buffers_left(struct io_kiocb *req)
 {
 	struct io_buf_group *bg = io_group_find(req->ctx, req->buf_group);
 
+	lockdep_assert_held(&req->ctx->uring_lock);
 	if (!bg)
 		return false;
 	return bg->is_ring ? io_ring_avail(bg) : !list_empty(&bg->bufs);
@@ -389,6 +390,7 @@ void io_buffer_keep(struct io_kiocb *req)
 
 	if (req->buf_sel != IO_KBUF_PEEK)
 		return;
+	lockdep_assert_held(&req->ctx->uring_lock);
 	bg = io_group_find(req->ctx, req->buf_group);
 	if (bg && bg->is_ring)
 		bg->head += req->buf_nr;
@@ -449,6 +451,7 @@ u32 io_buffer_put(struct io_kiocb *req, int res, unsigned int issue_flags)
  */
 void io_buffer_drop(struct io_kiocb *req)
 {
+	lockdep_assert_held(&req->ctx->uring_lock);
 	if (req->buf_sel == IO_KBUF_LIST)
 		io_list_return(req);
 	req->buf_sel = IO_KBUF_NONE;

@@ -133,6 +133,7 @@ int io_register_napi(struct io_ring_ctx *ctx, void __user *arg)
 	struct io_napi *napi;
 	int ret;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	if (copy_from_user(&reg, arg, sizeof(reg)))
 		return -EFAULT;
 	if (memchr_inv(reg.pad, 0, sizeof(reg.pad)) || reg.resv)
@@ -165,6 +166,7 @@ int io_unregister_napi(struct io_ring_ctx *ctx, void __user *arg)
 	struct io_napi *napi = io_napi_get(ctx);
 	int ret;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	if (arg) {
 		ret = io_napi_copy_out(napi, arg);
 		if (ret)

@@ -28,6 +28,7 @@
 #include <linux/socket.h>
 #include <linux/io_uring.h>
 #include <net/sock.h>
+#include <net/compat.h>
 
 #include "uring.h"
 #include "opdef.h"
@@ -98,6 +99,30 @@ struct io_net_state {
 	struct iovec			fast_iov[UIO_FASTIOV];
 };
 
+/*
+ * Read the user's msghdr into @m. A 32-bit ring's is a struct
+ * compat_msghdr (whoever issues the request: the ring creator's layout
+ * counts), widened here field by field.
+ */
+static int io_net_get_msghdr(struct io_kiocb *req, struct user_msghdr *m)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct compat_msghdr cm;
+
+	if (!io_is_compat(req->ctx))
+		return copy_from_user(m, sr->buf, sizeof(*m)) ? -EFAULT : 0;
+	if (copy_from_user(&cm, sr->buf, sizeof(cm)))
+		return -EFAULT;
+	m->msg_name = compat_ptr(cm.msg_name);
+	m->msg_namelen = cm.msg_namelen;
+	m->msg_iov = compat_ptr(cm.msg_iov);
+	m->msg_iovlen = cm.msg_iovlen;
+	m->msg_control = compat_ptr(cm.msg_control);
+	m->msg_controllen = cm.msg_controllen;
+	m->msg_flags = cm.msg_flags;
+	return 0;
+}
+
 /* Copy a SENDMSG/RECVMSG msghdr and its iovecs in. */
 static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
 			      int dir)
@@ -108,8 +133,9 @@ static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
 	struct iovec *iov = st->fast_iov;
 	int ret;
 
-	if (copy_from_user(&m, umsg, sizeof(m)))
-		return -EFAULT;
+	ret = io_net_get_msghdr(req, &m);
+	if (ret)
+		return ret;
 	st->msg.msg_name = &st->addr;
 	ret = __copy_msghdr(&st->msg, &m, dir == ITER_DEST ? &st->uname : NULL);
 	if (ret)
@@ -125,13 +151,14 @@ static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
 		/* the data goes to a provided buffer: the iovec is only a size */
 		if (m.msg_iovlen > 1)
 			return -EINVAL;
-		if (m.msg_iovlen == 1 && copy_from_user(iov, m.msg_iov, sizeof(*iov)))
+		if (m.msg_iovlen == 1 &&
+		    io_user_iovec(req->ctx, iov, m.msg_iov, 0))
 			return -EFAULT;
 		sr->len = m.msg_iovlen ? iov->iov_len : 0;
 		return 0;
 	}
-	ret = import_iovec(dir, m.msg_iov, m.msg_iovlen, UIO_FASTIOV, &iov,
-			   &st->msg.msg_iter);
+	ret = __import_iovec(dir, m.msg_iov, m.msg_iovlen, UIO_FASTIOV, &iov,
+			     &st->msg.msg_iter, io_is_compat(req->ctx));
 	if (ret < 0)
 		return ret;
 	st->free_iov = iov;
@@ -253,6 +280,14 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 	/* as the system calls do: these are the kernel's own */
 	if (dir == ITER_SOURCE)
 		sr->msg_flags &= ~MSG_INTERNAL_SENDMSG_FLAGS;
+	/*
+	 * So is MSG_CMSG_COMPAT: the socket layer then takes the control
+	 * data, and writes RECVMSG's msghdr back, in the 32-bit layout, as
+	 * for the compat system calls; a 32-bit ring's msghdrs have it.
+	 */
+	sr->msg_flags &= ~MSG_CMSG_COMPAT;
+	if (sr->is_msg && io_is_compat(req->ctx))
+		sr->msg_flags |= MSG_CMSG_COMPAT;
 	sr->addr_len = READ_ONCE(sqe->addr_len);
 	if (sr->flags & ~(dir == ITER_DEST ? IO_RECV_FLAGS :
 			  sr->zc ? IO_ZC_FLAGS : IO_SEND_FLAGS))
@@ -489,7 +524,8 @@ static int io_recvmsg_mshot_call(struct io_kiocb *req, struct socket *sock,
 	msg->msg_control_is_user = true;
 	msg->msg_controllen = st->ctrl_len;
 	msg->msg_get_inq = 1;
-	msg->msg_flags = 0;
+	/* as recvmsg(2): these two say how to write the control data */
+	msg->msg_flags = flags & (MSG_CMSG_CLOEXEC | MSG_CMSG_COMPAT);
 	ret = sock_recvmsg(sock, msg, flags);
 	if (ret < 0)
 		return ret;
@@ -498,7 +534,7 @@ static int io_recvmsg_mshot_call(struct io_kiocb *req, struct socket *sock,
 	out.payloadlen = ret;
 	out.namelen = msg->msg_namelen;
 	out.controllen = st->ctrl_len - msg->msg_controllen;
-	out.flags = msg->msg_flags;
+	out.flags = msg->msg_flags & ~MSG_CMSG_COMPAT;
 	if (copy_to_user(base + sizeof(out), &st->addr,
 			 min_t(int, st->name_len, msg->msg_namelen)) ||
 	    copy_to_user(base, &out, sizeof(out)))
@@ -599,18 +635,25 @@ int io_recv(struct io_kiocb *req, unsigned int issue_flags)
  *
  * The send completes as a SEND would, with IORING_CQE_F_MORE in its CQE:
  * the notification follows once the request is freed and the stack has
- * let go of its pages.
+ * let go of its pages. A socket without zero-copy support fails it with
+ * -EOPNOTSUPP (still followed by its notification).
  *
- * Return: -EAGAIN to wait for the socket, 0 with the result, or -errno.
+ * Return: -EAGAIN to wait for the socket, or 0 with the result set.
  */
 int io_send_zc(struct io_kiocb *req, unsigned int issue_flags)
 {
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct socket *sock = sock_from_file(sr->file);
 	struct io_net_state *st = req->async;
 	int ret;
 
 	/* set each time: copying a msghdr in clears it */
 	st->msg.msg_ubuf = &st->notif->uarg;
-	ret = io_sr_issue(req, issue_flags, ITER_SOURCE);
+	/* a socket that would copy anyway (AF_UNIX, ...) is refused */
+	if (sock && !test_bit(SOCK_SUPPORT_ZC, &sock->flags))
+		ret = -EOPNOTSUPP;
+	else
+		ret = io_sr_issue(req, issue_flags, ITER_SOURCE);
 	if (ret == -EAGAIN)
 		return ret;
 	if (ret < 0)

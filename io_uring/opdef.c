@@ -2,6 +2,9 @@
 /*
  * The opcode table. Every IORING_OP_* has a name; an opcode is offered to
  * userspace once its family file (nop.c, rw.c, net.c, ...) fills in @issue.
+ *
+ * Also where the io_uring tracepoints are instantiated: their fields take
+ * the opcode names from here and read the private types of uring.h.
  */
 #include <linux/kernel.h>
 #include <linux/io_uring.h>
@@ -9,15 +12,20 @@
 #include "uring.h"
 #include "opdef.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/io_uring.h>
+
 const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	[IORING_OP_NOP] = {
 		.name		= "NOP",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.prep		= io_nop_prep,
 		.issue		= io_nop,
 	},
 	[IORING_OP_READV] = {
 		.name		= "READV",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.buffer_select	= 1,
 		.prep		= io_rw_prep,
@@ -29,6 +37,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_WRITEV] = {
 		.name		= "WRITEV",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.prep		= io_rw_prep,
 		.cleanup	= io_rw_cleanup,
@@ -46,6 +55,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_READ_FIXED] = {
 		.name		= "READ_FIXED",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.prep		= io_rw_prep,
 		.cleanup	= io_rw_cleanup,
@@ -56,6 +66,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_WRITE_FIXED] = {
 		.name		= "WRITE_FIXED",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.prep		= io_rw_prep,
 		.cleanup	= io_rw_cleanup,
@@ -67,6 +78,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_POLL_ADD] = {
 		.name		= "POLL_ADD",
+		.audit_skip	= 1,
 		.prep		= io_poll_add_prep,
 		.issue		= io_poll_add,
 		.needs_file	= 1,
@@ -75,6 +87,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_POLL_REMOVE] = {
 		.name		= "POLL_REMOVE",
+		.audit_skip	= 1,
 		.prep		= io_poll_remove_prep,
 		.issue		= io_poll_remove,
 		.iowq_locked	= 1,
@@ -87,6 +100,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_SENDMSG] = {
 		.name		= "SENDMSG",
+		.audit_skip	= 1,
 		.prep		= io_sendrecv_prep,
 		.cleanup	= io_net_cleanup,
 		.issue		= io_send,
@@ -96,6 +110,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_RECVMSG] = {
 		.name		= "RECVMSG",
+		.audit_skip	= 1,
 		.prep		= io_sendrecv_prep,
 		.cleanup	= io_net_cleanup,
 		.issue		= io_recv,
@@ -106,12 +121,14 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_TIMEOUT] = {
 		.name		= "TIMEOUT",
+		.audit_skip	= 1,
 		.prep		= io_timeout_prep,
 		.issue		= io_timeout,
 		.iowq_locked	= 1,
 	},
 	[IORING_OP_TIMEOUT_REMOVE] = {
 		.name		= "TIMEOUT_REMOVE",
+		.audit_skip	= 1,
 		.prep		= io_timeout_remove_prep,
 		.issue		= io_timeout_remove,
 		.iowq_locked	= 1,
@@ -126,6 +143,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_ASYNC_CANCEL] = {
 		.name		= "ASYNC_CANCEL",
+		.audit_skip	= 1,
 		.prep		= io_async_cancel_prep,
 		.issue		= io_async_cancel,
 		.cleanup	= io_async_cancel_cleanup,
@@ -133,6 +151,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_LINK_TIMEOUT] = {
 		.name		= "LINK_TIMEOUT",
+		.audit_skip	= 1,
 		.prep		= io_link_timeout_prep,
 		.issue		= io_link_timeout,
 		.iowq_locked	= 1,
@@ -179,6 +198,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_READ] = {
 		.name		= "READ",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.buffer_select	= 1,
 		.prep		= io_rw_prep,
@@ -190,6 +210,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_WRITE] = {
 		.name		= "WRITE",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.prep		= io_rw_prep,
 		.cleanup	= io_rw_cleanup,
@@ -201,6 +222,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_FADVISE] = {
 		.name		= "FADVISE",
+		.audit_skip	= 1,
 		.prep		= io_fadvise_prep,
 		.issue		= io_fadvise,
 		.needs_file	= 1,
@@ -212,6 +234,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_SEND] = {
 		.name		= "SEND",
+		.audit_skip	= 1,
 		.prep		= io_sendrecv_prep,
 		.cleanup	= io_net_cleanup,
 		.issue		= io_send,
@@ -222,6 +245,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_RECV] = {
 		.name		= "RECV",
+		.audit_skip	= 1,
 		.prep		= io_sendrecv_prep,
 		.cleanup	= io_net_cleanup,
 		.issue		= io_recv,
@@ -253,6 +277,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_PROVIDE_BUFFERS] = {
 		.name		= "PROVIDE_BUFFERS",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.prep		= io_provide_buffers_prep,
 		.issue		= io_provide_buffers,
@@ -260,6 +285,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_REMOVE_BUFFERS] = {
 		.name		= "REMOVE_BUFFERS",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.prep		= io_remove_buffers_prep,
 		.issue		= io_remove_buffers,
@@ -310,6 +336,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_MSG_RING] = {
 		.name		= "MSG_RING",
+		.audit_skip	= 1,
 		.iopoll		= 1,
 		.prep		= io_msg_ring_prep,
 		.issue		= io_msg_ring,
@@ -356,6 +383,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_SEND_ZC] = {
 		.name		= "SEND_ZC",
+		.audit_skip	= 1,
 		.prep		= io_sendrecv_prep,
 		.cleanup	= io_net_cleanup,
 		.issue		= io_send_zc,
@@ -365,6 +393,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_SENDMSG_ZC] = {
 		.name		= "SENDMSG_ZC",
+		.audit_skip	= 1,
 		.prep		= io_sendrecv_prep,
 		.cleanup	= io_net_cleanup,
 		.issue		= io_send_zc,
@@ -374,6 +403,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_READ_MULTISHOT] = {
 		.name		= "READ_MULTISHOT",
+		.audit_skip	= 1,
 		.prep		= io_rw_prep,
 		.cleanup	= io_rw_cleanup,
 		.issue		= io_read_mshot,

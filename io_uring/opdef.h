@@ -26,6 +26,9 @@
  * @iowq_locked: issued under ctx->uring_lock in io-wq too
  * @buffer_select: accepts IOSQE_BUFFER_SELECT
  * @iopoll: allowed on an IORING_SETUP_IOPOLL ring
+ * @audit_skip: its issue makes no audit record (the data path: reads,
+ *		writes, sends, polls, timeouts, ...), as the system calls it
+ *		stands for are not audited either
  *
  * An opcode without @issue is not supported: its SQEs fail with -EINVAL
  * and IORING_REGISTER_PROBE does not list it.
@@ -43,6 +46,7 @@ struct io_op_def {
 	unsigned int	iowq_locked : 1;
 	unsigned int	buffer_select : 1;
 	unsigned int	iopoll : 1;
+	unsigned int	audit_skip : 1;
 };
 
 extern const struct io_op_def io_op_defs[IORING_OP_LAST];

@@ -24,6 +24,8 @@
 #include "napi.h"
 #include "opdef.h"
 
+#include <trace/events/io_uring.h>
+
 #define IO_POLL_CANCEL		BIT(31)
 #define IO_POLL_COUNT_MASK	(IO_POLL_CANCEL - 1)
 #define IO_POLL_ADD_FLAGS	(IORING_POLL_ADD_MULTI | IORING_POLL_ADD_LEVEL)
@@ -189,6 +191,8 @@ static int io_poll_arm(struct io_poll *poll)
 		io_poll_remove_entries(poll);
 		return poll->error ?: -EINVAL;
 	}
+	trace_io_uring_poll_arm(poll->req, (__force int)mask,
+				(__force int)poll->events);
 	io_napi_add(poll->req);
 	return mask;
 }
@@ -321,6 +325,7 @@ static int io_poll_retry_queue(struct io_kiocb *req, bool next)
  */
 int io_poll_retry_arm(struct io_kiocb *req)
 {
+	lockdep_assert_held(&req->ctx->uring_lock);
 	return io_poll_retry_queue(req, false);
 }
 
@@ -334,6 +339,7 @@ int io_poll_retry_arm(struct io_kiocb *req)
  */
 int io_poll_retry_arm_next(struct io_kiocb *req)
 {
+	lockdep_assert_held(&req->ctx->uring_lock);
 	return io_poll_retry_queue(req, true);
 }
 
@@ -379,7 +385,12 @@ static int io_poll_add_arm(struct io_kiocb *req)
 	ret = io_poll_arm(poll);
 	if (ret < 0)
 		return ret;
-	if (ret && !poll->multishot) {
+	/*
+	 * A file without a wait queue (no ->poll: a regular file, ...) is
+	 * always ready and never tells of a change: a multishot poll on it
+	 * reports once and ends, as a one-shot one does.
+	 */
+	if (ret && (!poll->multishot || !poll->nr_entries)) {
 		io_poll_remove_entries(poll);
 		req->res = mangle_poll(ret);
 		return 0;

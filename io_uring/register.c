@@ -7,12 +7,15 @@
 #include <linux/syscalls.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/compat.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
 #include "napi.h"
 #include "opdef.h"
 #include "io-wq.h"
+
+#include <trace/events/io_uring.h>
 
 static int io_probe(struct io_ring_ctx *ctx, void __user *arg,
 		    unsigned int nr_args)
@@ -54,6 +57,7 @@ out:
  */
 int io_enable_rings(struct io_ring_ctx *ctx)
 {
+	lockdep_assert_held(&ctx->uring_lock);
 	if (!ctx->disabled)
 		return -EBADFD;
 	if ((ctx->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->submitter_task)
@@ -144,8 +148,14 @@ static int io_register_iowq_aff(struct io_ring_ctx *ctx, void __user *arg,
 		return -EINVAL;
 	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
 		return -ENOMEM;
-	ret = -EFAULT;
-	if (!copy_from_user(cpumask_bits(mask), arg, min_t(size_t, len, cpumask_size())))
+	len = min_t(size_t, len, cpumask_size());
+	/* a compat caller's mask is of 32-bit longs, as for sched_setaffinity */
+	if (in_compat_syscall())
+		ret = compat_get_bitmap(cpumask_bits(mask), arg,
+					len * BITS_PER_BYTE);
+	else
+		ret = copy_from_user(cpumask_bits(mask), arg, len) ? -EFAULT : 0;
+	if (!ret)
 		ret = io_register_wq_call(ctx, io_register_wq_aff, mask);
 	free_cpumask_var(mask);
 	return ret;
@@ -260,6 +270,14 @@ static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (nr_args != 1)
 			return -EINVAL;
 		return io_unregister_napi(ctx, arg);
+	/*
+	 * Ring fd registration belongs to the task, but is asked of a ring
+	 * and obeys its restrictions and issuer like any other opcode.
+	 */
+	case IORING_REGISTER_RING_FDS:
+		return io_ringfd_register(arg, nr_args);
+	case IORING_UNREGISTER_RING_FDS:
+		return io_ringfd_unregister(arg, nr_args);
 	case IORING_REGISTER_SYNC_CANCEL:
 		if (!arg || nr_args != 1)
 			return -EINVAL;
@@ -280,12 +298,6 @@ SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
 	opcode &= ~IORING_REGISTER_USE_REGISTERED_RING;
 	if (opcode >= IORING_REGISTER_LAST)
 		return -EINVAL;
-	/* ring fd registration belongs to the task, not to one ring */
-	if (opcode == IORING_REGISTER_RING_FDS)
-		return io_ringfd_register(arg, nr_args);
-	if (opcode == IORING_UNREGISTER_RING_FDS)
-		return io_ringfd_unregister(arg, nr_args);
-
 	file = io_ring_fd_get(fd, registered);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
@@ -297,6 +309,7 @@ SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
 		ret = -EACCES;
 	else
 		ret = io_register_op(ctx, opcode, arg, nr_args);
+	trace_io_uring_register(ctx, opcode, ret);
 	mutex_unlock(&ctx->uring_lock);
 	io_ring_fd_put(file, registered);
 	return ret;

@@ -60,6 +60,7 @@ int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
 	unsigned int i;
 	int ret = 0;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	if (!ctx->disabled)
 		return -EBADFD;
 	if (r->registered)

@@ -4,8 +4,9 @@
  *
  * Tables change only under ctx->uring_lock; requests look slots up under
  * it too, at prep, and from then on hold their own reference on what they
- * found. Pinned buffer pages are charged to the registering user's
- * RLIMIT_MEMLOCK (unless it has CAP_IPC_LOCK) and to its mm's pinned_vm,
+ * found. Pinned buffer pages are charged to the locked_vm of the ring
+ * creator's user, against the registering task's RLIMIT_MEMLOCK (unless
+ * the creator had CAP_IPC_LOCK), and to the creator's mm's pinned_vm,
  * a large folio once however many buffers use it; a buffer is described
  * one page per bio_vec, never merged, so no page is ever reached through
  * a neighbour it only happened to follow.
@@ -43,12 +44,12 @@ static struct io_rsrc *io_rsrc_new(struct io_ring_ctx *ctx, u64 tag)
 
 /*
  * Memory accounting of pinned pages. A ring's buffers are charged to one
- * struct io_pin_acct, the user and mm that registered its first buffer;
- * buffers cloned into other rings keep charging it. A small page is
- * charged per buffer page; a large folio once, when the first buffer
- * pins it, and uncharged when the last one lets go (@folios counts the
- * pins), so replacing or dropping one of several buffers in the same huge
- * page leaves it charged for the others.
+ * struct io_pin_acct, the user and mm of the ring's creator, whoever
+ * registers them; buffers cloned into other rings keep charging it. A
+ * small page is charged per buffer page; a large folio once, when the
+ * first buffer pins it, and uncharged when the last one lets go (@folios
+ * counts the pins), so replacing or dropping one of several buffers in the
+ * same huge page leaves it charged for the others.
  */
 struct io_pin_acct {
 	refcount_t		refs;		/* the ring's and one per buffer */
@@ -67,9 +68,10 @@ static struct io_pin_acct *io_pin_acct_get(struct io_ring_ctx *ctx)
 		if (!acct)
 			return NULL;
 		refcount_set(&acct->refs, 1);
-		if (!capable(CAP_IPC_LOCK))
-			acct->user = get_uid(current_user());
-		acct->mm = current->mm;
+		/* the ring's creator pays, whoever registers */
+		if (!ctx->pin_exempt)
+			acct->user = get_uid(ctx->creds->user);
+		acct->mm = ctx->mm_account;
 		mmgrab(acct->mm);
 		mutex_init(&acct->lock);
 		xa_init(&acct->folios);
@@ -445,6 +447,7 @@ int io_register_files(struct io_ring_ctx *ctx, void __user *arg,
 {
 	int ret;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	ret = io_table_register(ctx, &ctx->files, arg, nr_args, v2,
 				io_files_check_nr, io_files_fill);
 	if (ret)
@@ -465,6 +468,7 @@ void io_req_rsrc_put(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	if (req->rsrc_file) {
 		io_rsrc_put(req->rsrc_file);
 		if (atomic_dec_and_test(&ctx->file_users))
@@ -526,6 +530,7 @@ static int io_table_unregister(struct io_ring_ctx *ctx, struct io_rsrc_table *t,
  */
 int io_unregister_files(struct io_ring_ctx *ctx)
 {
+	lockdep_assert_held(&ctx->uring_lock);
 	return io_table_unregister(ctx, &ctx->files, &ctx->file_users);
 }
 
@@ -664,6 +669,7 @@ int io_req_fixed_file(struct io_kiocb *req, int fd)
 {
 	struct io_rsrc *rsrc = io_slot_lookup(&req->ctx->files, (u32)fd);
 
+	lockdep_assert_held(&req->ctx->uring_lock);
 	if (!rsrc)
 		return -EBADF;
 	refcount_inc(&rsrc->refs);
@@ -708,6 +714,7 @@ int io_register_file_alloc_range(struct io_ring_ctx *ctx, void __user *arg)
 	struct io_uring_file_index_range range;
 	u32 end;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	if (copy_from_user(&range, arg, sizeof(range)))
 		return -EFAULT;
 	if (range.resv)
@@ -842,15 +849,22 @@ static int io_buf_slot_update(struct io_ring_ctx *ctx, unsigned int i,
 	return 0;
 }
 
-static int io_iovec_get(struct iovec *iov, const void __user *uiovs,
-			unsigned int i)
+/**
+ * io_user_iovec - copy in one iovec of a user array
+ * @ctx: the ring; a 32-bit ring's arrays hold struct compat_iovec
+ * @iov: where the iovec goes
+ * @uiovs: the array
+ * @i: which one
+ *
+ * The layout is the ring creator's, not the caller's: an SQPOLL thread or
+ * io-wq worker may be the one asking.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int io_user_iovec(struct io_ring_ctx *ctx, struct iovec *iov,
+		  const void __user *uiovs, unsigned int i)
 {
-	if (!uiovs) {
-		iov->iov_base = NULL;
-		iov->iov_len = 0;
-		return 0;
-	}
-	if (in_compat_syscall()) {
+	if (io_is_compat(ctx)) {
 		const struct compat_iovec __user *ciov = uiovs;
 		struct compat_iovec c;
 
@@ -864,6 +878,17 @@ static int io_iovec_get(struct iovec *iov, const void __user *uiovs,
 			   sizeof(*iov)))
 		return -EFAULT;
 	return 0;
+}
+
+static int io_iovec_get(struct io_ring_ctx *ctx, struct iovec *iov,
+			const void __user *uiovs, unsigned int i)
+{
+	if (!uiovs) {
+		iov->iov_base = NULL;
+		iov->iov_len = 0;
+		return 0;
+	}
+	return io_user_iovec(ctx, iov, uiovs, i);
 }
 
 /* A buffer table has 1 to IO_MAX_REG_BUFFERS slots. */
@@ -882,7 +907,7 @@ static int io_bufs_fill(struct io_ring_ctx *ctx, const void __user *uiovs,
 	int ret;
 
 	for (i = 0; i < ctx->bufs.nr; i++) {
-		ret = io_iovec_get(&iov, uiovs, i);
+		ret = io_iovec_get(ctx, &iov, uiovs, i);
 		if (ret)
 			return ret;
 		if (tags && get_user(tag, &tags[i]))
@@ -909,6 +934,7 @@ static int io_bufs_fill(struct io_ring_ctx *ctx, const void __user *uiovs,
 int io_register_buffers(struct io_ring_ctx *ctx, void __user *arg,
 			unsigned int nr_args, bool v2)
 {
+	lockdep_assert_held(&ctx->uring_lock);
 	return io_table_register(ctx, &ctx->bufs, arg, nr_args, v2,
 				 io_bufs_check_nr, io_bufs_fill);
 }
@@ -925,6 +951,7 @@ int io_register_buffers(struct io_ring_ctx *ctx, void __user *arg,
  */
 int io_unregister_buffers(struct io_ring_ctx *ctx)
 {
+	lockdep_assert_held(&ctx->uring_lock);
 	return io_table_unregister(ctx, &ctx->bufs, &ctx->buf_users);
 }
 
@@ -986,7 +1013,7 @@ static int io_bufs_update_range(struct io_ring_ctx *ctx,
 	if (ret)
 		return ret;
 	for (done = 0; done < up->nr; done++) {
-		ret = io_iovec_get(&iov, u64_to_user_ptr(up->data), done);
+		ret = io_iovec_get(ctx, &iov, u64_to_user_ptr(up->data), done);
 		if (ret)
 			break;
 		ret = -EFAULT;
@@ -1015,6 +1042,7 @@ int io_register_rsrc_update(struct io_ring_ctx *ctx, void __user *arg,
 {
 	struct io_uring_rsrc_update2 up = { };
 
+	lockdep_assert_held(&ctx->uring_lock);
 	if (opcode == IORING_REGISTER_FILES_UPDATE) {
 		struct io_uring_files_update fu;
 
@@ -1093,6 +1121,7 @@ int io_register_clone_buffers(struct io_ring_ctx *ctx, void __user *arg)
 	struct file *file;
 	int ret;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	if (copy_from_user(&cb, arg, sizeof(cb)))
 		return -EFAULT;
 	if ((cb.flags & ~IORING_REGISTER_SRC_REGISTERED) ||
@@ -1140,6 +1169,7 @@ int io_req_fixed_buf(struct io_kiocb *req, unsigned int index)
 {
 	struct io_rsrc *rsrc = io_slot_lookup(&req->ctx->bufs, index);
 
+	lockdep_assert_held(&req->ctx->uring_lock);
 	if (!rsrc)
 		return -EFAULT;
 	refcount_inc(&rsrc->refs);

@@ -20,6 +20,7 @@ struct io_ring_ctx;
 struct io_kiocb;
 struct io_pin_acct;
 struct file;
+struct iovec;
 
 /* Largest tables, as the io_uring_register(2) man page gives them. */
 #define IO_MAX_FIXED_FILES	BIT(20)
@@ -105,6 +106,8 @@ int io_fixed_fd_remove(struct io_ring_ctx *ctx, unsigned int issue_flags,
 		       unsigned int offset);
 int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,
 		    struct iov_iter *iter);
+int io_user_iovec(struct io_ring_ctx *ctx, struct iovec *iov,
+		  const void __user *uiovs, unsigned int i);
 
 int io_files_update_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_files_update(struct io_kiocb *req, unsigned int issue_flags);

@@ -24,6 +24,8 @@
 #include "uring.h"
 #include "opdef.h"
 
+#include <trace/events/io_uring.h>
+
 /*
  * The iterator over the request's buffers, kept across retries, and the
  * kiocb of the current try, which an asynchronous (O_DIRECT) try hands to
@@ -81,7 +83,7 @@ static int io_rw_prep_select(struct io_kiocb *req, struct io_rw_state *st,
 		return 0;
 	if (len != 1)
 		return -EINVAL;
-	if (copy_from_user(&iov, buf, sizeof(iov)))
+	if (io_user_iovec(req->ctx, &iov, buf, 0))
 		return -EFAULT;
 	st->sel_len = iov.iov_len;
 	return 0;
@@ -151,7 +153,9 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	if (op == IORING_OP_READ || op == IORING_OP_WRITE)
 		return import_ubuf(dir, buf, len, &st->iter);
 	iov = st->fast_iov;
-	ret = import_iovec(dir, buf, len, UIO_FASTIOV, &iov, &st->iter);
+	/* a 32-bit ring's iovecs are compat ones, whoever issues it */
+	ret = __import_iovec(dir, buf, len, UIO_FASTIOV, &iov, &st->iter,
+			     io_is_compat(req->ctx));
 	if (ret < 0)
 		return ret;
 	st->free_iov = iov;
@@ -240,6 +244,68 @@ static void io_rw_end_write(struct kiocb *kiocb)
 	sb_end_write(sb);
 }
 
+/**
+ * io_rw_file_check - may @file be read (or written) at all?
+ * @file: the request's file
+ * @dir: ITER_DEST to read into the buffers, ITER_SOURCE to write them
+ *
+ * Every file the user names is checked before any of its methods is
+ * called: it must be open for the direction and have a method for it.
+ *
+ * Return: 0, -EBADF when not open for it, -EINVAL when it has no method.
+ */
+static int io_rw_file_check(struct file *file, int dir)
+{
+	const struct file_operations *fops = file->f_op;
+
+	if (dir == ITER_DEST) {
+		if (!(file->f_mode & FMODE_READ))
+			return -EBADF;
+		return fops->read_iter || fops->read ? 0 : -EINVAL;
+	}
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	return fops->write_iter || fops->write ? 0 : -EINVAL;
+}
+
+/*
+ * A file with ->read or ->write but no iterator method (timerfd, inotify,
+ * some character devices): one call per user segment, as read(2) makes.
+ * Only user memory can be handed to such a method, never a registered
+ * buffer's pages. Such a method knows nothing of IOCB_NOWAIT: unless the
+ * file itself is O_NONBLOCK, a try that must not block is not made (it
+ * would block with the ring lock held).
+ */
+static ssize_t io_rw_by_segment(struct kiocb *kiocb, struct iov_iter *iter,
+				int dir, loff_t *ppos, bool nonblock)
+{
+	struct file *file = kiocb->ki_filp;
+	ssize_t moved = 0;
+
+	if ((nonblock || (kiocb->ki_flags & IOCB_NOWAIT)) &&
+	    !(file->f_flags & O_NONBLOCK))
+		return -EAGAIN;
+	if (!user_backed_iter(iter))
+		return -EFAULT;
+	while (iov_iter_count(iter)) {
+		void __user *base = iter_iov_addr(iter);
+		size_t len = min(iov_iter_count(iter), iter_iov_len(iter));
+		ssize_t n;
+
+		if (dir == ITER_DEST)
+			n = file->f_op->read(file, base, len, ppos);
+		else
+			n = file->f_op->write(file, base, len, ppos);
+		if (n < 0)
+			return moved ?: n;
+		moved += n;
+		iov_iter_advance(iter, n);
+		if (n < len)
+			break;
+	}
+	return moved;
+}
+
 static ssize_t io_rw_call(struct kiocb *kiocb, struct iov_iter *iter, int dir,
 			  bool nonblock)
 {
@@ -252,12 +318,18 @@ static ssize_t io_rw_call(struct kiocb *kiocb, struct iov_iter *iter, int dir,
 			     iov_iter_count(iter));
 	if (ret)
 		return ret;
-	if (dir == ITER_DEST)
+	if (dir == ITER_DEST) {
+		if (!file->f_op->read_iter)
+			return io_rw_by_segment(kiocb, iter, dir, ppos, nonblock);
 		return file->f_op->read_iter(kiocb, iter);
+	}
 	if (reg && !io_rw_start_write(kiocb, nonblock))
 		return -EAGAIN;
 	kiocb->ki_flags |= IOCB_WRITE;
-	ret = file->f_op->write_iter(kiocb, iter);
+	if (file->f_op->write_iter)
+		ret = file->f_op->write_iter(kiocb, iter);
+	else
+		ret = io_rw_by_segment(kiocb, iter, dir, ppos, nonblock);
 	if (reg && ret != -EIOCBQUEUED)
 		io_rw_end_write(kiocb);
 	return ret;
@@ -376,8 +448,7 @@ static int io_rw_iopoll_cancel(struct io_kiocb *req)
 {
 	struct io_rw_state *st = req->async;
 
-	if (io_iopoll_settle(&st->iopoll))
-		req->cancel = io_req_cancel_noop;
+	io_iopoll_settle(&st->iopoll);
 	return -EALREADY;
 }
 
@@ -426,10 +497,9 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 	struct file *file = rw->file;
 	ssize_t ret;
 
-	if (!(file->f_mode & (dir == ITER_DEST ? FMODE_READ : FMODE_WRITE)))
-		return -EBADF;
-	if (dir == ITER_DEST ? !file->f_op->read_iter : !file->f_op->write_iter)
-		return -EINVAL;
+	ret = io_rw_file_check(file, dir);
+	if (ret)
+		return ret;
 	ret = io_rw_init_kiocb(req, kiocb, dir, nonblock);
 	if (ret)
 		return ret;
@@ -481,6 +551,9 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 	}
 	if (ret > 0) {
 		io_rw_progress(req, ret, kiocb->ki_pos, dir);
+		if (dir == ITER_SOURCE && iov_iter_count(&st->iter))
+			trace_io_uring_short_write(req->ctx, kiocb->ki_pos - ret,
+						   st->want, ret);
 		if (nonblock && !req->nowait && io_rw_continue(kiocb, &st->iter, dir)) {
 			io_rw_retry_later(req, st, issue_flags);
 			return -EAGAIN;
@@ -549,6 +622,9 @@ int io_read_mshot(struct io_kiocb *req, unsigned int issue_flags)
 
 	if (!file_can_poll(rw->file))
 		return -EBADFD;
+	ret = io_rw_file_check(rw->file, ITER_DEST);
+	if (ret)
+		return ret;
 	for (i = 0; i < IO_MSHOT_BATCH; i++)
 		if (!io_read_mshot_once(req, issue_flags, &ret))
 			return ret;

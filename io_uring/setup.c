@@ -13,10 +13,17 @@
 #include <linux/uaccess.h>
 #include <linux/poll.h>
 #include <linux/log2.h>
+#include <linux/cred.h>
+#include <linux/capability.h>
+#include <linux/sched/mm.h>
+#include <linux/security.h>
+#include <linux/compat.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
 #include "napi.h"
+
+#include <trace/events/io_uring.h>
 
 #define IO_SETUP_FLAGS	(IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |	\
 			 IORING_SETUP_R_DISABLED | IORING_SETUP_SUBMIT_ALL |	\
@@ -227,6 +234,9 @@ static void io_ctx_free(struct io_ring_ctx *ctx)
 	io_region_free(&ctx->ring_region);
 	if (ctx->submitter_task)
 		put_task_struct(ctx->submitter_task);
+	if (ctx->mm_account)
+		mmdrop(ctx->mm_account);
+	put_cred(ctx->creds);
 	percpu_ref_exit(&ctx->refs);
 	kfree(ctx);
 }
@@ -276,6 +286,7 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	ctx->sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 7 : 6;
 	ctx->cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 5 : 4;
 	ctx->clockid = CLOCK_MONOTONIC;
+	ctx->compat = in_compat_syscall();
 	ctx->disabled = p->flags & IORING_SETUP_R_DISABLED;
 	mutex_init(&ctx->uring_lock);
 	spin_lock_init(&ctx->cq_lock);
@@ -296,6 +307,12 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
 	INIT_WORK(&ctx->fallback_work, io_fallback_work);
 	ctx->compl_tail = &ctx->compl_head;
+	ctx->creds = get_current_cred();
+	ctx->pin_exempt = ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK);
+	if (current->mm) {
+		mmgrab(current->mm);
+		ctx->mm_account = current->mm;
+	}
 	if ((p->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->disabled &&
 	    !(p->flags & IORING_SETUP_SQPOLL))
 		ctx->submitter_task = get_task_struct(current);
@@ -399,7 +416,11 @@ static int io_uring_create(u32 entries, struct io_uring_params *p,
 			return ret;
 		}
 	}
-	return io_publish_ring(file, p, up);
+	ret = io_publish_ring(file, p, up);
+	/* @ctx may be gone already (its fd closed): only its address is kept */
+	if (ret >= 0)
+		trace_io_uring_create(ret, ctx, p);
+	return ret;
 }
 
 SYSCALL_DEFINE2(io_uring_setup, u32, entries,

@@ -23,6 +23,7 @@
 #include <linux/sched/task.h>
 #include <linux/cpumask.h>
 #include <linux/cpuset.h>
+#include <linux/security.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -321,6 +322,9 @@ int io_sq_setup(struct io_ring_ctx *ctx, struct io_uring_params *p)
 	bool attached;
 	int ret;
 
+	ret = security_uring_sqpoll();
+	if (ret)
+		return ret;
 	if (p->flags & IORING_SETUP_SQ_AFF) {
 		ret = io_sq_check_cpu(p);
 		if (ret)
@@ -360,6 +364,7 @@ void io_sq_detach(struct io_ring_ctx *ctx)
 {
 	struct io_sq_data *sqd = ctx->sq_data;
 
+	might_sleep();
 	if (!sqd)
 		return;
 	mutex_lock(&sqd->lock);

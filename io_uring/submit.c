@@ -19,6 +19,8 @@
 #include "uring.h"
 #include "opdef.h"
 
+#include <trace/events/io_uring.h>
+
 #define IO_REQ_REFILL	8
 #define IO_SQE_FLAGS	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
 			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_BUFFER_SELECT | \
@@ -190,6 +192,7 @@ static void io_compl_post_batch(struct io_ring_ctx *ctx)
  */
 void io_compl_flush(struct io_ring_ctx *ctx)
 {
+	lockdep_assert_held(&ctx->uring_lock);
 	while (ctx->compl_head) {
 		io_compl_post_batch(ctx);
 		/* a nested flush leaves held chains to the outer drain check */
@@ -306,6 +309,7 @@ void io_drain_check(struct io_ring_ctx *ctx)
 {
 	struct io_kiocb *req;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	while ((req = ctx->drain_head) && ctx->nr_freed >= req->drain_seq) {
 		ctx->drain_head = req->next;
 		if (!ctx->drain_head)
@@ -344,6 +348,7 @@ static bool io_drain_hold(struct io_ring_ctx *ctx, struct io_kiocb *head,
 	*ctx->drain_tail = head;
 	ctx->drain_tail = &head->next;
 	io_req_park(head, io_drain_cancel);
+	trace_io_uring_defer(head);
 	return true;
 }
 
@@ -353,12 +358,13 @@ static bool io_drain_hold(struct io_ring_ctx *ctx, struct io_kiocb *head,
  */
 static void io_chain_submit(struct io_ring_ctx *ctx, struct io_chain *chain)
 {
-	struct io_kiocb *req, *next, *head = chain->head;
+	struct io_kiocb *req, *next, *head = chain->head, *failed = NULL;
 	unsigned int nr = 0;
-	bool failed = false, drain = false;
+	bool drain = false;
 
 	for (req = head; req; req = req->link) {
-		failed |= req->failed;
+		if (unlikely(req->failed) && !failed)
+			failed = req;
 		drain |= req->sqe_flags & IOSQE_IO_DRAIN;
 		nr++;
 	}
@@ -368,8 +374,10 @@ static void io_chain_submit(struct io_ring_ctx *ctx, struct io_chain *chain)
 		for (req = head; req; req = next) {
 			next = req->link;
 			req->link = NULL;
-			if (!req->failed)
+			if (!req->failed) {
 				req->res = -ECANCELED;
+				trace_io_uring_fail_link(failed, req);
+			}
 			io_req_complete_defer(req);
 		}
 		return;
@@ -436,10 +444,14 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		used++;
 		ret = io_req_init(req, sqe);
 		if (unlikely(ret)) {
+			trace_io_uring_req_failed(sqe, req, ret);
 			req->res = ret;
 			req->failed = true;
+		} else {
+			trace_io_uring_submit_req(req);
 		}
 		ctx->nr_submitted++;
+		trace_io_uring_link(req, chain.head);
 		*chain.tail = req;
 		chain.tail = &req->link;
 		if (!(req->sqe_flags & IO_LINK_FLAGS))

@@ -248,6 +248,7 @@ void io_uring_task_exit(bool exec)
 	struct io_uring_task *tctx = current->io_uring;
 	struct io_wq *wq;
 
+	might_sleep();
 	io_ringfd_drop_all(tctx);
 	io_tctx_drain(tctx, exec);
 	/* detached first: cancellers look it up under the lock */

@@ -228,6 +228,7 @@ void io_timeouts_flush(struct io_ring_ctx *ctx)
 	struct io_timeout *t, *tmp;
 	struct io_kiocb *req;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	spin_lock_irq(&ctx->timeout_lock);
 	list_for_each_entry_safe(t, tmp, &ctx->timeouts, list) {
 		if (!t->count || (t->flags & IORING_TIMEOUT_MULTISHOT))
@@ -476,6 +477,7 @@ void io_link_timeout_arm(struct io_kiocb *lt, struct io_kiocb *target)
 	struct io_timer *tm = lt->async;
 	struct io_ring_ctx *ctx = lt->ctx;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	spin_lock_irq(&ctx->timeout_lock);
 	if (!t->target && !t->fired) {
 		t->target = target;
@@ -505,6 +507,7 @@ struct io_kiocb *io_link_timeout_detach(struct io_kiocb *lt)
 	struct io_kiocb *next = lt->link;
 	bool fired, tw_done;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	lt->link = NULL;
 	spin_lock_irq(&ctx->timeout_lock);
 	if (!t->fired && hrtimer_try_to_cancel(&tm->timer) != -1) {

@@ -18,6 +18,8 @@
 
 #include "uring.h"
 
+#include <trace/events/io_uring.h>
+
 static void io_tw_lock(struct io_ring_ctx *ctx)
 {
 	/* a callback may free the last request holding the ring */
@@ -27,31 +29,43 @@ static void io_tw_lock(struct io_ring_ctx *ctx)
 		atomic_andnot(IORING_SQ_TASKRUN, (atomic_t *)&ctx->hdr->sq_flags);
 }
 
-static void io_tw_unlock(struct io_ring_ctx *ctx)
+/* @nr callbacks ran under the lock; @local: from a DEFER_TASKRUN list. */
+static void io_tw_unlock(struct io_ring_ctx *ctx, unsigned int nr, bool local)
 {
 	io_compl_flush(ctx);
+	if (local)
+		trace_io_uring_local_work_run(ctx, nr, 1);
 	mutex_unlock(&ctx->uring_lock);
 	percpu_ref_put(&ctx->refs);
 }
 
-/* Run the callbacks of a detached list, oldest first. */
-static void io_tw_run_list(struct llist_node *node, unsigned int flags)
+/*
+ * Run the callbacks of a detached list, oldest first; @local: a task's
+ * DEFER_TASKRUN list. Return: how many ran.
+ */
+static unsigned int io_tw_run_list(struct llist_node *node, unsigned int flags,
+				   bool local)
 {
 	struct io_ring_ctx *ctx = NULL;
 	struct io_kiocb *req, *tmp;
+	unsigned int nr = 0, total = 0;
 
 	node = llist_reverse_order(node);
 	llist_for_each_entry_safe(req, tmp, node, tw_node) {
 		if (req->ctx != ctx) {
 			if (ctx)
-				io_tw_unlock(ctx);
+				io_tw_unlock(ctx, nr, local);
 			ctx = req->ctx;
 			io_tw_lock(ctx);
+			total += nr;
+			nr = 0;
 		}
 		req->tw_cb(req, flags);
+		nr++;
 	}
 	if (ctx)
-		io_tw_unlock(ctx);
+		io_tw_unlock(ctx, nr, local);
+	return total + nr;
 }
 
 static unsigned int io_tw_flags(void)
@@ -68,8 +82,11 @@ void io_tw_run(struct callback_head *cb)
 {
 	struct io_uring_task *tctx = container_of(cb, struct io_uring_task,
 						  tw_head);
+	unsigned int count;
 
-	io_tw_run_list(llist_del_all(&tctx->tw_list), io_tw_flags());
+	count = io_tw_run_list(llist_del_all(&tctx->tw_list), io_tw_flags(),
+			       false);
+	trace_io_uring_task_work_run(tctx, count);
 }
 
 /**
@@ -89,7 +106,7 @@ bool io_run_defer(struct io_uring_task *tctx, unsigned int flags)
 	/* a waiter may call us between prepare_to_wait() and schedule() */
 	__set_current_state(TASK_RUNNING);
 	node = llist_del_all(&tctx->defer_list);
-	io_tw_run_list(node, io_tw_flags() | flags);
+	io_tw_run_list(node, io_tw_flags() | flags, true);
 	return true;
 }
 
@@ -129,7 +146,8 @@ void io_fallback_work(struct work_struct *work)
 					       fallback_work);
 	struct llist_node *node = llist_del_all(&ctx->fallback_list);
 
-	io_tw_run_list(node, IO_URING_F_COMPLETE_DEFER | IO_URING_F_TASK_DEAD);
+	io_tw_run_list(node, IO_URING_F_COMPLETE_DEFER | IO_URING_F_TASK_DEAD,
+		       false);
 }
 
 /*
@@ -218,6 +236,7 @@ void io_req_task_work_add(struct io_kiocb *req,
 	struct io_ring_ctx *ctx = req->ctx;
 	enum task_work_notify_mode notify = TWA_SIGNAL;
 
+	trace_io_uring_task_add(req, 0);
 	req->tw_cb = cb;
 	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
 		atomic_or(IORING_SQ_TASKRUN, (atomic_t *)&ctx->hdr->sq_flags);

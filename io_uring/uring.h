@@ -111,11 +111,26 @@ struct io_ring_ctx {
 	struct io_region	ring_region;
 	struct io_region	sqe_region;
 	clockid_t		clockid;	/* for timed waits; uring_lock */
+	/*
+	 * Created by a 32-bit task: the user structs its requests name
+	 * (iovecs, msghdrs, siginfo, ...) have the compat layout, whoever
+	 * issues them (an SQPOLL thread or io-wq worker is never in a
+	 * compat syscall). Use io_is_compat().
+	 */
+	bool			compat;
 	bool			disabled;	/* R_DISABLED until ENABLE_RINGS */
 	bool			restricted;	/* @restrictions apply (enabled) */
 	struct io_restrictions	restrictions;	/* restrict.c; uring_lock */
 	struct xarray		personalities;	/* creds.c; uring_lock */
 	u32			personality_next;
+	/*
+	 * The creator's: an SQPOLL thread issues the ring's requests with
+	 * @creds, and pinned pages are charged to its user (unless it had
+	 * CAP_IPC_LOCK: @pin_exempt) and to its mm.
+	 */
+	const struct cred	*creds;
+	struct mm_struct	*mm_account;
+	bool			pin_exempt;
 
 	/* submit */
 	struct mutex		uring_lock;
@@ -198,6 +213,12 @@ struct io_uring_task {
 	struct llist_head	defer_list;	/* same, DEFER_TASKRUN rings */
 	struct rcu_head		rcu;		/* task_work adders may look late */
 };
+
+/* Does the ring take its user structs in the 32-bit layout? */
+static inline bool io_is_compat(const struct io_ring_ctx *ctx)
+{
+	return IS_ENABLED(CONFIG_COMPAT) && ctx->compat;
+}
 
 /* A request's opcode-private state, typed. */
 #define io_kiocb_to_cmd(req, type) ({					\

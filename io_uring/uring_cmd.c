@@ -179,7 +179,8 @@ EXPORT_SYMBOL_GPL(io_uring_cmd_issue_blocking);
  * back as the result. SOL_SOCKET only.
  */
 static int io_uring_cmd_getsockopt(struct socket *sock,
-				   struct io_uring_cmd *cmd)
+				   struct io_uring_cmd *cmd,
+				   unsigned int issue_flags)
 {
 	const struct io_uring_sqe *sqe = cmd->sqe;
 	void __user *optval = u64_to_user_ptr(READ_ONCE(sqe->optval));
@@ -189,19 +190,22 @@ static int io_uring_cmd_getsockopt(struct socket *sock,
 
 	if (level != SOL_SOCKET)
 		return -EOPNOTSUPP;
-	ret = do_sock_getsockopt(sock, false, level, READ_ONCE(sqe->optname),
+	ret = do_sock_getsockopt(sock, issue_flags & IO_URING_F_COMPAT, level,
+				 READ_ONCE(sqe->optname),
 				 USER_SOCKPTR(optval), KERNEL_SOCKPTR(&optlen));
 	return ret ?: optlen;
 }
 
 /* SOCKET_URING_OP_SETSOCKOPT: setsockopt(2) at any level; 0 on success. */
 static int io_uring_cmd_setsockopt(struct socket *sock,
-				   struct io_uring_cmd *cmd)
+				   struct io_uring_cmd *cmd,
+				   unsigned int issue_flags)
 {
 	const struct io_uring_sqe *sqe = cmd->sqe;
 	void __user *optval = u64_to_user_ptr(READ_ONCE(sqe->optval));
 
-	return do_sock_setsockopt(sock, false, READ_ONCE(sqe->level),
+	return do_sock_setsockopt(sock, issue_flags & IO_URING_F_COMPAT,
+				  READ_ONCE(sqe->level),
 				  READ_ONCE(sqe->optname), USER_SOCKPTR(optval),
 				  READ_ONCE(sqe->optlen));
 }
@@ -220,7 +224,8 @@ static int io_uring_cmd_sock_ioctl(struct sock *sk, int ioc)
 /**
  * io_uring_cmd_sock - the socket layer's ->uring_cmd()
  * @cmd: SOCKET_URING_OP_SIOCINQ, SIOCOUTQ, GETSOCKOPT or SETSOCKOPT
- * @issue_flags: unused
+ * @issue_flags: IO_URING_F_COMPAT for a 32-bit ring, whose socket options
+ *		 skip the cgroup BPF hooks as the compat syscalls' do
  *
  * Return: for SIOCINQ/SIOCOUTQ the byte count the matching ioctl would
  * give; for GETSOCKOPT the option's length; for SETSOCKOPT 0; or -errno.
@@ -235,9 +240,9 @@ int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	case SOCKET_URING_OP_SIOCOUTQ:
 		return io_uring_cmd_sock_ioctl(sock->sk, SIOCOUTQ);
 	case SOCKET_URING_OP_GETSOCKOPT:
-		return io_uring_cmd_getsockopt(sock, cmd);
+		return io_uring_cmd_getsockopt(sock, cmd, issue_flags);
 	case SOCKET_URING_OP_SETSOCKOPT:
-		return io_uring_cmd_setsockopt(sock, cmd);
+		return io_uring_cmd_setsockopt(sock, cmd, issue_flags);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -284,7 +289,8 @@ static unsigned int io_uring_cmd_ring_flags(struct io_kiocb *req)
 		flags |= IO_URING_F_SQE128;
 	if (req->ctx->flags & IORING_SETUP_CQE32)
 		flags |= IO_URING_F_CQE32;
-	if (in_compat_syscall())
+	/* the ring's creator's ABI, not that of whoever issues it now */
+	if (io_is_compat(req->ctx))
 		flags |= IO_URING_F_COMPAT;
 	return flags;
 }
@@ -322,10 +328,8 @@ static void io_uring_cmd_iopoll(struct io_iopoll *ip, struct io_comp_batch *iob,
 
 static int io_uring_cmd_iopoll_cancel(struct io_kiocb *req)
 {
-	if (io_iopoll_settle(io_uring_cmd_iopoll_of(req))) {
-		req->cancel = io_req_cancel_noop;
+	if (io_iopoll_settle(io_uring_cmd_iopoll_of(req)))
 		return -EALREADY;
-	}
 	return io_uring_cmd_cancel(req);
 }
 

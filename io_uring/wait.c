@@ -10,10 +10,13 @@
 #include <linux/hrtimer.h>
 #include <linux/signal.h>
 #include <linux/uaccess.h>
+#include <linux/compat.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
 #include "napi.h"
+
+#include <trace/events/io_uring.h>
 
 struct io_wait {
 	clockid_t		clockid;	/* ctx->clockid, read once */
@@ -75,6 +78,20 @@ static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
 	if (!(flags & IORING_ENTER_ABS_TIMER))
 		w->deadline = ktime_add_safe(now, w->deadline);
 	return 0;
+}
+
+/*
+ * Block the waiter's sigmask for the wait. It is an io_uring_enter()
+ * argument, in the layout of the caller's system call (as for
+ * epoll_pwait(2)), whatever the ring's.
+ */
+static int io_wait_sigmask(const struct io_wait *w)
+{
+	const compat_sigset_t __user *csig = (const void __user *)w->sig;
+
+	if (in_compat_syscall())
+		return set_compat_user_sigmask(csig, w->sigsz);
+	return set_user_sigmask(w->sig, w->sigsz);
 }
 
 /* Move overflowed CQEs into the CQ ring as far as it has room. */
@@ -168,8 +185,9 @@ int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_complete,
 		return -EBADR;
 	if (io_cqes_ready(ctx) >= min_complete)
 		return 0;
+	trace_io_uring_cqring_wait(ctx, min_complete);
 	if (w.sig) {
-		ret = set_user_sigmask(w.sig, w.sigsz);
+		ret = io_wait_sigmask(&w);
 		if (ret)
 			return ret;
 	}

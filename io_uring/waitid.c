@@ -38,11 +38,10 @@
 /* The SQE, read at prep. */
 struct io_waitid {
 	struct file		*file;		/* unused: no needs_file */
-	void __user		*infop;		/* siginfo or compat_siginfo */
+	void __user		*infop;		/* compat_siginfo on 32-bit rings */
 	int			which;		/* P_ALL, P_PID, P_PGID, P_PIDFD */
 	pid_t			upid;
 	int			options;	/* W* as given to waitid(2) */
-	bool			compat;		/* infop is a compat_siginfo */
 };
 
 /* io_waitid_wait::state bits */
@@ -115,7 +114,8 @@ static int io_waitid_put_info(struct io_kiocb *req, int signo)
 	if (!iw->infop)
 		return 0;
 #ifdef CONFIG_COMPAT
-	if (iw->compat)
+	/* the ring creator's layout: we may run in any task's context */
+	if (io_is_compat(req->ctx))
 		return io_waitid_put_compat(iw->infop, &ww->info, signo);
 #endif
 	return io_waitid_put_native(iw->infop, &ww->info, signo);
@@ -259,7 +259,6 @@ int io_waitid_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	iw->upid = READ_ONCE(sqe->fd);
 	iw->options = READ_ONCE(sqe->file_index);
 	iw->infop = u64_to_user_ptr(READ_ONCE(sqe->addr2));
-	iw->compat = in_compat_syscall();
 
 	ww = kzalloc(sizeof(*ww), GFP_KERNEL_ACCOUNT);
 	if (!ww)
