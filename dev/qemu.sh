@@ -16,8 +16,11 @@ mkdir -p "$run"
 
 # The initramfs: static busybox and bash plus our init, nothing else.
 initramfs() {
-	local root=$run/initramfs img=$run/initramfs.cpio.gz
-	if [ ! -e "$img" ] || [ "$REPO/dev/guest/init" -nt "$img" ]; then
+	local root=$run/initramfs img=$run/initramfs.cpio.gz sum
+	# rebuilt whenever the init differs from the one it holds (another
+	# checkout's init may have been newer)
+	sum=$(sha1sum < "$REPO/dev/guest/init")
+	if [ ! -e "$img" ] || [ "$(cat "$img.sum" 2>/dev/null)" != "$sum" ]; then
 		rm -rf "$root"
 		mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,root}
 		cp /bin/busybox "$root/bin/busybox"
@@ -31,6 +34,7 @@ initramfs() {
 		echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> "$root/etc/passwd"
 		echo 'nogroup:x:65534:' >> "$root/etc/group"
 		(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$img"
+		echo "$sum" > "$img.sum"
 	fi
 	echo "$img"
 }

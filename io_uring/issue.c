@@ -352,7 +352,7 @@ static int io_issue_audited(struct io_kiocb *req, unsigned int flags)
 		return def->issue(req, flags);
 	audit_uring_entry(req->opcode);
 	ret = def->issue(req, flags);
-	audit_uring_exit(ret >= 0, ret);
+	audit_uring_exit(!ret, ret);
 	return ret;
 }
 
@@ -459,7 +459,10 @@ void io_queue_req(struct io_kiocb *req)
 {
 	lockdep_assert_held(&req->ctx->uring_lock);
 	if (unlikely(!io_issue_context_ok(req))) {
-		io_req_fail_chain(req, -ECANCELED, false);
+		/* failed as a whole, an armed link timeout detached */
+		req->res = -ECANCELED;
+		req->failed = true;
+		io_req_finish(req);
 		return;
 	}
 	while (req) {

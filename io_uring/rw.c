@@ -289,8 +289,13 @@ static ssize_t io_rw_by_segment(struct kiocb *kiocb, struct iov_iter *iter,
 		return -EFAULT;
 	while (iov_iter_count(iter)) {
 		void __user *base = iter_iov_addr(iter);
-		size_t len = min(iov_iter_count(iter), iter_iov_len(iter));
+		/* a ubuf's length is the count itself (they share storage) */
+		size_t len = iter_is_ubuf(iter) ? iov_iter_count(iter) :
+			     min(iov_iter_count(iter), iter_iov_len(iter));
 		ssize_t n;
+
+		if (!len)
+			break;
 
 		if (dir == ITER_DEST)
 			n = file->f_op->read(file, base, len, ppos);
@@ -551,7 +556,8 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 	}
 	if (ret > 0) {
 		io_rw_progress(req, ret, kiocb->ki_pos, dir);
-		if (dir == ITER_SOURCE && iov_iter_count(&st->iter))
+		if (dir == ITER_SOURCE && iov_iter_count(&st->iter) &&
+		    S_ISREG(file_inode(file)->i_mode))
 			trace_io_uring_short_write(req->ctx, kiocb->ki_pos - ret,
 						   st->want, ret);
 		if (nonblock && !req->nowait && io_rw_continue(kiocb, &st->iter, dir)) {
@@ -625,6 +631,12 @@ int io_read_mshot(struct io_kiocb *req, unsigned int issue_flags)
 	ret = io_rw_file_check(rw->file, ITER_DEST);
 	if (ret)
 		return ret;
+	/*
+	 * Only ever tried without blocking: a file read through ->read that
+	 * is not O_NONBLOCK could never be read, and would wait forever.
+	 */
+	if (!rw->file->f_op->read_iter && !(rw->file->f_flags & O_NONBLOCK))
+		return -EBADFD;
 	for (i = 0; i < IO_MSHOT_BATCH; i++)
 		if (!io_read_mshot_once(req, issue_flags, &ret))
 			return ret;

@@ -234,8 +234,7 @@ static void io_ctx_free(struct io_ring_ctx *ctx)
 	io_region_free(&ctx->ring_region);
 	if (ctx->submitter_task)
 		put_task_struct(ctx->submitter_task);
-	if (ctx->mm_account)
-		mmdrop(ctx->mm_account);
+	mmdrop(ctx->mm_account);
 	put_cred(ctx->creds);
 	percpu_ref_exit(&ctx->refs);
 	kfree(ctx);
@@ -309,10 +308,9 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	ctx->compl_tail = &ctx->compl_head;
 	ctx->creds = get_current_cred();
 	ctx->pin_exempt = ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK);
-	if (current->mm) {
-		mmgrab(current->mm);
-		ctx->mm_account = current->mm;
-	}
+	/* a ring is only ever set up by a user task, which has an mm */
+	mmgrab(current->mm);
+	ctx->mm_account = current->mm;
 	if ((p->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->disabled &&
 	    !(p->flags & IORING_SETUP_SQPOLL))
 		ctx->submitter_task = get_task_struct(current);

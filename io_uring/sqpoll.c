@@ -24,6 +24,7 @@
 #include <linux/cpumask.h>
 #include <linux/cpuset.h>
 #include <linux/security.h>
+#include <linux/cred.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -88,6 +89,7 @@ static bool io_sq_round(struct io_ring_ctx *ctx, bool shared)
 {
 	unsigned int nr = io_sq_pending(ctx);
 	bool poll = io_sq_polling(ctx);
+	const struct cred *old = NULL;
 
 	/* pairs with io_enable_rings(): a ring enabled is ready */
 	if ((!nr && !poll) || smp_load_acquire(&ctx->disabled))
@@ -95,12 +97,21 @@ static bool io_sq_round(struct io_ring_ctx *ctx, bool shared)
 	if (shared)
 		nr = min(nr, IO_SQ_ROUND_CAP);
 	mutex_lock(&ctx->uring_lock);
+	/*
+	 * The ring's creator's credentials, for what prep checks (ioprio,
+	 * personalities) as for the issue: the thread may be another
+	 * ring's, created with other credentials.
+	 */
+	if (ctx->creds != current_cred())
+		old = override_creds(ctx->creds);
 	if (nr)
 		io_submit_sqes(ctx, nr);
 	if (ctx->flags & IORING_SETUP_IOPOLL) {
 		io_iopoll_reap(ctx, false);
 		io_compl_flush(ctx);
 	}
+	if (old)
+		revert_creds(old);
 	mutex_unlock(&ctx->uring_lock);
 	if (wq_has_sleeper(&ctx->sq_space_wait))
 		wake_up(&ctx->sq_space_wait);

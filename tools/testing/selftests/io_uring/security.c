@@ -1797,6 +1797,31 @@ static int ring_openat(struct uring *r, const char *path, __u16 personality,
 	return 0;
 }
 
+/* READ of path with a real-time I/O priority (CAP_SYS_ADMIN's alone). */
+static int ring_read_rt(struct uring *r, const char *path, int *res)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char buf[16];
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	sqe = uring_get_sqe(r);
+	if (!sqe) {
+		close(fd);
+		return -EBUSY;
+	}
+	uring_prep_rw(sqe, IORING_OP_READ, fd, buf, sizeof(buf), 0, 0x0bad);
+	sqe->ioprio = 1 << 13;	/* IOPRIO_PRIO_VALUE(IOPRIO_CLASS_RT, 0) */
+	ret = submit_get_cqe(r, &cqe, WAIT_MS);
+	close(fd);
+	if (!ret)
+		*res = cqe.res;
+	return ret;
+}
+
 static int creds_child(void *data)
 {
 	const struct creds_paths *cp = data;
@@ -1849,6 +1874,10 @@ static int creds_child(void *data)
 	ret = ring_openat(&r2, cp->secret, pers, &res);
 	CHILD_CHECK(ret == 0, ret);
 	CHILD_CHECK(res == -EACCES, res);
+	/* prep checks run as R2's creator too: a real-time ioprio is root's */
+	ret = ring_read_rt(&r2, cp->public, &res);
+	CHILD_CHECK(ret == 0, ret);
+	CHILD_CHECK(res == -EPERM, res);
 
 	uring_exit(&r2);
 	uring_exit(&r1);
