@@ -192,6 +192,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 	},
 	[IORING_OP_STATX] = {
 		.name		= "STATX",
+		.audit_skip	= 1,
 		.prep		= io_statx_prep,
 		.issue		= io_statx,
 		.cleanup	= io_statx_cleanup,
