@@ -353,6 +353,12 @@ int io_sq_setup(struct io_ring_ctx *ctx, struct io_uring_params *p)
 	if (IS_ERR(sqd))
 		return PTR_ERR(sqd);
 	ctx->sq_data = sqd;
+	/*
+	 * The ring starts out asking for a wakeup: the thread it joins may
+	 * be asleep already, and only flags the rings it had when it slept.
+	 * It clears the flag once it runs.
+	 */
+	atomic_or(IORING_SQ_NEED_WAKEUP, (atomic_t *)&ctx->hdr->sq_flags);
 	mutex_lock(&sqd->lock);
 	list_add_tail(&ctx->sq_node, &sqd->rings);
 	sqd->idle = max(sqd->idle, idle);

@@ -1840,6 +1840,11 @@ static int creds_child(void *data)
 	CHILD_CHECK(ret == 0, ret);
 	CHILD_CHECK(res >= 0, res);
 
+	/*
+	 * Past sq_thread_idle: the thread is asleep when R2 joins it, and
+	 * R2 must still ask for a wakeup (it once did not: no CQE ever).
+	 */
+	usleep(200 * 1000);
 	ret = drop_to_nobody();
 	CHILD_CHECK(ret == 0, ret);
 	fd = open(cp->public, O_RDONLY | O_CLOEXEC);
