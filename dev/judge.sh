@@ -33,8 +33,10 @@ BEGIN {
 	printf "%s %s %ss%s\n", v, t, (t in secs) ? secs[t] : 0, s == "NORESULT" ? " (no result: the guest stopped early)" : ""
 }
 END {
-	if ("kernel/boot" in st) printf "%s kernel/boot 0s\n", st["kernel/boot"]
-	if ("kernel/kmemleak" in st) printf "%s kernel/kmemleak 0s\n", st["kernel/kmemleak"]
+	n = split("boot kmemleak boot-lsm kmemleak-lsm", k, " ")
+	for (i = 1; i <= n; i++)
+		if (("kernel/" k[i]) in st)
+			printf "%s kernel/%s 0s\n", st["kernel/" k[i]], k[i]
 }' "$list" > "$results.tmp"
 mv "$results.tmp" "$results"
 cat "$results"

@@ -70,6 +70,8 @@ cmdline="$cmdline null_blk.gb=1 null_blk.memory_backed=1 null_blk.poll_queues=2"
 cmdline="$cmdline uring.mode=$mode"
 # FAULT=1: the guest's run-tests injects allocation and usercopy faults.
 [ "${FAULT:-0}" = 1 ] && cmdline="$cmdline uring.fault=1"
+# GUEST_APPEND: more kernel arguments for this boot (lsm=smack, ...)
+[ -n "${GUEST_APPEND:-}" ] && cmdline="$cmdline $GUEST_APPEND"
 mkdir -p "$share"
 cpu=max
 [ "$ACCEL" = kvm ] && cpu=host

@@ -792,6 +792,10 @@ void io_wq_exit(struct io_wq *wq)
 
 	io_wq_put_thread(wq);
 	wait_for_completion(&wq->threads_done);
+	/* a worker leaves its pool before it drops its thread count */
+	for (i = 0; i < ARRAY_SIZE(wq->pools); i++)
+		WARN_ON_ONCE(wq->pools[i].nr_workers ||
+			     !list_empty(&wq->pools[i].workers));
 	io_wq_cancel_leftovers(wq);
 	io_wq_put(wq);
 }

@@ -146,6 +146,9 @@ static void io_list_consume(struct io_buf_group *bg, unsigned int nr,
 	struct io_buffer *buf;
 
 	do {
+		/* the buffers were counted under the lock still held */
+		if (WARN_ON_ONCE(list_empty(&bg->bufs)))
+			return;
 		buf = list_first_entry(&bg->bufs, struct io_buffer, list);
 		used -= min_t(size_t, used, buf->len);
 		list_del(&buf->list);
@@ -392,10 +395,13 @@ void io_buffer_keep(struct io_kiocb *req)
 		return;
 	lockdep_assert_held(&req->ctx->uring_lock);
 	bg = io_group_find(req->ctx, req->buf_group);
-	if (bg && bg->is_ring)
-		bg->head += req->buf_nr;
-	else if (bg)
-		io_list_consume(bg, req->buf_nr, SIZE_MAX);
+	/* picked under this same hold of the lock: the group is still there */
+	if (!WARN_ON_ONCE(!bg)) {
+		if (bg->is_ring)
+			bg->head += req->buf_nr;
+		else
+			io_list_consume(bg, req->buf_nr, SIZE_MAX);
+	}
 	req->buf_sel = IO_KBUF_TAKEN;
 }
 

@@ -21,13 +21,11 @@
 #include <linux/uaccess.h>
 #include <linux/sched/signal.h>
 #include <linux/io_uring.h>
+#include <net/sock.h>
+#include <net/busy_poll.h>
 
 #include "uring.h"
 #include "napi.h"
-
-/* after uring.h: net/inet_timewait_sock.h defines a tw_node macro */
-#include <net/sock.h>
-#include <net/busy_poll.h>
 
 /* An id not seen by a poll for this long is no longer polled. */
 #define IO_NAPI_STALE		(60 * HZ)

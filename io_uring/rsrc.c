@@ -143,6 +143,9 @@ static void io_acct_folio_put(struct io_pin_acct *acct, struct folio *folio)
 	unsigned long pfn = folio_pfn(folio);
 	unsigned long pins = xa_to_value(xa_load(&acct->folios, pfn));
 
+	/* puts follow their gets folio by folio: an uncharged one is a bug */
+	if (WARN_ON_ONCE(!pins))
+		return;
 	if (pins > 1) {
 		/* the entry exists: replacing it allocates nothing */
 		xa_store(&acct->folios, pfn, xa_mk_value(pins - 1), GFP_NOWAIT);
@@ -292,6 +295,9 @@ static void io_table_free(struct io_rsrc_table *t, bool tags)
  */
 void io_rsrc_free_all(struct io_ring_ctx *ctx)
 {
+	/* users are requests, and none is left */
+	WARN_ON_ONCE(atomic_read(&ctx->file_users) ||
+		     atomic_read(&ctx->buf_users));
 	io_table_free(&ctx->files, false);
 	io_table_free(&ctx->bufs, false);
 	io_pin_acct_put(ctx->pin_acct);

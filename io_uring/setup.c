@@ -260,6 +260,10 @@ static void io_ring_exit_work(struct work_struct *work)
 			io_tw_kick(ctx->submitter_task);
 	} while (!wait_for_completion_timeout(&ctx->refs_done, HZ / 20));
 	flush_work(&ctx->fallback_work);
+	/* each request held a ring reference: none can be left anywhere */
+	WARN_ON_ONCE(!list_empty(&ctx->parked) || !list_empty(&ctx->iopoll_list) ||
+		     !list_empty(&ctx->timeouts) || ctx->drain_head ||
+		     ctx->compl_head || ctx->nr_submitted != ctx->nr_freed);
 	mutex_lock(&ctx->uring_lock);
 	io_eventfd_unregister(ctx);
 	io_rsrc_free_all(ctx);

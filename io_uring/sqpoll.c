@@ -230,10 +230,13 @@ static int io_sq_thread(void *data)
 	list_for_each_entry(ctx, &sqd->rings, sq_node)
 		wake_up(&ctx->sq_space_wait);
 	mutex_unlock(&sqd->lock);
-	if (sqd->self_stop)
+	if (sqd->self_stop) {
+		/* the last ring detached: the reference count said so */
+		WARN_ON_ONCE(!list_empty(&sqd->rings));
 		kfree(sqd);
-	else
+	} else {
 		complete(&sqd->exited);
+	}
 	/* an io thread that returned would go to userspace */
 	do_exit(0);
 }
@@ -399,6 +402,7 @@ void io_sq_detach(struct io_ring_ctx *ctx)
 	WRITE_ONCE(sqd->stop, true);
 	wake_up(&sqd->wait);
 	wait_for_completion(&sqd->exited);
+	WARN_ON_ONCE(!list_empty(&sqd->rings));
 	kfree(sqd);
 }
 

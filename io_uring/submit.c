@@ -288,8 +288,11 @@ static int io_drain_cancel(struct io_kiocb *req)
 	struct io_ring_ctx *ctx = req->ctx;
 	struct io_kiocb **pp;
 
-	for (pp = &ctx->drain_head; *pp != req; pp = &(*pp)->next)
+	/* ->cancel is io_drain_cancel only while req is queued */
+	for (pp = &ctx->drain_head; *pp && *pp != req; pp = &(*pp)->next)
 		;
+	if (WARN_ON_ONCE(!*pp))
+		return -EALREADY;
 	*pp = req->next;
 	if (!*pp)
 		ctx->drain_tail = pp;

@@ -270,6 +270,9 @@ void io_uring_task_release(struct task_struct *tsk)
 {
 	struct io_uring_task *tctx = tsk->io_uring;
 
+	/* each request holds a reference to its task: none is left */
+	WARN_ON_ONCE(atomic_read(&tctx->inflight) ||
+		     !list_empty(&tctx->parked));
 	io_ringfd_drop_all(tctx);
 	/* the exit hook has stopped the io-wq already */
 	kfree_rcu(tctx, rcu);

@@ -51,7 +51,7 @@ static unsigned int io_tw_run_list(struct llist_node *node, unsigned int flags,
 	unsigned int nr = 0, total = 0;
 
 	node = llist_reverse_order(node);
-	llist_for_each_entry_safe(req, tmp, node, tw_node) {
+	llist_for_each_entry_safe(req, tmp, node, tw_entry) {
 		if (req->ctx != ctx) {
 			if (ctx)
 				io_tw_unlock(ctx, nr, local);
@@ -161,10 +161,10 @@ static void io_tw_fallback(struct llist_head *list)
 	struct io_kiocb *req, *tmp;
 
 	node = llist_reverse_order(node);
-	llist_for_each_entry_safe(req, tmp, node, tw_node) {
+	llist_for_each_entry_safe(req, tmp, node, tw_entry) {
 		struct io_ring_ctx *ctx = req->ctx;
 
-		if (llist_add(&req->tw_node, &ctx->fallback_list) &&
+		if (llist_add(&req->tw_entry, &ctx->fallback_list) &&
 		    (!(ctx->flags & IORING_SETUP_DEFER_TASKRUN) ||
 		     percpu_ref_is_dying(&ctx->refs)))
 			schedule_work(&ctx->fallback_work);
@@ -202,7 +202,7 @@ static void io_defer_add(struct io_kiocb *req, struct io_ring_ctx *ctx,
 
 	percpu_ref_get(&ctx->refs);
 	rcu_read_lock();
-	first = llist_add(&req->tw_node, &tctx->defer_list);
+	first = llist_add(&req->tw_entry, &tctx->defer_list);
 	/* full barrier above; pairs with io_tw_task_dead() */
 	if (unlikely(READ_ONCE(tctx->dead))) {
 		io_tw_fallback(&tctx->defer_list);
@@ -249,7 +249,7 @@ void io_req_task_work_add(struct io_kiocb *req,
 		notify = TWA_SIGNAL_NO_IPI;
 	/* the task may run @req once it is on the list; see io_defer_add() */
 	rcu_read_lock();
-	if (llist_add(&req->tw_node, &tctx->tw_list)) {
+	if (llist_add(&req->tw_entry, &tctx->tw_list)) {
 		if (likely(!task_work_add(task, &tctx->tw_head, notify))) {
 			if (unlikely(READ_ONCE(tctx->draining)))
 				wake_up(&tctx->wait);

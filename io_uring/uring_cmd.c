@@ -210,11 +210,20 @@ static int io_uring_cmd_setsockopt(struct socket *sock,
 				  READ_ONCE(sqe->optlen));
 }
 
-/* SIOCINQ and SIOCOUTQ, through the protocol's ioctl. */
-static int io_uring_cmd_sock_ioctl(struct sock *sk, int ioc)
+/*
+ * SOCKET_URING_OP_SIOCINQ and SIOCOUTQ: the bytes queued for reading or
+ * not yet sent, from the protocol's ioctl.
+ */
+static int io_uring_cmd_sock_queued(struct sock *sk, u32 op)
 {
-	int arg = 0, ret;
+	int arg = 0, ioc, ret;
 
+	if (op == SOCKET_URING_OP_SIOCINQ)
+		ioc = SIOCINQ;
+	else if (op == SOCKET_URING_OP_SIOCOUTQ)
+		ioc = SIOCOUTQ;
+	else
+		return -EOPNOTSUPP;
 	if (!sk->sk_prot || !sk->sk_prot->ioctl)
 		return -EOPNOTSUPP;
 	ret = sk->sk_prot->ioctl(sk, ioc, &arg);
@@ -233,19 +242,13 @@ static int io_uring_cmd_sock_ioctl(struct sock *sk, int ioc)
 int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
 	struct socket *sock = cmd->file->private_data;
+	u32 op = cmd->cmd_op;
 
-	switch (cmd->cmd_op) {
-	case SOCKET_URING_OP_SIOCINQ:
-		return io_uring_cmd_sock_ioctl(sock->sk, SIOCINQ);
-	case SOCKET_URING_OP_SIOCOUTQ:
-		return io_uring_cmd_sock_ioctl(sock->sk, SIOCOUTQ);
-	case SOCKET_URING_OP_GETSOCKOPT:
+	if (op == SOCKET_URING_OP_GETSOCKOPT)
 		return io_uring_cmd_getsockopt(sock, cmd, issue_flags);
-	case SOCKET_URING_OP_SETSOCKOPT:
+	if (op == SOCKET_URING_OP_SETSOCKOPT)
 		return io_uring_cmd_setsockopt(sock, cmd, issue_flags);
-	default:
-		return -EOPNOTSUPP;
-	}
+	return io_uring_cmd_sock_queued(sock->sk, op);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_sock);
 
@@ -379,6 +382,14 @@ static void io_uring_cmd_unpark(struct io_kiocb *req, unsigned int issue_flags)
 		mutex_unlock(&req->ctx->uring_lock);
 }
 
+/* The file must take commands, and the LSM must let this one through. */
+static int io_uring_cmd_allowed(struct io_uring_cmd *cmd)
+{
+	if (!cmd->file->f_op->uring_cmd)
+		return -EOPNOTSUPP;
+	return security_uring_cmd(cmd);
+}
+
 int io_uring_cmd(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
@@ -386,9 +397,7 @@ int io_uring_cmd(struct io_kiocb *req, unsigned int issue_flags)
 	bool went_async;
 	int ret;
 
-	if (!file->f_op->uring_cmd)
-		return -EOPNOTSUPP;
-	ret = security_uring_cmd(cmd);
+	ret = io_uring_cmd_allowed(cmd);
 	if (ret)
 		return ret;
 	issue_flags |= io_uring_cmd_ring_flags(req);

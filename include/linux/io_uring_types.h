@@ -99,7 +99,7 @@ struct io_wq_work {
  * @file_fd: sqe->fd, the file (or fixed slot) taken at first issue
  * @parked: on ctx->parked while it waits somewhere it can be cancelled
  * @task_parked: on its task's list of parked requests at the same time
- * @tw_node: on a task_work list
+ * @tw_entry: on a task_work list
  * @tw_cb: what the task_work runs
  * @work: io-wq linkage while punted
  * @drain_seq: held back by a drain until this many requests were freed
@@ -147,7 +147,7 @@ struct io_kiocb {
 	s32			file_fd;
 	struct list_head	parked;
 	struct list_head	task_parked;
-	struct llist_node	tw_node;
+	struct llist_node	tw_entry;
 	void			(*tw_cb)(struct io_kiocb *req, unsigned int issue_flags);
 	union {
 		struct io_wq_work	work;

@@ -65,18 +65,7 @@ static long pattern_check(const uint64_t *buf, uint64_t seed)
 /* nr_foll_pin_acquired of /proc/vmstat, or -1. */
 static long long pins_acquired(void)
 {
-	long long v = -1;
-	char line[128];
-	FILE *f;
-
-	f = fopen("/proc/vmstat", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "nr_foll_pin_acquired %lld", &v) == 1)
-			break;
-	fclose(f);
-	return v;
+	return uring_proc_value("/proc/vmstat", "nr_foll_pin_acquired %lld");
 }
 
 FIXTURE(dio) {

@@ -39,23 +39,6 @@
 
 /* --- helpers --- */
 
-/* VmPin of this process in kB, or -1 if /proc/self/status has none. */
-static long vmpin_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/status", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPin: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* Poll VmPin for at most ms milliseconds until it is want; the last value. */
 static long wait_vmpin(long want, int ms)
 {
@@ -63,7 +46,7 @@ static long wait_vmpin(long want, int ms)
 	long kb;
 
 	for (;;) {
-		kb = vmpin_kb();
+		kb = uring_vmpin_kb(0);
 		if (kb == want || uring_now_ms() >= deadline)
 			return kb;
 		usleep(5000);
@@ -243,29 +226,29 @@ TEST(memlock_accounting)
 	buf = alloc_anon(npages * pg);
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, uring_init(&r, 4, 0));
-	base = vmpin_kb();
+	base = uring_vmpin_kb(0);
 	ASSERT_LE(0, base);
 
 	iov.iov_base = buf;
 	iov.iov_len = npages * pg;
 	ASSERT_EQ(0, register_bufs(&r, &iov, 1));
-	EXPECT_EQ(base + pages_kb(npages), vmpin_kb());
+	EXPECT_EQ(base + pages_kb(npages), uring_vmpin_kb(0));
 	ASSERT_EQ(0, unregister(&r, IORING_UNREGISTER_BUFFERS));
-	EXPECT_EQ(base, vmpin_kb());
+	EXPECT_EQ(base, uring_vmpin_kb(0));
 
 	/* 2 pages long, starting mid-page: 3 pages pinned */
 	iov.iov_base = buf + 100;
 	iov.iov_len = 2 * pg;
 	ASSERT_EQ(0, register_bufs(&r, &iov, 1));
-	EXPECT_EQ(base + pages_kb(3), vmpin_kb());
+	EXPECT_EQ(base + pages_kb(3), uring_vmpin_kb(0));
 	ASSERT_EQ(0, unregister(&r, IORING_UNREGISTER_BUFFERS));
-	EXPECT_EQ(base, vmpin_kb());
+	EXPECT_EQ(base, uring_vmpin_kb(0));
 
 	/* closing the ring releases them, maybe asynchronously */
 	iov.iov_base = buf;
 	iov.iov_len = npages * pg;
 	ASSERT_EQ(0, register_bufs(&r, &iov, 1));
-	EXPECT_EQ(base + pages_kb(npages), vmpin_kb());
+	EXPECT_EQ(base + pages_kb(npages), uring_vmpin_kb(0));
 	uring_exit(&r);
 	EXPECT_EQ(base, wait_vmpin(base, RELEASE_MS));
 	munmap(buf, npages * pg);
@@ -429,17 +412,7 @@ static int write_long(const char *path, long v)
 /* Default huge page size in kB from /proc/meminfo, or -1. */
 static long hugepage_kb(void)
 {
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Hugepagesize: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
+	return uring_proc_value("/proc/meminfo", "Hugepagesize: %lld kB");
 }
 
 /*
@@ -478,7 +451,7 @@ TEST(hugepage_charged_once)
 	}
 	memset(mem, 0, 2 * hsz);
 	ASSERT_EQ(0, uring_init(&r, 4, 0));
-	base = vmpin_kb();
+	base = uring_vmpin_kb(0);
 	ASSERT_LE(0, base);
 
 	/* two buffers in the first huge page */
@@ -487,24 +460,24 @@ TEST(hugepage_charged_once)
 	iov[1].iov_base = mem + 2 * pg;
 	iov[1].iov_len = pg;
 	ASSERT_EQ(0, register_bufs(&r, iov, 2));
-	EXPECT_EQ(base + hkb, vmpin_kb());
+	EXPECT_EQ(base + hkb, uring_vmpin_kb(0));
 	ASSERT_EQ(0, unregister(&r, IORING_UNREGISTER_BUFFERS));
-	EXPECT_EQ(base, vmpin_kb());
+	EXPECT_EQ(base, uring_vmpin_kb(0));
 
 	/* one in each huge page */
 	iov[1].iov_base = mem + hsz;
 	ASSERT_EQ(0, register_bufs(&r, iov, 2));
-	EXPECT_EQ(base + 2 * hkb, vmpin_kb());
+	EXPECT_EQ(base + 2 * hkb, uring_vmpin_kb(0));
 	ASSERT_EQ(0, unregister(&r, IORING_UNREGISTER_BUFFERS));
-	EXPECT_EQ(base, vmpin_kb());
+	EXPECT_EQ(base, uring_vmpin_kb(0));
 
 	/* one buffer straddling both */
 	iov[0].iov_base = mem + hsz - pg;
 	iov[0].iov_len = 2 * pg;
 	ASSERT_EQ(0, register_bufs(&r, iov, 1));
-	EXPECT_EQ(base + 2 * hkb, vmpin_kb());
+	EXPECT_EQ(base + 2 * hkb, uring_vmpin_kb(0));
 	ASSERT_EQ(0, unregister(&r, IORING_UNREGISTER_BUFFERS));
-	EXPECT_EQ(base, vmpin_kb());
+	EXPECT_EQ(base, uring_vmpin_kb(0));
 
 	uring_exit(&r);
 	munmap(mem, 2 * hsz);
@@ -576,12 +549,12 @@ TEST(buffer_survives_unregister)
 	buf = alloc_anon(npages * pg);
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, uring_init(&r, 4, 0));
-	base = vmpin_kb();
+	base = uring_vmpin_kb(0);
 	ASSERT_LE(0, base);
 	iov.iov_base = buf;
 	iov.iov_len = npages * pg;
 	ASSERT_EQ(0, register_bufs(&r, &iov, 1));
-	ASSERT_EQ(base + pages_kb(npages), vmpin_kb());
+	ASSERT_EQ(base + pages_kb(npages), uring_vmpin_kb(0));
 
 	sqe = uring_get_sqe(&r);
 	ASSERT_NE(NULL, sqe);
@@ -596,7 +569,7 @@ TEST(buffer_survives_unregister)
 		TH_LOG("UNREGISTER_BUFFERS returned (%d) with a request in flight",
 		       uc.ret);
 	/* the request still holds the pages */
-	EXPECT_EQ(base + pages_kb(npages), vmpin_kb());
+	EXPECT_EQ(base + pages_kb(npages), uring_vmpin_kb(0));
 
 	ASSERT_EQ(5, write(p[1], "hello", 5));
 	ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, RELEASE_MS));

@@ -89,31 +89,6 @@ static int grab_fd(pid_t pid, int fd)
 	return ret;
 }
 
-/* Wait at most ms milliseconds for the CQ ring to hold at least n CQEs. */
-static int wait_cq_ready(struct uring *r, unsigned int n, unsigned int ms)
-{
-	long long deadline = uring_now_ms() + ms, left;
-	struct io_uring_getevents_arg arg;
-	struct __kernel_timespec ts;
-	int ret;
-
-	while (uring_cq_ready(r) < n) {
-		left = deadline - uring_now_ms();
-		if (left <= 0)
-			return -ETIME;
-		ts.tv_sec = left / 1000;
-		ts.tv_nsec = (left % 1000) * 1000000;
-		memset(&arg, 0, sizeof(arg));
-		arg.ts = (__u64)(unsigned long)&ts;
-		ret = sys_io_uring_enter2(r->fd, 0, n, IORING_ENTER_GETEVENTS |
-					  IORING_ENTER_EXT_ARG, &arg,
-					  sizeof(arg));
-		if (ret < 0 && ret != -ETIME && ret != -EINTR)
-			return ret;
-	}
-	return 0;
-}
-
 /*
  * Publish the queued SQEs of an SQPOLL ring and wake its thread if it
  * sleeps. The full barrier orders the tail store before the flags load.
@@ -176,27 +151,6 @@ static ssize_t read_within(int fd, void *buf, size_t len, int ms)
 		done += n;
 	}
 	return done;
-}
-
-/* VmPin of process pid (0: this one) in kB, or -1. */
-static long vmpin_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	if (pid)
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	else
-		snprintf(path, sizeof(path), "/proc/self/status");
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPin: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 /* Anonymous memory in small pages (no THP), faulted in. */
@@ -391,7 +345,7 @@ static void expect_einval(struct __test_metadata *_metadata, struct uring *r,
 	if (nop_first) {
 		ASSERT_EQ(0, uring_queue_nop(r, UD_NOP, 0));
 		ASSERT_EQ(1, uring_submit(r));
-		ASSERT_EQ(0, wait_cq_ready(r, 1, WAIT_MS));
+		ASSERT_EQ(0, uring_wait_cq_ms(r, 1, WAIT_MS));
 		base = 1;
 	}
 	ASSERT_EQ(1, poll(&pfd, 1, 0)) TH_LOG("%s: fd not readable", what);
@@ -406,7 +360,7 @@ static void expect_einval(struct __test_metadata *_metadata, struct uring *r,
 		sqe->flags = flags;
 	}
 	ASSERT_EQ(1, uring_submit(r));
-	ASSERT_EQ(0, wait_cq_ready(r, base + 1, WAIT_MS))
+	ASSERT_EQ(0, uring_wait_cq_ms(r, base + 1, WAIT_MS))
 		TH_LOG("%s: no completion", what);
 	if (nop_first) {
 		ASSERT_EQ(0, uring_try_get_cqe(r, &cqe));
@@ -840,7 +794,7 @@ static int aff_after_mshot_child(void)
 		return 4;
 	/* a CQE waiting makes the ring fd readable */
 	if (uring_queue_nop(&r, UD_NOP, 0) || uring_submit(&r) != 1 ||
-	    wait_cq_ready(&r, 1, WAIT_MS))
+	    uring_wait_cq_ms(&r, 1, WAIT_MS))
 		return 5;
 	prep_read_mshot(uring_get_sqe(&r), r.fd, IOSQE_ASYNC, UD_MSHOT);
 	if (uring_submit(&r) != 1)
@@ -2246,7 +2200,7 @@ static int memlock_child(void *data)
 	ret = read_within(s->go[0], &go, 1, 2 * WAIT_MS);
 	CHILD_CHECK(ret == 1, ret);
 
-	base = vmpin_kb(0);
+	base = uring_vmpin_kb(0);
 	CHILD_CHECK(base >= 0, base);
 	/* 1 MiB is over uid 65534's 64 KiB, whoever registered first */
 	iov.iov_base = big;
@@ -2260,7 +2214,7 @@ static int memlock_child(void *data)
 	iov.iov_len = 32 << 10;
 	ret = sys_io_uring_register(r.fd, IORING_REGISTER_BUFFERS, &iov, 1);
 	CHILD_CHECK(ret == 0, ret);
-	kb = vmpin_kb(0);
+	kb = uring_vmpin_kb(0);
 	CHILD_CHECK(kb == base + 32, kb - base);
 	ret = sys_io_uring_register(r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0);
 	CHILD_CHECK(ret == 0, ret);
@@ -2314,15 +2268,15 @@ TEST(memlock_charged_to_creator)
 		ringfd = grab_fd(pid, fdnum);
 		EXPECT_LE(0, ringfd) TH_LOG("pidfd_getfd: %d", ringfd);
 		if (ringfd >= 0) {
-			c0 = vmpin_kb(pid);
-			p0 = vmpin_kb(0);
+			c0 = uring_vmpin_kb(pid);
+			p0 = uring_vmpin_kb(0);
 			iov.iov_base = buf;
 			iov.iov_len = pg;
 			EXPECT_EQ(0, sys_io_uring_register(ringfd,
 							   IORING_REGISTER_BUFFERS,
 							   &iov, 1));
-			c1 = vmpin_kb(pid);
-			p1 = vmpin_kb(0);
+			c1 = uring_vmpin_kb(pid);
+			p1 = uring_vmpin_kb(0);
 			EXPECT_EQ(c0 + (long)(pg >> 10), c1)
 				TH_LOG("creator's VmPin %ld -> %ld kB", c0, c1);
 			EXPECT_EQ(p0, p1)
@@ -2331,7 +2285,7 @@ TEST(memlock_charged_to_creator)
 			EXPECT_EQ(0, sys_io_uring_register(ringfd,
 							   IORING_UNREGISTER_BUFFERS,
 							   NULL, 0));
-			EXPECT_EQ(c0, vmpin_kb(pid));
+			EXPECT_EQ(c0, uring_vmpin_kb(pid));
 			close(ringfd);
 		}
 		EXPECT_EQ(1, write(s.go[1], "g", 1));

@@ -575,12 +575,12 @@ static inline long long uring_now_ms(void)
 }
 
 /*
- * Wait at most ms milliseconds for one CQE, copy it to *out and consume
- * it. The wait is bounded by the kernel (IORING_ENTER_EXT_ARG timeout), not
- * by a signal: -ETIME if nothing arrived in time, so a lost completion
+ * Wait at most ms milliseconds for the CQ ring to hold at least n CQEs.
+ * The wait is bounded by the kernel (IORING_ENTER_EXT_ARG timeout), not
+ * by a signal: -ETIME if they did not arrive in time, so a lost completion
  * fails the test instead of hanging it.
  */
-static inline int uring_get_cqe_ms(struct uring *r, struct io_uring_cqe *out,
+static inline int uring_wait_cq_ms(struct uring *r, unsigned int n,
 				   unsigned int ms)
 {
 	long long deadline = uring_now_ms() + ms, left;
@@ -588,9 +588,7 @@ static inline int uring_get_cqe_ms(struct uring *r, struct io_uring_cqe *out,
 	struct __kernel_timespec ts;
 	int ret;
 
-	for (;;) {
-		if (!uring_try_get_cqe(r, out))
-			return 0;
+	while (uring_cq_ready(r) < n) {
 		left = deadline - uring_now_ms();
 		if (left <= 0)
 			return -ETIME;
@@ -598,13 +596,54 @@ static inline int uring_get_cqe_ms(struct uring *r, struct io_uring_cqe *out,
 		ts.tv_nsec = (left % 1000) * 1000000;
 		memset(&arg, 0, sizeof(arg));
 		arg.ts = (__u64)(unsigned long)&ts;
-		ret = sys_io_uring_enter2(r->fd, 0, 1,
-					  IORING_ENTER_GETEVENTS |
-					  IORING_ENTER_EXT_ARG,
-					  &arg, sizeof(arg));
+		ret = sys_io_uring_enter2(r->fd, 0, n, IORING_ENTER_GETEVENTS |
+					  IORING_ENTER_EXT_ARG, &arg,
+					  sizeof(arg));
 		if (ret < 0 && ret != -ETIME && ret != -EINTR)
 			return ret;
 	}
+	return 0;
+}
+
+/* Wait at most ms milliseconds for one CQE, copy it to *out, consume it. */
+static inline int uring_get_cqe_ms(struct uring *r, struct io_uring_cqe *out,
+				   unsigned int ms)
+{
+	int ret = uring_wait_cq_ms(r, 1, ms);
+
+	return ret ?: uring_try_get_cqe(r, out);
+}
+
+/*
+ * The number of the first line of a /proc file that fmt (one %lld, e.g.
+ * "VmPin: %lld kB") matches, or -1.
+ */
+static inline long long uring_proc_value(const char *path, const char *fmt)
+{
+	long long v = -1;
+	char line[256];
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, fmt, &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* VmPin of process pid (0: this one) in kB, or -1. */
+static inline long uring_vmpin_kb(pid_t pid)
+{
+	char path[64];
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
+	return uring_proc_value(path, "VmPin: %lld kB");
 }
 
 /*

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The LSM hooks of io_uring, seen through Smack: an SQ thread needs
+ * CAP_MAC_ADMIN (security_uring_sqpoll), a personality whose Smack label
+ * differs from the submitter's needs CAP_MAC_OVERRIDE
+ * (security_uring_override_creds), and a URING_CMD needs read access from
+ * the file opener's label to the file's label (security_uring_cmd; an
+ * NVMe passthrough command here). Without
+ * an LSM none of these is refused, so each refusal shows that the hook was
+ * called and its verdict obeyed; each case also has a control that the
+ * same request passes when the rule is met.
+ *
+ * Every case runs in a child that changes its own capabilities or label
+ * and answers with its exit status only (a relabelled task may no longer
+ * write to the test's output). Needs root and Smack active (the guest
+ * boots a second time with lsm=smack for this test); skipped otherwise.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+
+#include <linux/capability.h>
+#include <linux/nvme_ioctl.h>
+
+#include "kselftest_harness.h"
+#include "uring_helpers.h"
+
+#define SMACKFS		"/sys/fs/smackfs"
+/* labels no rule mentions: access to them is by label equality only */
+#define LABEL_TASK	"uring-lsm-task"
+#define LABEL_FILE	"uring-lsm-file"
+/* exit status of a child whose set-up failed (not an errno) */
+#define SETUP_FAILED	200
+
+/* the guest's raw NVMe namespace, as a passthrough char device */
+#define NVME_NG		"/dev/uring-ng"
+#define NVME_CMD_FLUSH	0x00
+
+/* Smack is active if its filesystem can be mounted (or already is). */
+static bool smack_active(void)
+{
+	struct stat st;
+
+	if (stat(SMACKFS "/load2", &st) == 0)
+		return true;
+	mkdir(SMACKFS, 0755);
+	return mount("smackfs", SMACKFS, "smackfs", 0, NULL) == 0;
+}
+
+FIXTURE(smack) {
+};
+
+FIXTURE_SETUP(smack)
+{
+	if (geteuid() != 0)
+		SKIP(return, "needs root");
+	if (!smack_active())
+		SKIP(return, "Smack is not active (boot with lsm=smack)");
+}
+
+FIXTURE_TEARDOWN(smack)
+{
+}
+
+/* Clear one capability (CAP_MAC_*) from the effective set. */
+static int drop_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/* Give the calling task a new Smack label (needs CAP_MAC_ADMIN). */
+static int set_label(const char *label)
+{
+	int fd = open("/proc/self/attr/smack/current", O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, label, strlen(label));
+	close(fd);
+	return n == (ssize_t)strlen(label) ? 0 : -EPERM;
+}
+
+/* A child's answer: the errno it saw (0 for success), or SETUP_FAILED. */
+static int child_answer(int status)
+{
+	if (status == -1 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* io_uring_setup(SQPOLL) after dropping the capabilities in *arg. */
+static int sqpoll_child(void *arg)
+{
+	const int *caps = arg;
+	int fd;
+
+	for (; *caps >= 0; caps++)
+		if (drop_cap(*caps))
+			return SETUP_FAILED;
+	fd = try_flags(4, IORING_SETUP_SQPOLL);
+	if (fd < 0)
+		return -fd;
+	close(fd);
+	return 0;
+}
+
+TEST_F(smack, sqpoll_needs_mac_admin)
+{
+	int keep[] = { -1 };
+	int no_admin[] = { CAP_MAC_ADMIN, -1 };
+	int no_override[] = { CAP_MAC_OVERRIDE, -1 };
+
+	EXPECT_EQ(0, child_answer(run_child(sqpoll_child, keep)));
+	/* CAP_MAC_OVERRIDE is not what Smack asks for */
+	EXPECT_EQ(0, child_answer(run_child(sqpoll_child, no_override)));
+	EXPECT_EQ(EPERM, child_answer(run_child(sqpoll_child, no_admin)));
+}
+
+/* Attaching to an existing SQ thread is creating one, for the LSM. */
+static int attach_child(void *arg)
+{
+	struct io_uring_params p;
+	int fd;
+
+	if (drop_cap(CAP_MAC_ADMIN))
+		return SETUP_FAILED;
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_ATTACH_WQ;
+	p.wq_fd = *(int *)arg;
+	fd = try_setup(4, &p);
+	if (fd < 0)
+		return -fd;
+	close(fd);
+	return 0;
+}
+
+TEST_F(smack, sqpoll_attach_needs_mac_admin)
+{
+	int fd;
+
+	fd = try_flags(4, IORING_SETUP_SQPOLL);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(EPERM, child_answer(run_child(attach_child, &fd)));
+	close(fd);
+}
+
+struct personality_case {
+	const char *label;	/* the child's label after registering */
+	int cap;		/* capability dropped before submitting */
+};
+
+/*
+ * Register a personality (the child's credentials, label "_"), change
+ * label, drop a capability, then use the personality for a NOP: the CQE's
+ * result is the answer. A NOP without the personality must pass anyway.
+ */
+static int personality_child(void *arg)
+{
+	const struct personality_case *c = arg;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int id;
+
+	if (uring_init(&r, 4, 0))
+		return SETUP_FAILED;
+	id = sys_io_uring_register(r.fd, IORING_REGISTER_PERSONALITY, NULL, 0);
+	if (id <= 0)
+		return SETUP_FAILED;
+	if (c->label && set_label(c->label))
+		return SETUP_FAILED;
+	if (drop_cap(c->cap))
+		return SETUP_FAILED;
+	uring_queue_nop(&r, 1, 0);
+	if (uring_submit_and_wait(&r, 1) < 0 || uring_get_cqe(&r, &cqe) ||
+	    cqe.res)
+		return SETUP_FAILED;
+	sqe = uring_get_sqe(&r);
+	uring_prep_nop(sqe, 2);
+	sqe->personality = id;
+	if (uring_submit_and_wait(&r, 1) < 0 || uring_get_cqe(&r, &cqe))
+		return SETUP_FAILED;
+	return -cqe.res;
+}
+
+TEST_F(smack, personality_needs_mac_override)
+{
+	struct personality_case relabel = { LABEL_TASK, CAP_MAC_OVERRIDE };
+	struct personality_case relabel_privileged = { LABEL_TASK, CAP_MAC_ADMIN };
+	struct personality_case same_label = { NULL, CAP_MAC_OVERRIDE };
+
+	EXPECT_EQ(EPERM, child_answer(run_child(personality_child, &relabel)));
+	EXPECT_EQ(0, child_answer(run_child(personality_child,
+					    &relabel_privileged)));
+	/* the same label needs no privilege */
+	EXPECT_EQ(0, child_answer(run_child(personality_child, &same_label)));
+}
+
+/*
+ * An NVMe flush through a node of the guest's passthrough device made in
+ * /tmp, so that labelling it touches no node of /dev: the node is
+ * labelled *arg (if any), opened (root may: CAP_MAC_OVERRIDE), then that
+ * capability is dropped and the command submitted. The hook checks read
+ * access from the opener's label "_" to the node's.
+ */
+static int uring_cmd_child(void *arg)
+{
+	const char *node = "/tmp/uring-lsm-ng", *label = arg;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct nvme_uring_cmd *nc;
+	struct uring r;
+	struct stat st;
+	int fd;
+
+	if (stat(NVME_NG, &st) || (unlink(node) && errno != ENOENT) ||
+	    mknod(node, S_IFCHR | 0600, st.st_rdev))
+		return SETUP_FAILED;
+	if (label && setxattr(node, "security.SMACK64", label,
+			      strlen(label), 0))
+		return SETUP_FAILED;
+	fd = open(node, O_RDONLY);
+	unlink(node);
+	if (fd < 0 || uring_init(&r, 4, IORING_SETUP_SQE128 |
+				 IORING_SETUP_CQE32))
+		return SETUP_FAILED;
+	if (drop_cap(CAP_MAC_OVERRIDE))
+		return SETUP_FAILED;
+	sqe = uring_get_sqe(&r);
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = fd;
+	sqe->cmd_op = NVME_URING_CMD_IO;
+	sqe->user_data = 1;
+	nc = (struct nvme_uring_cmd *)sqe->cmd;
+	nc->opcode = NVME_CMD_FLUSH;
+	nc->nsid = 1;
+	if (uring_submit_and_wait(&r, 1) < 0 || uring_get_cqe(&r, &cqe))
+		return SETUP_FAILED;
+	return -cqe.res;
+}
+
+TEST_F(smack, uring_cmd_needs_read_access)
+{
+	struct stat st;
+
+	if (stat(NVME_NG, &st) || !S_ISCHR(st.st_mode))
+		SKIP(return, "no NVMe passthrough device at " NVME_NG);
+	EXPECT_EQ(0, child_answer(run_child(uring_cmd_child, NULL)));
+	EXPECT_EQ(EACCES, child_answer(run_child(uring_cmd_child,
+						 LABEL_FILE)));
+}
+
+TEST_HARNESS_MAIN
