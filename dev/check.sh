@@ -133,8 +133,9 @@ guest_run() {
 	cp "$share/console.log" "$share/out/"
 	mv "$share/out" "$share/out-$1"
 }
-# The whole run stops after this, whatever hangs: a fast run takes under
-# 10 minutes, a debug run about 40.
+# Each boot stops after its limit, whatever hangs: the main one's is
+# $wall (a fast run takes under 10 minutes, a debug run about 40), the lsm
+# one's a sixth of it.
 wall=1800
 [ "$DEBUG" = 1 ] && wall=4200
 guest_run main "$share/main.list" "$wall"
@@ -148,11 +149,12 @@ rm -rf "${OUT:?}/$run"
 mkdir -p "$OUT/$run"
 [ -d "$share/out-main" ] && cp -r "$share/out-main/." "$OUT/$run/"
 touch "$OUT/$run/raw.txt"
-if [ -d "$share/out-lsm" ]; then
-	# its boot and kmemleak checks under their own names
+[ -d "$share/out-lsm" ] && cp -r "$share/out-lsm" "$OUT/$run/lsm"
+# its boot and kmemleak checks under their own names (no raw.txt: the
+# guest stopped early, and the judge says so)
+if [ -f "$share/out-lsm/raw.txt" ]; then
 	sed 's# kernel/\([a-z]*\) # kernel/\1-lsm #' "$share/out-lsm/raw.txt" \
 		>> "$OUT/$run/raw.txt"
-	cp -r "$share/out-lsm" "$OUT/$run/lsm"
 fi
 cat "$share/lint-raw.txt" >> "$OUT/$run/raw.txt"
 [ -s "$share/lint-raw.txt" ] && cat "$share/lint.list" >> "$share/judged.list"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fault-range.py BUILD: where io_uring's code lies in BUILD's kernel, as
-"FIRST_SYMBOL LENGTH": the lowest function defined in BUILD/io_uring/*.o
-and the bytes from it to the first function after the highest one. The
+"OFFSET LENGTH" in bytes from _stext: from the lowest function defined in
+BUILD/io_uring/*.o to the first function after the highest one. The
 objects of one directory are linked together, so their .text is one
 stretch; names that other code also uses are told apart by keeping only
 the symbols near the median of io_uring's, and __init code is left out. FAULT=1 runs limit fault
@@ -33,4 +33,4 @@ mid = text[ours[len(ours) // 2]][0]
 near = [i for i in ours if abs(text[i][0] - mid) < (2 << 20)]
 first, last = near[0], near[-1]
 end = text[last + 1][0] if last + 1 < len(text) else text[last][0] + 4096
-print(text[first][1], end - text[first][0])
+print(text[first][0] - marks["_stext"], end - text[first][0])

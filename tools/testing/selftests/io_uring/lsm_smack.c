@@ -112,10 +112,7 @@ static int sqpoll_child(void *arg)
 		if (drop_cap(*caps))
 			return SETUP_FAILED;
 	fd = try_flags(4, IORING_SETUP_SQPOLL);
-	if (fd < 0)
-		return -fd;
-	close(fd);
-	return 0;
+	return fd < 0 ? -fd : 0;
 }
 
 TEST_F(smack, sqpoll_needs_mac_admin)
@@ -130,32 +127,36 @@ TEST_F(smack, sqpoll_needs_mac_admin)
 	EXPECT_EQ(EPERM, child_answer(run_child(sqpoll_child, no_admin)));
 }
 
-/* Attaching to an existing SQ thread is creating one, for the LSM. */
+/*
+ * Attaching a ring to an SQ thread of the same process (ATTACH_WQ) is
+ * starting one, for the LSM: an SQPOLL ring, then (*arg) CAP_MAC_ADMIN
+ * dropped, then a second ring attached to the first one's thread.
+ */
 static int attach_child(void *arg)
 {
+	const bool *drop = arg;
 	struct io_uring_params p;
-	int fd;
+	int fd, ret;
 
-	if (drop_cap(CAP_MAC_ADMIN))
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL;
+	fd = sys_io_uring_setup(4, &p);
+	if (fd < 0 || (*drop && drop_cap(CAP_MAC_ADMIN)))
 		return SETUP_FAILED;
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_ATTACH_WQ;
-	p.wq_fd = *(int *)arg;
-	fd = try_setup(4, &p);
-	if (fd < 0)
-		return -fd;
+	p.wq_fd = fd;
+	ret = try_setup(4, &p);
 	close(fd);
-	return 0;
+	return ret < 0 ? -ret : 0;
 }
 
 TEST_F(smack, sqpoll_attach_needs_mac_admin)
 {
-	int fd;
+	bool keep = false, drop = true;
 
-	fd = try_flags(4, IORING_SETUP_SQPOLL);
-	ASSERT_GE(fd, 0);
-	EXPECT_EQ(EPERM, child_answer(run_child(attach_child, &fd)));
-	close(fd);
+	EXPECT_EQ(0, child_answer(run_child(attach_child, &keep)));
+	EXPECT_EQ(EPERM, child_answer(run_child(attach_child, &drop)));
 }
 
 struct personality_case {
@@ -232,8 +233,9 @@ static int uring_cmd_child(void *arg)
 		return SETUP_FAILED;
 	if (label && setxattr(node, "security.SMACK64", label,
 			      strlen(label), 0))
-		return SETUP_FAILED;
-	fd = open(node, O_RDONLY);
+		fd = -1;
+	else
+		fd = open(node, O_RDONLY);
 	unlink(node);
 	if (fd < 0 || uring_init(&r, 4, IORING_SETUP_SQE128 |
 				 IORING_SETUP_CQE32))
