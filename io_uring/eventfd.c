@@ -18,8 +18,8 @@
 
 /*
  * @refs: the ring's reference, and one while a signal is put off to @work
- * @work: signals for a wakeup that came from within an eventfd's own
- *	  wakeup, where the eventfd may not be signalled (nesting)
+ * @work: signals put off from where the eventfd may not be signalled:
+ *	  within a wakeup or with interrupts off
  * @deferred: @work is queued
  * @signaller: the task signalling it right now, from io_eventfd_signal()
  */
@@ -117,17 +117,23 @@ void io_eventfd_signal(struct io_ring_ctx *ctx, bool async)
 	ev = rcu_dereference(ctx->ev_fd);
 	if (!ev || (ev->async && !async))
 		goto out;
-	if (eventfd_signal_allowed()) {
+	/*
+	 * Not from within a wakeup: an eventfd's own (nesting), or any other,
+	 * whose wait queue lock is held with interrupts off; the eventfd's
+	 * wakeup may come back to that lock (an epoll watching the eventfd
+	 * that a poll request waits on). Nor from an interrupt.
+	 */
+	if (eventfd_signal_allowed() && !irqs_disabled()) {
 		WRITE_ONCE(ev->signaller, current);
 		eventfd_signal_mask(ev->ctx, EPOLL_URING_WAKE);
 		WRITE_ONCE(ev->signaller, NULL);
 		goto out;
 	}
 	/*
-	 * Within an eventfd's wakeup: signal from a worker, unless it is the
-	 * wakeup of this very eventfd, which is signalled already.
+	 * Signal from a worker, unless this is the wakeup of this very
+	 * eventfd in the task signalling it: that signal is on its way.
 	 */
-	if (READ_ONCE(ev->signaller) != current &&
+	if ((READ_ONCE(ev->signaller) != current || in_interrupt()) &&
 	    !test_and_set_bit(0, &ev->deferred)) {
 		if (refcount_inc_not_zero(&ev->refs))
 			queue_work(system_unbound_wq, &ev->work);

@@ -103,11 +103,13 @@ void io_req_fail_chain(struct io_kiocb *req, int err, bool silent)
 /*
  * Only the submitter, alive, has the files, mm and credentials a request
  * was submitted with: an exiting task's task_work runs after its file
- * table and mm are gone.
+ * table and mm are gone, and once its exit hook has stopped its io-wq
+ * (tctx->dead) nothing may start again.
  */
 static bool io_issue_context_ok(struct io_kiocb *req)
 {
-	return current == req->task && !(current->flags & PF_EXITING);
+	return current == req->task && !(current->flags & PF_EXITING) &&
+	       !READ_ONCE(current->io_uring->dead);
 }
 
 /* May the chain move on in this context, or must it be failed? */
@@ -288,12 +290,15 @@ void io_req_punt(struct io_kiocb *req)
 	/* a provisional buffer pick must not outlive the ring lock */
 	if (req->buf_sel == IO_KBUF_PEEK)
 		io_buffer_recycle(req, 0);
-	/* only the submitter, alive, has an io-wq to give work to */
-	if (current == req->task && !(current->flags & PF_EXITING))
+	/*
+	 * Only the submitter, alive, has an io-wq to give work to: not once
+	 * its exit hook stopped it (a new one would never be stopped).
+	 */
+	if (io_issue_context_ok(req))
 		wq = io_tctx_wq(current->io_uring, req->ctx);
 	if (!wq) {
 		/* the caller may still look at @req: complete it later */
-		req->res = -ENOMEM;
+		req->res = io_issue_context_ok(req) ? -ENOMEM : -ECANCELED;
 		io_req_task_work_add(req, io_req_complete_tw);
 		return;
 	}

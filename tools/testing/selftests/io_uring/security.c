@@ -609,6 +609,22 @@ FIXTURE_VARIANT_ADD(drain_at_exit, defer_taskrun) {
 	},
 };
 
+/*
+ * The drained WRITE forced to io-wq: it became due while the exit hook ran
+ * the ring's last completions, after the task's io-wq had been stopped,
+ * and was punted to a new one, never stopped (the fuzzer's leaked io_wq,
+ * tctx and task, and a child that took 20 s to reap).
+ */
+FIXTURE_VARIANT_ADD(drain_at_exit, defer_taskrun_async) {
+	.c = {
+		.child_ring = true,
+		.ring_flags = IORING_SETUP_SINGLE_ISSUER |
+			      IORING_SETUP_DEFER_TASKRUN,
+		.flags = IOSQE_IO_DRAIN | IOSQE_ASYNC,
+		.write = true,
+	},
+};
+
 FIXTURE_VARIANT_ADD(drain_at_exit, defer_taskrun_held) {
 	.c = {
 		.child_ring = true,
@@ -2336,6 +2352,62 @@ TEST(poll_multishot_no_waitqueue)
 	EXPECT_EQ(-ENOENT, cqe.res);
 	EXPECT_EQ(-ETIME, uring_get_cqe_ms(&r, &cqe, QUIET_MS));
 	close(fd);
+	uring_exit(&r);
+}
+
+/*
+ * An epoll watching a timerfd and the eventfd registered with a
+ * DEFER_TASKRUN ring, and a multishot POLL_ADD of that epoll on the ring.
+ * Each timer tick wakes the epoll's waiters with its wait queue lock held;
+ * the poll queues its completion for the task and signalled the ring's
+ * eventfd right there, whose wakeup comes back to the same epoll and its
+ * held lock: lockdep's "circular locking dependency", and on a kernel
+ * without lockdep a CPU spinning with interrupts off. The signal is now
+ * put off to a worker when interrupts are off; the CQEs keep coming.
+ */
+TEST(eventfd_epoll_wakeup_loop)
+{
+	struct itimerspec its = {
+		.it_value.tv_nsec = 2 * 1000 * 1000,
+		.it_interval.tv_nsec = 2 * 1000 * 1000,
+	};
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int efd, tfd, ep, i;
+
+	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_SINGLE_ISSUER |
+					IORING_SETUP_DEFER_TASKRUN));
+	efd = eventfd(0, EFD_NONBLOCK);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	ep = epoll_create1(0);
+	ASSERT_LE(0, efd);
+	ASSERT_LE(0, tfd);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev));
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev));
+	ASSERT_EQ(0, sys_io_uring_register(r.fd, IORING_REGISTER_EVENTFD,
+					   &efd, 1));
+	uring_prep_poll_add(uring_get_sqe(&r), ep, POLLIN,
+			    IORING_POLL_ADD_MULTI, 1);
+	ASSERT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(0, timerfd_settime(tfd, 0, &its, NULL));
+	/* every tick is a chance for the loop: a few dozen of them */
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, WAIT_MS));
+		ASSERT_EQ(1, cqe.user_data);
+		ASSERT_TRUE(cqe.res > 0 && (cqe.res & POLLIN))
+			TH_LOG("res %d", cqe.res);
+		if (!(cqe.flags & IORING_CQE_F_MORE)) {
+			uring_prep_poll_add(uring_get_sqe(&r), ep, POLLIN,
+					    IORING_POLL_ADD_MULTI, 1);
+			ASSERT_EQ(1, uring_submit(&r));
+		}
+		usleep(1000);
+	}
+	close(ep);
+	close(tfd);
+	close(efd);
 	uring_exit(&r);
 }
 
