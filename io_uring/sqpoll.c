@@ -186,6 +186,13 @@ static bool io_sq_signal(struct io_sq_data *sqd)
 	return fatal;
 }
 
+/* The last ring detached (the reference count says so): free @sqd. */
+static void io_sq_data_free(struct io_sq_data *sqd)
+{
+	WARN_ON_ONCE(!list_empty(&sqd->rings));
+	kfree(sqd);
+}
+
 static int io_sq_thread(void *data)
 {
 	struct io_sq_data *sqd = data;
@@ -230,13 +237,10 @@ static int io_sq_thread(void *data)
 	list_for_each_entry(ctx, &sqd->rings, sq_node)
 		wake_up(&ctx->sq_space_wait);
 	mutex_unlock(&sqd->lock);
-	if (sqd->self_stop) {
-		/* the last ring detached: the reference count said so */
-		WARN_ON_ONCE(!list_empty(&sqd->rings));
-		kfree(sqd);
-	} else {
+	if (sqd->self_stop)
+		io_sq_data_free(sqd);
+	else
 		complete(&sqd->exited);
-	}
 	/* an io thread that returned would go to userspace */
 	do_exit(0);
 }
@@ -402,8 +406,7 @@ void io_sq_detach(struct io_ring_ctx *ctx)
 	WRITE_ONCE(sqd->stop, true);
 	wake_up(&sqd->wait);
 	wait_for_completion(&sqd->exited);
-	WARN_ON_ONCE(!list_empty(&sqd->rings));
-	kfree(sqd);
+	io_sq_data_free(sqd);
 }
 
 /**
