@@ -107,6 +107,14 @@ if [ -n "${TESTS:-}" ]; then
 	awk -v re="$TESTS" '($1 "/" $2) ~ re' "$share/tests.list" > "$share/tests.tmp"
 	mv "$share/tests.tmp" "$share/tests.list"
 fi
+# REPEAT=N: each test N times, as NAME.1 ... NAME.N (hunting a flaky test).
+if [ "${REPEAT:-1}" -gt 1 ]; then
+	awk -v n="$REPEAT" '$1 == "lint" { print; next }
+		{ for (i = 1; i <= n; i++) {
+		l = $0; sub(/^[^ ]+ [^ ]+/, $1 " " $2 "." i, l); print l } }' \
+		"$share/tests.list" > "$share/tests.tmp"
+	mv "$share/tests.tmp" "$share/tests.list"
+fi
 : > "$share/lint-raw.txt"
 if grep -q '^lint ' "$share/tests.list"; then
 	"$REPO/dev/lint.sh" "$share/lint-raw.txt" || true

@@ -41,6 +41,17 @@ END {
 mv "$results.tmp" "$results"
 cat "$results"
 
+# What the first failures printed, so a CI log says why (the full logs are
+# in $OUT/<run>/logs/).
+logs=$(dirname "$raw")/logs
+{ grep -E '^(FAIL|TIMEOUT) ' "$results" || true; } | head -n 5 |
+while read -r _ t _; do
+	f=$logs/${t/\//-}.log
+	[ -s "$f" ] || continue
+	echo "--- $t, last lines of its log:"
+	tail -n 20 "$f" | cut -c1-200
+done
+
 count() { grep -c "^$1 " "$results" || true; }
 pass=$(( $(count PASS) + $(count XPASS) ))
 fail=$(( $(count FAIL) + $(count TIMEOUT) ))

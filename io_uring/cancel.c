@@ -204,7 +204,7 @@ static int io_sync_cancel_wait(struct io_ring_ctx *ctx,
 		/* completions wake cq_wait; the timeout catches other tasks' */
 		wait_event_interruptible_timeout(ctx->cq_wait,
 						 task_work_pending(current) ||
-						 (tctx && !llist_empty(&tctx->defer_list)),
+						 (tctx && io_defer_pending(tctx)),
 						 msecs_to_jiffies(1));
 	}
 }
@@ -324,7 +324,7 @@ void io_tctx_drain(struct io_uring_task *tctx, bool all)
 			break;
 		wait_event_timeout(tctx->wait, !atomic_read(&tctx->inflight) ||
 				   task_work_pending(current) ||
-				   !llist_empty(&tctx->defer_list), HZ / 10);
+				   io_defer_pending(tctx), HZ / 10);
 	}
 	WRITE_ONCE(tctx->draining, false);
 }

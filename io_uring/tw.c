@@ -8,7 +8,9 @@
  *
  * Two queues per task: tw_list, run by task_work on the task's way back to
  * userspace; and, for DEFER_TASKRUN rings, defer_list, run only when the
- * task waits for completions (or exits). Both are lock-free llists.
+ * task waits for completions (or exits). Both are lock-free llists. What
+ * the task took from defer_list but has not run yet waits on defer_kept,
+ * which only the task touches.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -40,8 +42,8 @@ static void io_tw_unlock(struct io_ring_ctx *ctx, unsigned int nr, bool local)
 }
 
 /*
- * Run the callbacks of a detached list, oldest first; @local: a task's
- * DEFER_TASKRUN list. Return: how many ran.
+ * Run the callbacks of a detached chain given oldest first; @local: from
+ * a task's DEFER_TASKRUN list. Return: how many ran.
  */
 static unsigned int io_tw_run_list(struct llist_node *node, unsigned int flags,
 				   bool local)
@@ -50,7 +52,6 @@ static unsigned int io_tw_run_list(struct llist_node *node, unsigned int flags,
 	struct io_kiocb *req, *tmp;
 	unsigned int nr = 0, total = 0;
 
-	node = llist_reverse_order(node);
 	llist_for_each_entry_safe(req, tmp, node, tw_entry) {
 		if (req->ctx != ctx) {
 			if (ctx)
@@ -84,9 +85,27 @@ void io_tw_run(struct callback_head *cb)
 						  tw_head);
 	unsigned int count;
 
-	count = io_tw_run_list(llist_del_all(&tctx->tw_list), io_tw_flags(),
-			       false);
+	count = io_tw_run_list(llist_reverse_order(llist_del_all(&tctx->tw_list)),
+			       io_tw_flags(), false);
 	trace_io_uring_task_work_run(tctx, count);
+}
+
+/*
+ * All of a task's DEFER_TASKRUN completions, oldest first: those it kept
+ * back (io_tw_kick_fn()), then its list. Only the task itself takes.
+ */
+static struct llist_node *io_defer_take(struct io_uring_task *tctx)
+{
+	struct llist_node *node = llist_reverse_order(llist_del_all(&tctx->defer_list));
+	struct llist_node *kept = tctx->defer_kept, *last;
+
+	if (!kept)
+		return node;
+	tctx->defer_kept = NULL;
+	for (last = kept; last->next; last = last->next)
+		;
+	last->next = node;
+	return kept;
 }
 
 /**
@@ -99,14 +118,11 @@ void io_tw_run(struct callback_head *cb)
  */
 bool io_run_defer(struct io_uring_task *tctx, unsigned int flags)
 {
-	struct llist_node *node;
-
-	if (!tctx || llist_empty(&tctx->defer_list))
+	if (!tctx || !io_defer_pending(tctx))
 		return false;
 	/* a waiter may call us between prepare_to_wait() and schedule() */
 	__set_current_state(TASK_RUNNING);
-	node = llist_del_all(&tctx->defer_list);
-	io_tw_run_list(node, io_tw_flags() | flags, true);
+	io_tw_run_list(io_defer_take(tctx), io_tw_flags() | flags, true);
 	return true;
 }
 
@@ -146,29 +162,35 @@ void io_fallback_work(struct work_struct *work)
 					       fallback_work);
 	struct llist_node *node = llist_del_all(&ctx->fallback_list);
 
-	io_tw_run_list(node, IO_URING_F_COMPLETE_DEFER | IO_URING_F_TASK_DEAD,
-		       false);
+	io_tw_run_list(llist_reverse_order(node),
+		       IO_URING_F_COMPLETE_DEFER | IO_URING_F_TASK_DEAD, false);
 }
 
 /*
- * Completions of a task that is gone run from a kernel worker; but a
- * DEFER_TASKRUN ring's only ever run in its submitter, so once that is
- * gone they wait for the ring's teardown (io_fallback_kick()).
+ * A completion run by the ring's kernel worker: the ring is closed, or its
+ * task can run no more task_work. A DEFER_TASKRUN ring's completions only
+ * ever run in its submitter, so while the ring is open they wait for its
+ * teardown (io_fallback_kick()).
  */
+static void io_fallback_add(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (llist_add(&req->tw_entry, &ctx->fallback_list) &&
+	    (!(ctx->flags & IORING_SETUP_DEFER_TASKRUN) ||
+	     percpu_ref_is_dying(&ctx->refs)))
+		schedule_work(&ctx->fallback_work);
+}
+
+/* Move a task's queue that it will never run to the rings' workers. */
 static void io_tw_fallback(struct llist_head *list)
 {
 	struct llist_node *node = llist_del_all(list);
 	struct io_kiocb *req, *tmp;
 
 	node = llist_reverse_order(node);
-	llist_for_each_entry_safe(req, tmp, node, tw_entry) {
-		struct io_ring_ctx *ctx = req->ctx;
-
-		if (llist_add(&req->tw_entry, &ctx->fallback_list) &&
-		    (!(ctx->flags & IORING_SETUP_DEFER_TASKRUN) ||
-		     percpu_ref_is_dying(&ctx->refs)))
-			schedule_work(&ctx->fallback_work);
-	}
+	llist_for_each_entry_safe(req, tmp, node, tw_entry)
+		io_fallback_add(req);
 }
 
 /**
@@ -225,8 +247,9 @@ static void io_defer_add(struct io_kiocb *req, struct io_ring_ctx *ctx,
  * @cb: runs in req->task with ctx->uring_lock held
  *
  * Context: any, including hard interrupts. @cb gets IO_URING_F_TASK_DEAD
- * when the task is exiting, and must then fail the request rather than
- * issue anything.
+ * when the task is exiting or the ring is closed (it then runs in the
+ * ring's worker), and must then fail the request rather than issue
+ * anything.
  */
 void io_req_task_work_add(struct io_kiocb *req,
 			  void (*cb)(struct io_kiocb *req, unsigned int issue_flags))
@@ -240,8 +263,17 @@ void io_req_task_work_add(struct io_kiocb *req,
 	req->tw_cb = cb;
 	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
 		atomic_or(IORING_SQ_TASKRUN, (atomic_t *)&ctx->hdr->sq_flags);
-	if ((ctx->flags & IORING_SETUP_DEFER_TASKRUN) &&
-	    !percpu_ref_is_dying(&ctx->refs)) {
+	/*
+	 * A closed ring's completions (its teardown's cancellations, mostly)
+	 * are no business of the task's: queued to it from the teardown
+	 * worker, they could also take the place of a completion the task
+	 * queues to itself, which it then would not run before it returns.
+	 */
+	if (unlikely(percpu_ref_is_dying(&ctx->refs))) {
+		io_fallback_add(req);
+		return;
+	}
+	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN) {
 		io_defer_add(req, ctx, tctx);
 		return;
 	}
@@ -282,10 +314,41 @@ struct io_tw_kick {
 	struct callback_head	cb;
 };
 
+/*
+ * Run the completions of closed rings only: a live DEFER_TASKRUN ring's
+ * run when the task waits for them, not at whatever syscall it returns
+ * from. The others are kept back, in order, for the next io_run_defer().
+ */
 static void io_tw_kick_fn(struct callback_head *cb)
 {
-	io_run_defer(current->io_uring, 0);
+	struct io_uring_task *tctx = current->io_uring;
+	struct llist_node *node, *next, *run = NULL, *kept = NULL;
+	struct llist_node **run_tail = &run, **kept_tail = &kept;
+
 	kfree(container_of(cb, struct io_tw_kick, cb));
+	if (!tctx)
+		return;
+	/* an exiting task runs (and fails) all, for nothing would run later */
+	if (current->flags & PF_EXITING) {
+		io_run_defer(tctx, IO_URING_F_TASK_DEAD);
+		return;
+	}
+	for (node = io_defer_take(tctx); node; node = next) {
+		struct io_kiocb *req = llist_entry(node, struct io_kiocb, tw_entry);
+
+		next = node->next;
+		node->next = NULL;
+		if (percpu_ref_is_dying(&req->ctx->refs)) {
+			*run_tail = node;
+			run_tail = &node->next;
+		} else {
+			*kept_tail = node;
+			kept_tail = &node->next;
+		}
+	}
+	tctx->defer_kept = kept;
+	if (run)
+		io_tw_run_list(run, io_tw_flags(), true);
 }
 
 /**

@@ -211,6 +211,7 @@ struct io_uring_task {
 	struct llist_head	tw_list;	/* completions to run */
 	struct callback_head	tw_head;	/* task_work that runs @tw_list */
 	struct llist_head	defer_list;	/* same, DEFER_TASKRUN rings */
+	struct llist_node	*defer_kept;	/* taken, not run; the task's */
 	struct rcu_head		rcu;		/* task_work adders may look late */
 };
 
@@ -323,6 +324,12 @@ void io_fallback_work(struct work_struct *work);
 void io_fallback_kick(struct io_ring_ctx *ctx);
 void io_tw_kick(struct task_struct *task);
 void io_tw_task_dead(struct io_uring_task *tctx);
+
+/* Has @tctx DEFER_TASKRUN completions to run? Context: the task itself. */
+static inline bool io_defer_pending(struct io_uring_task *tctx)
+{
+	return tctx->defer_kept || !llist_empty(&tctx->defer_list);
+}
 
 /* complete.c */
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,

@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #endif
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +172,45 @@ TEST(close_while_mapped)
 	uring_exit(&r);
 }
 
+/*
+ * A closed ring is torn down without its submitter: a stopped submitter
+ * (it runs no task_work) must not keep the files of the ring's cancelled
+ * requests. The child shares the fd table (CLONE_FILES, its own mm):
+ * it polls the pipe's read end, unmaps the ring and stops; the parent
+ * closes the ring and the read end. The pipe's write end reports POLLERR
+ * once the teardown has dropped the request's reference to the read end.
+ */
+TEST(closed_ring_stopped_submitter)
+{
+	struct pollfd pfd;
+	struct uring r;
+	int p[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	pid = syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		uring_prep_poll_add(uring_get_sqe(&r), p[0], POLLIN, 0, 1);
+		if (uring_submit(&r) != 1)
+			_exit(1);
+		uring_unmap(&r);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status));
+	close(p[0]);
+	uring_exit(&r);
+	pfd = (struct pollfd){ .fd = p[1] };
+	EXPECT_EQ(1, poll(&pfd, 1, CHILD_TIMEOUT_MS));
+	EXPECT_TRUE(pfd.revents & POLLERR);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	close(p[1]);
+}
+
 /* munmap first, then close. */
 TEST(unmap_then_close)
 {
@@ -324,6 +365,41 @@ TEST(defer_taskrun_other_task)
 	ASSERT_EQ(0, uring_get_cqe(&r, &cqe));
 	EXPECT_EQ(79, cqe.user_data);
 	uring_exit(&r);
+}
+
+/*
+ * A DEFER_TASKRUN ring's completions run when its task waits for them,
+ * never at some other syscall's return: not even when the teardown of
+ * another of the task's DEFER_TASKRUN rings has the task run that ring's
+ * leftovers.
+ */
+TEST(defer_taskrun_runs_on_wait_only)
+{
+	const unsigned int flags = IORING_SETUP_SINGLE_ISSUER |
+				   IORING_SETUP_DEFER_TASKRUN;
+	struct io_uring_cqe cqe;
+	struct uring live, closed;
+	int p[2], i;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, uring_init(&live, 8, flags));
+	uring_prep_poll_add(uring_get_sqe(&live), p[0], POLLIN, 0, 7);
+	ASSERT_EQ(1, uring_submit(&live));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	/* the poll's completion now waits in the task's queue */
+	ASSERT_EQ(0, uring_init(&closed, 8, flags));
+	uring_exit(&closed);
+	for (i = 0; i < 10; i++) {
+		usleep(20 * 1000);
+		ASSERT_EQ(0, uring_cq_ready(&live));
+	}
+	ASSERT_EQ(0, sys_io_uring_enter(live.fd, 0, 1, IORING_ENTER_GETEVENTS));
+	ASSERT_EQ(0, uring_get_cqe(&live, &cqe));
+	EXPECT_EQ(7, cqe.user_data);
+	EXPECT_TRUE(cqe.res & POLLIN);
+	uring_exit(&live);
+	close(p[0]);
+	close(p[1]);
 }
 
 static void *thread_ring(void *data)
