@@ -57,7 +57,8 @@ limit=60
 # Under fault injection a test whose peer thread failed may wait for ever:
 # a time-out is then FAULTED like any other failure, so it is cut shorter.
 [ "${FAULT:-0}" = 1 ] && limit=120
-xfails=$(grep -v '^\s*#' "$REPO/dev/expectations.txt" | awk 'NF {print $1}')
+xfails=$(grep -v '^\s*#' "$REPO/dev/expectations.txt" |
+	awk 'NF && $2 != "[flaky]" {print $1}')
 [ "$IMPL" = upstream ] && xfails=
 dev_tests="cmd-discard d4ae271dfaae defer-taskrun defer-tw-timeout fadvise
 	fdinfo file-verify fixed-hugepage fsnotify iopoll-leak iopoll-overflow

@@ -21,7 +21,8 @@
  * stopped the pools; it then waits for the count to reach zero, so no
  * worker outlives it. wq->refs keeps the memory: one reference for the
  * caller's handle, dropped by io_wq_exit(), and one for each creation
- * request queued on the owner, which may run after io_wq_exit() returned.
+ * request queued on the owner and each retry queued on a kernel worker,
+ * which may run after io_wq_exit() returned.
  */
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
@@ -43,12 +44,14 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/task_work.h>
+#include <linux/workqueue.h>
 
 #include "io-wq.h"
 
 #define IO_WQ_HASH_BITS		6
 #define IO_WQ_NR_BUCKETS	BIT(IO_WQ_HASH_BITS)
 #define IO_WQ_IDLE_TIMEOUT	(5 * HZ)
+#define IO_WQ_RETRY_DELAY	(HZ / 10)
 
 /* A FIFO of work items linked through io_wq_work.next. */
 struct io_wq_list {
@@ -81,7 +84,7 @@ struct io_wq_worker {
 
 /**
  * struct io_wq_pool - workers of one kind and their queue
- * @lock: covers all below except @create_cb's linkage and @wq
+ * @lock: covers all below except @create_cb's and @retry's linkage and @wq
  * @ready: items that may start now, in queue order
  * @parked: per hash bucket, hashed items waiting for the bucket's holder
  * @hash_busy: buckets with a holder: an item on @ready or running
@@ -92,8 +95,10 @@ struct io_wq_worker {
  * @max: no worker is created while @nr_workers >= @max
  * @exiting: io_wq_exit() has begun: nothing is queued or created any more
  * @create_pending: @create_cb is queued on the owner
+ * @retry_pending: @retry is queued
  * @create_cb: task_work on the owner that creates a worker for the
  *	       scheduler hook
+ * @retry: asks for a worker again, a while after creating one failed
  * @wq: the io_wq the pool belongs to
  */
 struct io_wq_pool {
@@ -108,7 +113,9 @@ struct io_wq_pool {
 	unsigned int		max;
 	bool			exiting;
 	bool			create_pending;
+	bool			retry_pending;
 	struct callback_head	create_cb;
+	struct delayed_work	retry;
 	struct io_wq		*wq;
 };
 
@@ -297,16 +304,69 @@ static void io_wq_pool_drain(struct io_wq_pool *pool, struct io_wq_list *out)
 }
 
 /*
+ * Asks the owner to create a worker, which cannot be done from the
+ * scheduler hook; skipped at the pool's limit, if a request is already
+ * queued, or if the owner is exiting. pool->lock held.
+ */
+static void io_wq_request_worker(struct io_wq_pool *pool)
+{
+	struct io_wq *wq = pool->wq;
+
+	if (pool->create_pending || pool->nr_workers >= pool->max)
+		return;
+	pool->create_pending = true;
+	refcount_inc(&wq->refs);
+	if (task_work_add(wq->task, &pool->create_cb,
+			  TWA_SIGNAL | TWAF_NO_ALLOC)) {
+		pool->create_pending = false;
+		refcount_dec(&wq->refs);
+	}
+}
+
+/*
+ * Work is ready and no worker runs: wake an idle one, or ask the owner to
+ * create one. pool->lock held.
+ */
+static void io_wq_need_worker(struct io_wq_pool *pool)
+{
+	if (!pool->nr_running && !pool->exiting && pool->ready.first &&
+	    !io_wq_wake_idle(pool))
+		io_wq_request_worker(pool);
+}
+
+/* Delayed work: creating a worker failed a while ago; try again. */
+static void io_wq_retry_fn(struct work_struct *work)
+{
+	struct io_wq_pool *pool = container_of(to_delayed_work(work),
+					       struct io_wq_pool, retry);
+	struct io_wq *wq = pool->wq;
+
+	raw_spin_lock(&pool->lock);
+	pool->retry_pending = false;
+	io_wq_need_worker(pool);
+	raw_spin_unlock(&pool->lock);
+	io_wq_put(wq);
+}
+
+/*
  * A reserved slot did not become a worker. If no worker is left to run the
- * queue, fail what is queued rather than strand it.
+ * queue, fail what is queued rather than strand it. If the workers left
+ * are all blocked (a read waiting for the write queued behind it), try
+ * again a little later: only a worker's wakeup or the next enqueue would
+ * otherwise ask again, and neither may come.
  */
 static void io_wq_create_failed(struct io_wq_pool *pool)
 {
 	struct io_wq_list stranded = {};
 
 	raw_spin_lock(&pool->lock);
-	if (!--pool->nr_workers)
+	if (!--pool->nr_workers) {
 		io_wq_pool_drain(pool, &stranded);
+	} else if (!pool->exiting && !pool->retry_pending) {
+		pool->retry_pending = true;
+		refcount_inc(&pool->wq->refs);
+		schedule_delayed_work(&pool->retry, IO_WQ_RETRY_DELAY);
+	}
 	raw_spin_unlock(&pool->lock);
 	io_wq_run_cancelled(pool->wq, stranded.first);
 	io_wq_put_thread(pool->wq);
@@ -500,26 +560,6 @@ static void io_wq_create_cb(struct callback_head *cb)
 	io_wq_put(wq);
 }
 
-/*
- * Asks the owner to create a worker, which cannot be done from the
- * scheduler hook; skipped at the pool's limit, if a request is already
- * queued, or if the owner is exiting. pool->lock held.
- */
-static void io_wq_request_worker(struct io_wq_pool *pool)
-{
-	struct io_wq *wq = pool->wq;
-
-	if (pool->create_pending || pool->nr_workers >= pool->max)
-		return;
-	pool->create_pending = true;
-	refcount_inc(&wq->refs);
-	if (task_work_add(wq->task, &pool->create_cb,
-			  TWA_SIGNAL | TWAF_NO_ALLOC)) {
-		pool->create_pending = false;
-		refcount_dec(&wq->refs);
-	}
-}
-
 /**
  * io_wq_worker_sleeping - an io thread is about to block
  * @tsk: the thread (current)
@@ -542,9 +582,8 @@ void io_wq_worker_sleeping(struct task_struct *tsk)
 	worker->blocked = true;
 	pool = worker->pool;
 	raw_spin_lock(&pool->lock);
-	if (!--pool->nr_running && !pool->exiting && pool->ready.first &&
-	    !io_wq_wake_idle(pool))
-		io_wq_request_worker(pool);
+	pool->nr_running--;
+	io_wq_need_worker(pool);
 	raw_spin_unlock(&pool->lock);
 }
 
@@ -749,6 +788,8 @@ static void io_wq_pool_stop(struct io_wq_pool *pool, struct io_wq_list *out,
 	/* Not the last reference: the caller of io_wq_exit() holds one. */
 	if (task_work_cancel(pool->wq->task, &pool->create_cb))
 		refcount_dec(&pool->wq->refs);
+	if (cancel_delayed_work(&pool->retry))
+		refcount_dec(&pool->wq->refs);
 }
 
 /* After the workers are gone: whatever is still queued fails. */
@@ -919,6 +960,7 @@ static void io_wq_pool_init(struct io_wq_pool *pool, struct io_wq *wq,
 	INIT_LIST_HEAD(&pool->workers);
 	INIT_LIST_HEAD(&pool->idle);
 	init_task_work(&pool->create_cb, io_wq_create_cb);
+	INIT_DELAYED_WORK(&pool->retry, io_wq_retry_fn);
 	pool->max = max;
 	pool->wq = wq;
 }

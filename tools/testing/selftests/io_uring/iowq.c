@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "kselftest_harness.h"
 #include "uring_helpers.h"
@@ -691,6 +692,85 @@ TEST_F(unbounded, pipe_reads)
 	TH_LOG("at most %d workers in %d samples", self->m.max,
 	       self->m.samples);
 	EXPECT_LE(self->m.max, UNB_MAX);
+}
+
+#define FIFO_PATH	"/tmp/iowq-retry-fifo"
+
+/* An IOSQE_ASYNC openat of FIFO_PATH: blocks its worker until both ends. */
+static void prep_fifo_open(struct uring *r, int flags, __u64 user_data)
+{
+	struct io_uring_sqe *sqe = uring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)FIFO_PATH;
+	sqe->open_flags = flags;
+	sqe->flags = IOSQE_ASYNC;
+	sqe->user_data = user_data;
+}
+
+/*
+ * The child of worker_creation_retried, as an unprivileged user allowed
+ * two tasks: itself and one worker. Return: 0, or where it failed.
+ */
+static int creation_retry_child(void)
+{
+	struct rlimit rl = { .rlim_cur = 2, .rlim_max = 8 };
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int i;
+
+	if (setgid(54321) || setuid(54321) || setrlimit(RLIMIT_NPROC, &rl) ||
+	    uring_init(&r, 8, 0))
+		return 10;
+	/* the reader's open waits in the only worker for a writer */
+	prep_fifo_open(&r, O_RDONLY, 1);
+	if (uring_submit(&r) != 1 || wait_threads(0, WRK, true, 1, 2000) != 1)
+		return 11;
+	usleep(100 * 1000);
+	/* the writer's open is queued; its worker cannot be created */
+	prep_fifo_open(&r, O_WRONLY, 2);
+	if (uring_submit(&r) != 1)
+		return 12;
+	usleep(300 * 1000);
+	if (uring_cq_ready(&r) || count_threads(0, WRK) != 1)
+		return 13;
+	rl.rlim_cur = 3;
+	if (setrlimit(RLIMIT_NPROC, &rl))
+		return 14;
+	for (i = 0; i < 2; i++) {
+		if (uring_get_cqe_ms(&r, &cqe, URING_WAIT_SECS * 1000))
+			return 15;
+		if (cqe.res < 0)
+			return 16;
+	}
+	return 0;
+}
+
+/*
+ * A worker that could not be created is asked for again later: work
+ * queued behind an item blocked in the only worker must not be stranded
+ * because creating a second worker failed once (RLIMIT_NPROC here;
+ * memory, in general).
+ */
+TEST(worker_creation_retried)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "needs root to become an unprivileged user");
+	unlink(FIFO_PATH);
+	ASSERT_EQ(0, mkfifo(FIFO_PATH, 0666));
+	ASSERT_EQ(0, chmod(FIFO_PATH, 0666));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(creation_retry_child());
+	status = wait_child_ms(pid, 3 * URING_WAIT_SECS * 1000);
+	unlink(FIFO_PATH);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN
