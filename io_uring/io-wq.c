@@ -51,7 +51,8 @@
 #define IO_WQ_HASH_BITS		6
 #define IO_WQ_NR_BUCKETS	BIT(IO_WQ_HASH_BITS)
 #define IO_WQ_IDLE_TIMEOUT	(5 * HZ)
-#define IO_WQ_RETRY_DELAY	(HZ / 10)
+#define IO_WQ_RETRY_MIN	(HZ / 10)
+#define IO_WQ_RETRY_MAX	IO_WQ_IDLE_TIMEOUT
 
 /* A FIFO of work items linked through io_wq_work.next. */
 struct io_wq_list {
@@ -99,6 +100,8 @@ struct io_wq_worker {
  * @create_cb: task_work on the owner that creates a worker for the
  *	       scheduler hook
  * @retry: asks for a worker again, a while after creating one failed
+ * @retry_delay: the wait before the next @retry: doubled after each
+ *		 failure, back to IO_WQ_RETRY_MIN once a worker starts
  * @wq: the io_wq the pool belongs to
  */
 struct io_wq_pool {
@@ -116,6 +119,7 @@ struct io_wq_pool {
 	bool			retry_pending;
 	struct callback_head	create_cb;
 	struct delayed_work	retry;
+	unsigned long		retry_delay;
 	struct io_wq		*wq;
 };
 
@@ -352,8 +356,8 @@ static void io_wq_retry_fn(struct work_struct *work)
  * A reserved slot did not become a worker. If no worker is left to run the
  * queue, fail what is queued rather than strand it. If the workers left
  * are all blocked (a read waiting for the write queued behind it), try
- * again a little later: only a worker's wakeup or the next enqueue would
- * otherwise ask again, and neither may come.
+ * again a little later, then less and less often: only a worker's wakeup
+ * or the next enqueue would otherwise ask again, and neither may come.
  */
 static void io_wq_create_failed(struct io_wq_pool *pool)
 {
@@ -365,7 +369,9 @@ static void io_wq_create_failed(struct io_wq_pool *pool)
 	} else if (!pool->exiting && !pool->retry_pending) {
 		pool->retry_pending = true;
 		refcount_inc(&pool->wq->refs);
-		schedule_delayed_work(&pool->retry, IO_WQ_RETRY_DELAY);
+		schedule_delayed_work(&pool->retry, pool->retry_delay);
+		pool->retry_delay = min_t(unsigned long, 2 * pool->retry_delay,
+					  IO_WQ_RETRY_MAX);
 	}
 	raw_spin_unlock(&pool->lock);
 	io_wq_run_cancelled(pool->wq, stranded.first);
@@ -469,6 +475,7 @@ static void io_wq_worker_start(struct io_wq_worker *worker)
 
 	raw_spin_lock(&pool->lock);
 	list_add_tail(&worker->node, &pool->workers);
+	pool->retry_delay = IO_WQ_RETRY_MIN;
 	raw_spin_unlock(&pool->lock);
 	io_wq_worker_init_mask(worker);
 }
@@ -961,6 +968,7 @@ static void io_wq_pool_init(struct io_wq_pool *pool, struct io_wq *wq,
 	INIT_LIST_HEAD(&pool->idle);
 	init_task_work(&pool->create_cb, io_wq_create_cb);
 	INIT_DELAYED_WORK(&pool->retry, io_wq_retry_fn);
+	pool->retry_delay = IO_WQ_RETRY_MIN;
 	pool->max = max;
 	pool->wq = wq;
 }

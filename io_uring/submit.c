@@ -423,9 +423,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	/* SQEs written by userspace before it moved the tail */
 	u32 tail = smp_load_acquire(&ctx->hdr->sq_tail);
 	struct io_chain chain = { .tail = &chain.head };
-	unsigned int done = 0;
-
-	unsigned int used = 0;
+	unsigned int done = 0, used = 0;
 
 	lockdep_assert_held(&ctx->uring_lock);
 	nr = min3(nr, tail - ctx->sq_head, ctx->sq_entries);

@@ -176,10 +176,13 @@ static void io_fallback_add(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
+	/* once on the list, @req and its ring reference may go at once */
+	percpu_ref_get(&ctx->refs);
 	if (llist_add(&req->tw_entry, &ctx->fallback_list) &&
 	    (!(ctx->flags & IORING_SETUP_DEFER_TASKRUN) ||
 	     percpu_ref_is_dying(&ctx->refs)))
 		schedule_work(&ctx->fallback_work);
+	percpu_ref_put(&ctx->refs);
 }
 
 /* Move a task's queue that it will never run to the rings' workers. */
@@ -347,17 +350,19 @@ static void io_tw_kick_fn(struct callback_head *cb)
 		}
 	}
 	tctx->defer_kept = kept;
+	/* as in the ring's worker: nothing more is issued for a closed ring */
 	if (run)
-		io_tw_run_list(run, io_tw_flags(), true);
+		io_tw_run_list(run, io_tw_flags() | IO_URING_F_TASK_DEAD, true);
 }
 
 /**
- * io_tw_kick - make @task run its DEFER_TASKRUN completions soon
+ * io_tw_kick - make @task run soon what its closed DEFER_TASKRUN rings
+ * left on its queue
  * @task: a ring's submitter task
  *
  * A closed DEFER_TASKRUN ring cannot wait for its owner to call
- * io_uring_enter() again. If the task is already exiting, its exit path
- * runs them instead.
+ * io_uring_enter() again. The completions of the task's open rings stay
+ * queued. If the task is already exiting, its exit path runs them all.
  *
  * Context: process context.
  */

@@ -9,6 +9,8 @@
  * themselves: the fixed reads pin no page (the registration did, once),
  * while the same reads from an unregistered buffer pin every page they
  * touch, as /proc/vmstat's nr_foll_pin_acquired shows.
+ *
+ * And an exit with polled reads unreaped, on null_blk's poll queues.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -213,6 +215,70 @@ TEST_F(dio, plain_read_pins)
 	if (before < 0)
 		SKIP(return, "no nr_foll_pin_acquired in /proc/vmstat");
 	EXPECT_GE(after - before, (long long)(DIO_SIZE / uring_page_size()));
+}
+
+#define NULLB_DEV	"/dev/nullb0"
+#define NULLB_TAGS	"/sys/block/nullb0/queue/nr_requests"
+
+/*
+ * The child of iopoll_exit_unreaped: fill null_blk's poll queues with
+ * polled reads, more than they have tags, and exit without reaping any.
+ * Return: 0, 77 without the device, or where it failed.
+ */
+static int unreaped_child(void)
+{
+	long long tags = uring_proc_value(NULLB_TAGS, "%lld");
+	struct uring r;
+	unsigned int i, nr;
+	void *buf;
+	int fd;
+
+	fd = open(NULLB_DEV, O_RDONLY | O_DIRECT);
+	if (fd < 0 || tags <= 0 || tags > 1024)
+		return 77;
+	nr = 4 * tags;
+	if (uring_init(&r, nr, IORING_SETUP_IOPOLL) ||
+	    posix_memalign(&buf, 4096, 4096))
+		return 10;
+	for (i = 0; i < nr; i++) {
+		struct io_uring_sqe *sqe = uring_get_sqe(&r);
+
+		uring_prep_rw(sqe, IORING_OP_READ, fd, buf, 4096,
+			      (__u64)i * 4096, i);
+		/* the first half fill the tags; the rest wait in workers */
+		if (i >= nr / 2)
+			sqe->flags = IOSQE_ASYNC;
+	}
+	if (uring_submit(&r) != (int)nr)
+		return 11;
+	usleep(200 * 1000);
+	return 0;
+}
+
+/*
+ * A task that exits with polled reads it never reaped, and more queued to
+ * its io-wq behind them, is gone at once: not after the device's request
+ * timeout (30 s) let go of tags its workers might wait for.
+ */
+TEST(iopoll_exit_unreaped)
+{
+	long long start;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(unreaped_child());
+	start = uring_now_ms();
+	status = wait_child_ms(pid, 10 * 1000);
+	ASSERT_NE(-1, status)
+		TH_LOG("the child took %lld ms to exit", uring_now_ms() - start);
+	ASSERT_TRUE(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		SKIP(return, "no %s with poll queues (not in the test guest)",
+		     NULLB_DEV);
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN
