@@ -83,8 +83,11 @@ static void io_group_free(struct io_buf_group *bg)
 {
 	struct io_buffer *buf, *tmp;
 
-	list_for_each_entry_safe(buf, tmp, &bg->bufs, list)
+	/* a group may hold millions of them: let others run meanwhile */
+	list_for_each_entry_safe(buf, tmp, &bg->bufs, list) {
 		kfree(buf);
+		cond_resched();
+	}
 	io_region_free(&bg->region);
 	kfree(bg);
 }
@@ -503,6 +506,7 @@ int io_remove_buffers(struct io_kiocb *req, unsigned int issue_flags)
 		list_del(&buf->list);
 		kfree(buf);
 		nr++;
+		cond_resched();
 	}
 	req->res = nr;
 	return 0;
@@ -577,6 +581,7 @@ int io_provide_buffers(struct io_kiocb *req, unsigned int issue_flags)
 		buf->len = min_t(u32, p->len, MAX_RW_COUNT);
 		buf->bid = p->bid + i;
 		list_add_tail(&buf->list, &bg->bufs);
+		cond_resched();
 	}
 	req->res = 0;
 	return 0;
