@@ -284,21 +284,22 @@ void io_req_punt(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	struct file *file = req->op.file;
+	/*
+	 * Only the submitter, alive, has an io-wq to give work to: not once
+	 * its exit hook stopped it (a new one would never be stopped).
+	 */
+	bool context_ok = io_issue_context_ok(req);
 	struct io_wq *wq = NULL;
 
 	lockdep_assert_held(&req->ctx->uring_lock);
 	/* a provisional buffer pick must not outlive the ring lock */
 	if (req->buf_sel == IO_KBUF_PEEK)
 		io_buffer_recycle(req, 0);
-	/*
-	 * Only the submitter, alive, has an io-wq to give work to: not once
-	 * its exit hook stopped it (a new one would never be stopped).
-	 */
-	if (io_issue_context_ok(req))
+	if (context_ok)
 		wq = io_tctx_wq(current->io_uring, req->ctx);
 	if (!wq) {
 		/* the caller may still look at @req: complete it later */
-		req->res = io_issue_context_ok(req) ? -ENOMEM : -ECANCELED;
+		req->res = context_ok ? -ENOMEM : -ECANCELED;
 		io_req_task_work_add(req, io_req_complete_tw);
 		return;
 	}
