@@ -209,6 +209,9 @@ static int io_rw_init_kiocb(struct io_kiocb *req, struct kiocb *kiocb, int dir,
 		if (!(kiocb->ki_flags & IOCB_DIRECT) || !file->f_op->iopoll)
 			return -EOPNOTSUPP;
 		kiocb->ki_flags |= IOCB_HIPRI;
+	} else if (kiocb->ki_flags & IOCB_HIPRI) {
+		/* RWF_HIPRI: nobody would poll for it; it would wait for the device's timeout */
+		return -EINVAL;
 	}
 	if (rw->cur_pos)
 		kiocb->ki_pos = (file->f_mode & FMODE_STREAM) ? 0 : file->f_pos;

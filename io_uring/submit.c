@@ -413,10 +413,13 @@ static const struct io_uring_sqe *io_next_sqe(struct io_ring_ctx *ctx)
  * @nr: how many the caller asked for
  *
  * A request that fails its checks completes with the error and, unless the
- * ring has IORING_SETUP_SUBMIT_ALL, ends the batch.
+ * ring has IORING_SETUP_SUBMIT_ALL, ends the batch. A task being killed
+ * submits no more: a batch of slow requests issued inline (thousands of
+ * PROVIDE_BUFFERS, say) must not keep it from dying.
  *
  * Context: ctx->uring_lock held.
- * Return: SQEs consumed, or -EAGAIN if none could be for lack of memory.
+ * Return: SQEs consumed, or -EAGAIN if none could be for lack of memory
+ * (-EINTR if none were for a fatal signal).
  */
 int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 {
@@ -431,9 +434,12 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		io_req_refs_get(ctx, nr);
 	while (done < nr) {
 		const struct io_uring_sqe *sqe;
-		struct io_kiocb *req = io_req_alloc(ctx);
+		struct io_kiocb *req;
 		int ret;
 
+		if (unlikely(fatal_signal_pending(current)))
+			break;
+		req = io_req_alloc(ctx);
 		if (unlikely(!req))
 			break;
 		sqe = io_next_sqe(ctx);
@@ -470,7 +476,9 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	/* SQEs read before userspace may reuse their slots */
 	smp_store_release(&ctx->hdr->sq_head, ctx->sq_head);
 	io_compl_flush(ctx);
-	return done || !nr ? done : -EAGAIN;
+	if (done || !nr)
+		return done;
+	return fatal_signal_pending(current) ? -EINTR : -EAGAIN;
 }
 
 static int __init io_submit_init(void)

@@ -9,6 +9,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/fs.h>
 
 #include "kselftest_harness.h"
 #include "uring_helpers.h"
@@ -199,6 +202,33 @@ TEST(submit_all_continues)
 	EXPECT_EQ(2, errors);
 	EXPECT_EQ(2, ok);
 	uring_exit(&r);
+}
+
+/*
+ * RWF_HIPRI asks for a completion polled for, which only an IOPOLL ring
+ * does: elsewhere a polled block request would wait for the device's
+ * timeout, so the flag is refused.
+ */
+TEST_F(ring, hipri_needs_iopoll)
+{
+	static const __u8 ops[] = { IORING_OP_READ, IORING_OP_WRITE };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char buf[64] = "data";
+	int fd, i;
+
+	fd = memfd_create("hipri", 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(buf), pwrite(fd, buf, sizeof(buf), 0));
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		sqe = uring_get_sqe(&self->r);
+		ASSERT_NE(NULL, sqe);
+		uring_prep_rw(sqe, ops[i], fd, buf, sizeof(buf), 0, 0x200 + i);
+		sqe->rw_flags = RWF_HIPRI;
+		ASSERT_EQ(0, submit_one(&self->r, &cqe));
+		EXPECT_EQ(-EINVAL, cqe.res) TH_LOG("opcode %u", ops[i]);
+	}
+	close(fd);
 }
 
 TEST_F(ring, enter_invalid_flags)

@@ -211,6 +211,72 @@ TEST(closed_ring_stopped_submitter)
 	close(p[1]);
 }
 
+/*
+ * A task killed in the middle of a long batch of slow requests issued
+ * inline (PROVIDE_BUFFERS and REMOVE_BUFFERS of 65536 buffers each: a
+ * minute of work in all under emulation) dies at once: it submits no more.
+ */
+#define SLOW_BATCH	4096
+#define SLOW_NBUFS	65536
+
+static void slow_batch_child(int ready)
+{
+	static char bufs[SLOW_NBUFS];
+	struct io_uring_sqe *sqe;
+	struct uring r;
+	int i;
+
+	if (uring_init(&r, SLOW_BATCH, 0))
+		_exit(1);
+	for (i = 0; i < SLOW_BATCH; i++) {
+		sqe = uring_get_sqe(&r);
+		if (!sqe)
+			_exit(1);
+		if (i & 1) {
+			uring_prep_provide_buffers(sqe, NULL, 0, SLOW_NBUFS, 1,
+						   0, i);
+			sqe->opcode = IORING_OP_REMOVE_BUFFERS;
+		} else {
+			uring_prep_provide_buffers(sqe, bufs, 1, SLOW_NBUFS, 1,
+						   0, i);
+		}
+	}
+	if (write(ready, "x", 1) != 1)
+		_exit(1);
+	uring_submit(&r);
+	_exit(0);
+}
+
+TEST(killed_mid_batch)
+{
+	long long killed;
+	int p[2], status;
+	pid_t pid, got;
+	char c;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		slow_batch_child(p[1]);
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	usleep(300 * 1000);
+	killed = uring_now_ms();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	do {
+		got = waitpid(pid, &status, WNOHANG);
+		if (!got)
+			usleep(10 * 1000);
+	} while (!got && uring_now_ms() - killed < 4 * CHILD_TIMEOUT_MS);
+	EXPECT_EQ(pid, got) TH_LOG("killed child still alive after %lld ms",
+				   uring_now_ms() - killed);
+	EXPECT_GT(CHILD_TIMEOUT_MS, uring_now_ms() - killed);
+	if (!got)
+		waitpid(pid, &status, 0);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* munmap first, then close. */
 TEST(unmap_then_close)
 {
