@@ -151,7 +151,7 @@ int io_async_cancel_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		return -EINVAL;
 	if (!(flags & IORING_ASYNC_CANCEL_OP) && len)
 		return -EINVAL;
-	if (len >= IORING_OP_LAST)
+	if (!io_op_valid(len))
 		return -EINVAL;
 	return io_cancel_keys(req->ctx, &c->cd, flags, READ_ONCE(sqe->fd),
 			      READ_ONCE(sqe->addr), len);
@@ -243,7 +243,7 @@ int io_sync_cancel(struct io_ring_ctx *ctx, void __user *arg)
 			return -EINVAL;
 		deadline = ktime_add_safe(ktime_get(), timespec64_to_ktime(ts));
 	}
-	if (reg.opcode >= IORING_OP_LAST)
+	if (!io_op_valid(reg.opcode))
 		return -EINVAL;
 	ret = io_cancel_keys(ctx, &cd, reg.flags, reg.fd, reg.addr, reg.opcode);
 	if (ret)

@@ -12,6 +12,7 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "opdef.h"
 
 #include <trace/events/io_uring.h>
 
@@ -209,18 +210,20 @@ void io_req_post(struct io_kiocb *req)
 	bool skip = req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS;
 
 	lockdep_assert_held(&req->ctx->cq_lock);
-	/* a link timeout's CQE depends on its own flag alone */
-	if (req->opcode == IORING_OP_LINK_TIMEOUT) {
-		if (skip)
+	if (unlikely(skip || req->silent)) {
+		/* a guard's CQE depends on its own flag alone */
+		if (io_req_is_guard(req)) {
+			if (skip)
+				return;
+		} else if (req->silent || req->res >= 0 || req->res_ok) {
 			return;
-	} else if (req->silent || (skip && (req->res >= 0 || req->res_ok))) {
-		return;
+		}
 	}
 	if (req->went_async)
 		req->ctx->async_posted = true;
-	/* only a command has big CQE words; elsewhere the union holds others */
+	/* only some opcodes have big CQE words; elsewhere the union holds others */
 	io_cqe_add(req->ctx, req, req->user_data, req->res, req->cflags,
-		   req->opcode == IORING_OP_URING_CMD ? req->big_cqe : NULL);
+		   io_op_defs[req->opcode].big_cqe ? req->big_cqe : NULL);
 }
 
 /**

@@ -143,8 +143,8 @@ static struct io_kiocb *io_req_finish(struct io_kiocb *req)
 		 (req->res < 0 && !req->res_ok &&
 		  !(req->sqe_flags & IOSQE_IO_HARDLINK));
 	io_req_complete_defer(req);
-	if (next && next->opcode == IORING_OP_LINK_TIMEOUT)
-		next = io_link_timeout_detach(next);
+	if (next && io_req_is_guard(next))
+		next = io_op_defs[next->opcode].link_detach(next);
 	if (!next)
 		return NULL;
 	if (broken || !io_chain_may_issue(next)) {
@@ -184,6 +184,12 @@ void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags)
 	io_req_done(req);
 }
 
+/* io_wq_cancel() matcher: this very work item. */
+static bool io_wq_match_ptr(struct io_wq_work *work, void *data)
+{
+	return work == data;
+}
+
 /*
  * The io_wq is read under tctx->lock: its owner detaches it there before
  * it stops it, and work it finished may stay parked until its task_work.
@@ -207,8 +213,9 @@ static int io_iowq_cancel(struct io_kiocb *req)
  * A task's requests outlive it, finishing on their own, except three
  * kinds: unbounded io-wq work, which could keep the exiting task's workers
  * waiting forever (bounded work the workers finish before they exit),
- * driver commands, which may wait for the task itself (a ublk server's),
- * and requests holding a ring file, which could keep their own ring alive
+ * opcodes whose table entry says so (io_op_def.exit_cancel: waits nobody
+ * may end once the task is gone, or that wait for the task itself), and
+ * requests holding a ring file, which could keep their own ring alive
  * forever.
  *
  * Return: true for those three kinds.
@@ -217,37 +224,9 @@ bool io_req_exit_cancels(struct io_kiocb *req)
 {
 	if (req->cancel == io_iowq_cancel)
 		return req->work.flags & IO_WQ_WORK_UNBOUND;
-	switch (req->opcode) {
-	case IORING_OP_URING_CMD:	/* may wait for its submitter (ublk) */
-	case IORING_OP_FUTEX_WAIT:	/* nobody may ever wake these */
-	case IORING_OP_FUTEX_WAITV:
-	case IORING_OP_WAITID:		/* its children go to another parent */
+	if (io_op_defs[req->opcode].exit_cancel)
 		return true;
-	}
 	return req->op.file && io_is_uring_fops(req->op.file);
-}
-
-/**
- * io_tctx_wq - a task's io-wq, created on first use
- * @tctx: current's io_uring_task
- * @ctx: the ring whose SQ size bounds the pool
- *
- * Context: the task itself.
- * Return: the io_wq, or NULL if it could not be created.
- */
-struct io_wq *io_tctx_wq(struct io_uring_task *tctx, struct io_ring_ctx *ctx)
-{
-	unsigned int bounded;
-	struct io_wq *wq;
-
-	if (tctx->wq)
-		return tctx->wq;
-	bounded = min(ctx->sq_entries, 4 * num_online_cpus());
-	wq = io_wq_create(bounded, &io_wq_req_ops);
-	spin_lock(&tctx->lock);
-	tctx->wq = wq;
-	spin_unlock(&tctx->lock);
-	return wq;
 }
 
 static bool io_file_is_bounded(struct file *file)
@@ -338,7 +317,7 @@ static bool io_req_pollable(struct io_kiocb *req)
  * Context: ctx->uring_lock held.
  * Return: 0, or -EBADF.
  */
-int io_req_assign_file(struct io_kiocb *req)
+static int io_req_assign_file(struct io_kiocb *req)
 {
 	lockdep_assert_held(&req->ctx->uring_lock);
 	if (req->sqe_flags & IOSQE_FIXED_FILE)
@@ -473,8 +452,8 @@ void io_queue_req(struct io_kiocb *req)
 	}
 	while (req) {
 		if (!io_issue_or_park(req)) {
-			if (req->link && req->link->opcode == IORING_OP_LINK_TIMEOUT)
-				io_link_timeout_arm(req->link, req);
+			if (req->link && io_req_is_guard(req->link))
+				io_op_defs[req->link->opcode].link_arm(req->link, req);
 			return;
 		}
 		req = io_req_finish(req);
@@ -560,12 +539,29 @@ static void io_wq_run_req(struct io_wq_work *work)
 	io_req_task_work_add(req, io_req_complete_tw);
 }
 
-const struct io_wq_ops io_wq_req_ops = {
+static const struct io_wq_ops io_wq_req_ops = {
 	.run	= io_wq_run_req,
 };
 
-/* io_wq_cancel() matcher: this very work item. */
-bool io_wq_match_ptr(struct io_wq_work *work, void *data)
+/**
+ * io_tctx_wq - a task's io-wq, created on first use
+ * @tctx: current's io_uring_task
+ * @ctx: the ring whose SQ size bounds the pool
+ *
+ * Context: the task itself.
+ * Return: the io_wq, or NULL if it could not be created.
+ */
+struct io_wq *io_tctx_wq(struct io_uring_task *tctx, struct io_ring_ctx *ctx)
 {
-	return work == data;
+	unsigned int bounded;
+	struct io_wq *wq;
+
+	if (tctx->wq)
+		return tctx->wq;
+	bounded = min(ctx->sq_entries, 4 * num_online_cpus());
+	wq = io_wq_create(bounded, &io_wq_req_ops);
+	spin_lock(&tctx->lock);
+	tctx->wq = wq;
+	spin_unlock(&tctx->lock);
+	return wq;
 }

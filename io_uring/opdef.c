@@ -155,6 +155,8 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.prep		= io_link_timeout_prep,
 		.issue		= io_link_timeout,
 		.iowq_locked	= 1,
+		.link_arm	= io_link_timeout_arm,
+		.link_detach	= io_link_timeout_detach,
 	},
 	[IORING_OP_CONNECT] = {
 		.name		= "CONNECT",
@@ -381,6 +383,8 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.issue		= io_uring_cmd,
 		.needs_file	= 1,
 		.iopoll		= 1,
+		.exit_cancel	= 1,	/* may wait for its submitter (ublk) */
+		.big_cqe	= 1,
 	},
 	[IORING_OP_SEND_ZC] = {
 		.name		= "SEND_ZC",
@@ -419,12 +423,14 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.issue		= io_waitid,
 		.cleanup	= io_waitid_cleanup,
 		.iowq_locked	= 1,
+		.exit_cancel	= 1,	/* its children go to another parent */
 	},
 	[IORING_OP_FUTEX_WAIT] = {
 		.name		= "FUTEX_WAIT",
 		.prep		= io_futex_wait_prep,
 		.issue		= io_futex_wait,
 		.iowq_locked	= 1,
+		.exit_cancel	= 1,	/* nobody may ever wake it */
 	},
 	[IORING_OP_FUTEX_WAKE] = {
 		.name		= "FUTEX_WAKE",
@@ -436,6 +442,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.prep		= io_futexv_prep,
 		.issue		= io_futexv_wait,
 		.iowq_locked	= 1,
+		.exit_cancel	= 1,
 	},
 	[IORING_OP_FIXED_FD_INSTALL] = {
 		.name		= "FIXED_FD_INSTALL",

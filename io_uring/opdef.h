@@ -6,6 +6,7 @@
 #ifndef IO_URING_OPDEF_H
 #define IO_URING_OPDEF_H
 
+#include <linux/nospec.h>
 #include <linux/io_uring_types.h>
 
 /**
@@ -29,6 +30,14 @@
  * @audit_skip: its issue makes no audit record (the data path: reads,
  *		writes, sends, polls, timeouts, ...), as the system calls it
  *		stands for are not audited either
+ * @exit_cancel: cancelled when its task exits, as it may otherwise wait
+ *		 forever (nobody left to wake it, or it waits for the task)
+ * @big_cqe: fills req->big_cqe, the extra words of a CQE32 ring's CQE
+ * @link_arm: a guard of the request linked in front of it (LINK_TIMEOUT):
+ *	      called, ctx->uring_lock held, when that request goes async
+ * @link_detach: ... and when it completes; returns what is linked behind
+ *		 the guard. A guard's CQE obeys only its own
+ *		 IOSQE_CQE_SKIP_SUCCESS
  *
  * An opcode without @issue is not supported: its SQEs fail with -EINVAL
  * and IORING_REGISTER_PROBE does not list it.
@@ -47,11 +56,33 @@ struct io_op_def {
 	unsigned int	buffer_select : 1;
 	unsigned int	iopoll : 1;
 	unsigned int	audit_skip : 1;
+	unsigned int	exit_cancel : 1;
+	unsigned int	big_cqe : 1;
+	void		(*link_arm)(struct io_kiocb *guard, struct io_kiocb *target);
+	struct io_kiocb	*(*link_detach)(struct io_kiocb *guard);
 };
 
 extern const struct io_op_def io_op_defs[IORING_OP_LAST];
 
 const char *io_uring_get_opcode(u8 opcode);
+
+/* Is @op an opcode of the table (implemented or not)? */
+static inline bool io_op_valid(unsigned int op)
+{
+	return op < IORING_OP_LAST;
+}
+
+/* @op as an index into the table, safe under speculation; 0 if invalid. */
+static inline u8 io_op_index(unsigned int op)
+{
+	return array_index_nospec(op, IORING_OP_LAST);
+}
+
+/* Is @req a guard of the request in front of it (io_op_def.link_arm)? */
+static inline bool io_req_is_guard(const struct io_kiocb *req)
+{
+	return io_op_defs[req->opcode].link_detach;
+}
 
 /* nop.c */
 int io_nop_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
@@ -75,6 +106,8 @@ int io_poll_remove_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_poll_remove(struct io_kiocb *req, unsigned int issue_flags);
 
 /* timeout.c */
+void io_link_timeout_arm(struct io_kiocb *lt, struct io_kiocb *target);
+struct io_kiocb *io_link_timeout_detach(struct io_kiocb *lt);
 int io_timeout_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_timeout(struct io_kiocb *req, unsigned int issue_flags);
 int io_link_timeout_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);

@@ -55,7 +55,7 @@ out:
  * Context: ctx->uring_lock held.
  * Return: 0, or -EBADFD if the ring is not disabled.
  */
-int io_enable_rings(struct io_ring_ctx *ctx)
+static int io_enable_rings(struct io_ring_ctx *ctx)
 {
 	lockdep_assert_held(&ctx->uring_lock);
 	if (!ctx->disabled)

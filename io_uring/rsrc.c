@@ -235,7 +235,7 @@ static void io_mapped_buf_put(struct io_mapped_buf *buf)
  *
  * Context: process context; not under ctx->cq_lock.
  */
-void io_rsrc_put(struct io_rsrc *rsrc)
+static void io_rsrc_put(struct io_rsrc *rsrc)
 {
 	struct io_ring_ctx *ctx = rsrc->ctx;
 

@@ -79,7 +79,6 @@ struct io_rsrc_table {
 	unsigned int		nr;
 };
 
-void io_rsrc_put(struct io_rsrc *rsrc);
 void io_req_rsrc_put(struct io_kiocb *req);
 void io_rsrc_free_all(struct io_ring_ctx *ctx);
 

@@ -181,6 +181,31 @@ static void io_compl_post_batch(struct io_ring_ctx *ctx)
 }
 
 /**
+ * io_drain_check - issue the held-back chains whose turn has come
+ * @ctx: the ring
+ *
+ * Context: ctx->uring_lock held.
+ */
+static void io_drain_check(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	while ((req = ctx->drain_head) && ctx->nr_freed >= req->drain_seq) {
+		ctx->drain_head = req->next;
+		if (!ctx->drain_head)
+			ctx->drain_tail = &ctx->drain_head;
+		io_req_unpark(req);
+		req->next = NULL;
+		/* issue in the submitter's context, which may not be ours */
+		if (current == req->task)
+			io_queue_req(req);
+		else
+			io_req_task_work_add(req, io_req_queue_tw);
+	}
+}
+
+/**
  * io_compl_flush - post the CQEs of the batch and recycle the requests
  * @ctx: the ring
  *
@@ -201,8 +226,8 @@ void io_compl_flush(struct io_ring_ctx *ctx)
 			io_drain_check(ctx);
 			ctx->drain_running = false;
 		}
-		if (!list_empty(&ctx->timeouts))
-			io_timeouts_flush(ctx);
+		if (ctx->cq_posted)
+			ctx->cq_posted(ctx);
 	}
 }
 
@@ -240,11 +265,11 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	/* the file is taken at issue: io_req_assign_file() */
 	req->file_fd = READ_ONCE(sqe->fd);
 
-	if (unlikely(req->opcode >= IORING_OP_LAST)) {
-		req->opcode = IORING_OP_NOP;
+	if (unlikely(!io_op_valid(req->opcode))) {
+		req->opcode = io_op_index(req->opcode);
 		return -EINVAL;
 	}
-	req->opcode = array_index_nospec(req->opcode, IORING_OP_LAST);
+	req->opcode = io_op_index(req->opcode);
 	def = &io_op_defs[req->opcode];
 	if (unlikely(req->ctx->restricted) &&
 	    !io_sqe_allowed(req->ctx, req->opcode, req->sqe_flags))
@@ -300,31 +325,6 @@ static int io_drain_cancel(struct io_kiocb *req)
 	req->cancel = io_req_cancel_noop;
 	io_req_task_work_add(req, io_drain_cancel_tw);
 	return 0;
-}
-
-/**
- * io_drain_check - issue the held-back chains whose turn has come
- * @ctx: the ring
- *
- * Context: ctx->uring_lock held.
- */
-void io_drain_check(struct io_ring_ctx *ctx)
-{
-	struct io_kiocb *req;
-
-	lockdep_assert_held(&ctx->uring_lock);
-	while ((req = ctx->drain_head) && ctx->nr_freed >= req->drain_seq) {
-		ctx->drain_head = req->next;
-		if (!ctx->drain_head)
-			ctx->drain_tail = &ctx->drain_head;
-		io_req_unpark(req);
-		req->next = NULL;
-		/* issue in the submitter's context, which may not be ours */
-		if (current == req->task)
-			io_queue_req(req);
-		else
-			io_req_task_work_add(req, io_req_queue_tw);
-	}
 }
 
 /*

@@ -216,13 +216,11 @@ static void io_timeout_tw(struct io_kiocb *req, unsigned int issue_flags)
 	io_req_done(req);
 }
 
-/**
- * io_timeouts_flush - complete count-based timeouts whose count is reached
- * @ctx: the ring
- *
- * Context: ctx->uring_lock held, after CQEs were posted.
+/*
+ * ctx->cq_posted once a TIMEOUT was armed: complete the count-based ones
+ * whose count is reached. Context: ctx->uring_lock held.
  */
-void io_timeouts_flush(struct io_ring_ctx *ctx)
+static void io_timeouts_flush(struct io_ring_ctx *ctx)
 {
 	u32 seq = ctx->cq_seq - ctx->cq_timeouts;
 	struct io_timeout *t, *tmp;
@@ -298,6 +296,7 @@ int io_timeout(struct io_kiocb *req, unsigned int issue_flags)
 	struct io_timer *tm = req->async;
 
 	t->seq = ctx->cq_seq - ctx->cq_timeouts;
+	ctx->cq_posted = io_timeouts_flush;
 	io_req_park(req, io_timeout_cancel);
 	spin_lock_irq(&ctx->timeout_lock);
 	list_add_tail(&t->list, &ctx->timeouts);

@@ -85,8 +85,6 @@ struct io_ev_fd;
 struct io_napi;
 struct io_sq_data;
 struct io_wq;
-struct io_wq_ops;
-struct io_wq_work;
 struct seq_file;
 struct vm_area_struct;
 struct iovec;
@@ -161,6 +159,8 @@ struct io_ring_ctx {
 	bool			async_posted;	/* batch has async completions */
 	u32			cq_seq;		/* CQEs posted */
 	u32			cq_timeouts;	/* of which, TIMEOUTs'; uring_lock */
+	/* set by an op family that waits on CQE counts; uring_lock */
+	void			(*cq_posted)(struct io_ring_ctx *ctx);
 
 	/* timeout.c: armed TIMEOUTs, by target sequence; irq-safe */
 	spinlock_t		timeout_lock;
@@ -252,7 +252,6 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr);
 void io_req_cache_free(struct io_ring_ctx *ctx);
 void io_req_complete_defer(struct io_kiocb *req);
 void io_compl_flush(struct io_ring_ctx *ctx);
-void io_drain_check(struct io_ring_ctx *ctx);
 
 /* issue.c */
 void io_queue_req(struct io_kiocb *req);
@@ -265,10 +264,7 @@ void io_req_complete_tw(struct io_kiocb *req, unsigned int issue_flags);
 void io_req_queue_tw(struct io_kiocb *req, unsigned int issue_flags);
 void io_req_punt(struct io_kiocb *req);
 bool io_req_exit_cancels(struct io_kiocb *req);
-int io_req_assign_file(struct io_kiocb *req);
 struct io_wq *io_tctx_wq(struct io_uring_task *tctx, struct io_ring_ctx *ctx);
-extern const struct io_wq_ops io_wq_req_ops;
-bool io_wq_match_ptr(struct io_wq_work *work, void *data);
 
 /* iopoll.c */
 struct io_comp_batch;
@@ -309,9 +305,6 @@ int io_poll_retry_arm(struct io_kiocb *req);
 int io_poll_retry_arm_next(struct io_kiocb *req);
 
 /* timeout.c */
-void io_link_timeout_arm(struct io_kiocb *lt, struct io_kiocb *target);
-struct io_kiocb *io_link_timeout_detach(struct io_kiocb *lt);
-void io_timeouts_flush(struct io_ring_ctx *ctx);
 
 /* tw.c */
 void io_req_task_work_add(struct io_kiocb *req,
@@ -354,7 +347,6 @@ int io_eventfd_unregister(struct io_ring_ctx *ctx);
 void io_eventfd_signal(struct io_ring_ctx *ctx, bool async);
 
 /* cancel.c */
-struct io_cancel_data;
 int io_cancel_parked(struct io_ring_ctx *ctx, struct task_struct *task,
 		     bool all);
 void io_tctx_drain(struct io_uring_task *tctx, bool all);
@@ -378,7 +370,6 @@ int io_ringfd_unregister(void __user *arg, unsigned int nr_args);
 int io_ringfd_install(struct file *file);
 
 /* register.c */
-int io_enable_rings(struct io_ring_ctx *ctx);
 
 /* creds.c */
 int io_register_personality(struct io_ring_ctx *ctx);

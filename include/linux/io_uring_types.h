@@ -17,7 +17,6 @@ enum io_uring_cmd_flags {
 	IO_URING_F_NONBLOCK		= 1 << 0,	/* must not block */
 	IO_URING_F_UNLOCKED		= 1 << 1,	/* ring lock not held */
 	IO_URING_F_COMPLETE_DEFER	= 1 << 2,	/* caller batches the CQE */
-	IO_URING_F_MULTISHOT		= 1 << 3,
 	IO_URING_F_IOWQ			= 1 << 4,	/* in an io-wq worker */
 	IO_URING_F_SQE128		= 1 << 5,	/* ring has 128-byte SQEs */
 	IO_URING_F_CQE32		= 1 << 6,	/* ring has 32-byte CQEs */
