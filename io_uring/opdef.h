@@ -81,7 +81,7 @@ static inline u8 io_op_index(unsigned int op)
 /* Is @req a guard of the request in front of it (io_op_def.link_arm)? */
 static inline bool io_req_is_guard(const struct io_kiocb *req)
 {
-	return io_op_defs[req->opcode].link_detach;
+	return !!io_op_defs[req->opcode].link_detach;
 }
 
 /* nop.c */
