@@ -347,12 +347,26 @@ static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 }
 
 /* What a ring fd is: io_is_uring_fops() recognises a ring by this. */
-const struct file_operations io_uring_fops = {
+static const struct file_operations io_uring_fops = {
 	.mmap		= io_uring_mmap,
 	.poll		= io_uring_poll,
 	.show_fdinfo	= io_uring_show_fdinfo,
 	.release	= io_uring_release,
 };
+
+/**
+ * io_is_uring_fops - is this file an io_uring instance?
+ * @file: any file
+ *
+ * Used to keep ring fds out of SCM_RIGHTS, where a ring could end up
+ * referencing itself.
+ *
+ * Return: true if @file is a ring.
+ */
+bool io_is_uring_fops(struct file *file)
+{
+	return file->f_op == &io_uring_fops;
+}
 
 /* Give the ring to userspace: an fd, or a registered-ring index. */
 static int io_publish_ring(struct file *file, struct io_uring_params *p,

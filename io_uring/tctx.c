@@ -43,20 +43,6 @@ struct io_uring_task *io_tctx_get(void)
 }
 
 /**
- * io_is_uring_fops - is this file an io_uring instance?
- * @file: any file
- *
- * Used to keep ring fds out of SCM_RIGHTS, where a ring could end up
- * referencing itself.
- *
- * Return: true if @file is a ring.
- */
-bool io_is_uring_fops(struct file *file)
-{
-	return file->f_op == &io_uring_fops;
-}
-
-/**
  * io_ring_fd_get - the ring file behind an fd or a registered-ring index
  * @fd: file descriptor, or index with @registered
  * @registered: @fd is an IORING_REGISTER_RING_FDS index

@@ -227,9 +227,6 @@ static inline bool io_is_compat(const struct io_ring_ctx *ctx)
 	(type *)&(req)->op;						\
 })
 
-/* setup.c */
-extern const struct file_operations io_uring_fops;
-
 /* memmap.c */
 int io_region_alloc(struct io_region *r, size_t size);
 int io_region_pin(struct io_region *r, u64 uaddr, size_t size);
