@@ -19,6 +19,9 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "cancel.h"
+#include "issue.h"
+#include "tw.h"
 
 #define IO_CANCEL_FLAGS	(IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD | \
 			 IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_FD_FIXED | \

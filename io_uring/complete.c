@@ -13,6 +13,9 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "complete.h"
+#include "eventfd.h"
+#include "submit.h"
 
 #include <trace/events/io_uring.h>
 

@@ -11,6 +11,7 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "creds.h"
 
 /**
  * io_register_personality - IORING_REGISTER_PERSONALITY

@@ -9,6 +9,11 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "iopoll.h"
+#include "sqpoll.h"
+#include "submit.h"
+#include "tctx.h"
+#include "wait.h"
 
 #define IO_ENTER_FLAGS	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
 			 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG |	   \

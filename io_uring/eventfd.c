@@ -15,6 +15,7 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "eventfd.h"
 
 /*
  * @refs: the ring's reference, and one while a signal is put off to @work

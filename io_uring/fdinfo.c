@@ -9,6 +9,8 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "fdinfo.h"
+#include "sqpoll.h"
 
 /* At most this many not yet consumed SQEs are listed. */
 #define IO_FDINFO_SQES	16

@@ -27,6 +27,8 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "issue.h"
+#include "tw.h"
 
 /* FUTEX_WAKE: everything fits the request. */
 struct io_futex_wake {

@@ -18,6 +18,12 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "complete.h"
+#include "iopoll.h"
+#include "issue.h"
+#include "submit.h"
+#include "tw.h"
+#include "wait.h"
 
 /* Until a ring has seen a completion, a hybrid waiter sleeps this long. */
 #define IO_HYBRID_FIRST_NS	(10 * NSEC_PER_USEC)

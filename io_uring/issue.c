@@ -23,6 +23,11 @@
 #include "uring.h"
 #include "opdef.h"
 #include "io-wq.h"
+#include "issue.h"
+#include "kbuf.h"
+#include "poll.h"
+#include "submit.h"
+#include "tw.h"
 
 #include <trace/events/io_uring.h>
 

@@ -26,6 +26,8 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "kbuf.h"
+#include "memmap.h"
 
 /* Largest buffer ring, as io_uring_register_buf_ring(3) gives it. */
 #define IO_PBUF_RING_MAX	32768

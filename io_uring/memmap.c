@@ -11,6 +11,8 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "kbuf.h"
+#include "memmap.h"
 
 static int io_region_vmap(struct io_region *r)
 {

@@ -34,6 +34,8 @@
 #include "uring.h"
 #include "opdef.h"
 #include "rsrc.h"
+#include "complete.h"
+#include "submit.h"
 
 #define IO_MSG_RING_FLAGS	(IORING_MSG_RING_CQE_SKIP | \
 				 IORING_MSG_RING_FLAGS_PASS)

@@ -26,6 +26,8 @@
 
 #include "uring.h"
 #include "napi.h"
+#include "complete.h"
+#include "tw.h"
 
 /* An id not seen by a poll for this long is no longer polled. */
 #define IO_NAPI_STALE		(60 * HZ)

@@ -32,6 +32,8 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "complete.h"
+#include "kbuf.h"
 
 #define IO_RECV_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECV_MULTISHOT | \
 			 IORING_RECVSEND_BUNDLE)

@@ -62,6 +62,17 @@ struct io_op_def {
 	struct io_kiocb	*(*link_detach)(struct io_kiocb *guard);
 };
 
+/* Returned by an opcode's ->issue: the request waits; it completes later. */
+#define IOU_PARKED	1
+/*
+ * ... or: it made progress and has more to do, but lets others run first
+ * (a multishot request with data still coming); it is issued again from
+ * task_work.
+ */
+#define IOU_REQUEUE	2
+/* Results a multishot request posts per issue before it yields. */
+#define IO_MSHOT_BATCH	16
+
 extern const struct io_op_def io_op_defs[IORING_OP_LAST];
 
 const char *io_uring_get_opcode(u8 opcode);

@@ -23,6 +23,11 @@
 #include "uring.h"
 #include "napi.h"
 #include "opdef.h"
+#include "complete.h"
+#include "issue.h"
+#include "kbuf.h"
+#include "poll.h"
+#include "tw.h"
 
 #include <trace/events/io_uring.h>
 

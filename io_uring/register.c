@@ -14,6 +14,14 @@
 #include "napi.h"
 #include "opdef.h"
 #include "io-wq.h"
+#include "cancel.h"
+#include "creds.h"
+#include "eventfd.h"
+#include "issue.h"
+#include "kbuf.h"
+#include "restrict.h"
+#include "sqpoll.h"
+#include "tctx.h"
 
 #include <trace/events/io_uring.h>
 

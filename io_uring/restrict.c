@@ -11,6 +11,7 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "restrict.h"
 
 /* One entry of each kind for every value it can name, and no more. */
 #define IO_MAX_RESTRICTIONS	(IORING_RESTRICTION_LAST + IORING_REGISTER_LAST + \

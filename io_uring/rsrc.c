@@ -29,6 +29,9 @@
 
 #include "uring.h"
 #include "rsrc.h"
+#include "complete.h"
+#include "tctx.h"
+#include "tw.h"
 
 static struct io_rsrc *io_rsrc_new(struct io_ring_ctx *ctx, u64 tag)
 {

@@ -22,6 +22,17 @@
 
 #include "uring.h"
 #include "napi.h"
+#include "cancel.h"
+#include "complete.h"
+#include "creds.h"
+#include "eventfd.h"
+#include "fdinfo.h"
+#include "kbuf.h"
+#include "memmap.h"
+#include "sqpoll.h"
+#include "submit.h"
+#include "tctx.h"
+#include "tw.h"
 
 #include <trace/events/io_uring.h>
 

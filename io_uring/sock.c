@@ -34,6 +34,7 @@
 #include "uring.h"
 #include "opdef.h"
 #include "rsrc.h"
+#include "complete.h"
 
 #define IO_ACCEPT_IOPRIO	(IORING_ACCEPT_MULTISHOT | \
 				 IORING_ACCEPT_DONTWAIT | \

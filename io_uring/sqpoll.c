@@ -28,6 +28,12 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "iopoll.h"
+#include "issue.h"
+#include "sqpoll.h"
+#include "submit.h"
+#include "tctx.h"
+#include "tw.h"
 
 /* Most SQEs one ring submits per round when the thread serves several. */
 #define IO_SQ_ROUND_CAP		8

@@ -18,6 +18,13 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "complete.h"
+#include "creds.h"
+#include "issue.h"
+#include "kbuf.h"
+#include "restrict.h"
+#include "submit.h"
+#include "tw.h"
 
 #include <trace/events/io_uring.h>
 

@@ -16,6 +16,9 @@
 
 #include "uring.h"
 #include "io-wq.h"
+#include "cancel.h"
+#include "tctx.h"
+#include "tw.h"
 
 /**
  * io_tctx_get - current's io_uring_task, created on first use

@@ -19,6 +19,10 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "complete.h"
+#include "issue.h"
+#include "submit.h"
+#include "tw.h"
 
 #define IO_TIMEOUT_FLAGS	(IORING_TIMEOUT_ABS | IORING_TIMEOUT_CLOCK_MASK | \
 				 IORING_TIMEOUT_ETIME_SUCCESS | IORING_TIMEOUT_MULTISHOT)

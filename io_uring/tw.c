@@ -19,6 +19,9 @@
 #include <linux/io_uring.h>
 
 #include "uring.h"
+#include "eventfd.h"
+#include "submit.h"
+#include "tw.h"
 
 #include <trace/events/io_uring.h>
 

@@ -21,6 +21,9 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "iopoll.h"
+#include "issue.h"
+#include "tw.h"
 
 /*
  * req->async of a command: the entry an IOPOLL ring's reaper polls, and

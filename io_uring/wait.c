@@ -15,6 +15,9 @@
 
 #include "uring.h"
 #include "napi.h"
+#include "complete.h"
+#include "tw.h"
+#include "wait.h"
 
 #include <trace/events/io_uring.h>
 

@@ -34,6 +34,8 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "issue.h"
+#include "tw.h"
 
 /* The SQE, read at prep. */
 struct io_waitid {

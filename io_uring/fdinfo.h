@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fdinfo.c: /proc/<pid>/fdinfo of a ring. Locking: a snapshot,
+ * nothing is locked against the rings.
+ */
+#ifndef IO_URING_FDINFO_H
+#define IO_URING_FDINFO_H
+
+#include "uring.h"
+
+void io_uring_show_fdinfo(struct seq_file *m, struct file *file);
+
+#endif

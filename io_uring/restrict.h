@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * restrict.c: IORING_REGISTER_RESTRICTIONS. Locking: set once,
+ * under ctx->uring_lock, before the ring is enabled; read-only after.
+ */
+#ifndef IO_URING_RESTRICT_H
+#define IO_URING_RESTRICT_H
+
+#include "uring.h"
+
+int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
+			     unsigned int nr_args);
+bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u8 flags);
+
+#endif
