@@ -25,7 +25,7 @@
 #include "io-wq.h"
 #include "issue.h"
 #include "kbuf.h"
-#include "poll.h"
+#include "apoll.h"
 #include "submit.h"
 #include "tw.h"
 
@@ -312,6 +312,25 @@ static bool io_req_pollable(struct io_kiocb *req)
 	return req->op.file && file_can_poll(req->op.file);
 }
 
+/*
+ * Wait for @req's file to be ready, then issue it again (io_apoll_retry();
+ * @next: even if the file says it is ready now).
+ */
+static int io_req_poll_retry(struct io_kiocb *req, bool next)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	__poll_t events = EPOLLERR | EPOLLHUP;
+
+	/* a provisional buffer pick must not outlive the ring lock */
+	if (req->buf_sel == IO_KBUF_PEEK)
+		io_buffer_recycle(req, 0);
+	if (def->pollin)
+		events |= EPOLLIN | EPOLLRDNORM;
+	if (def->pollout)
+		events |= EPOLLOUT | EPOLLWRNORM;
+	return io_apoll_retry(req, events, next);
+}
+
 /**
  * io_req_assign_file - take the file a request works on, at its first issue
  * @req: the request; sqe->fd is in req->file_fd
@@ -402,7 +421,7 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		}
 		if (tries == IO_POLL_RETRIES)
 			break;
-		armed = io_poll_retry_arm(req);
+		armed = io_req_poll_retry(req, false);
 		if (armed == 0)
 			return false;
 		if (armed < 0) {
@@ -417,7 +436,7 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		 * Ready every time, never able to go on, and it must not block:
 		 * wait for the file's next wakeup, whatever it says now.
 		 */
-		armed = io_poll_retry_arm_next(req);
+		armed = io_req_poll_retry(req, true);
 		if (!armed)
 			return false;
 		ret = armed;
@@ -486,7 +505,7 @@ static void io_req_poll_tw(struct io_kiocb *req, unsigned int issue_flags)
 		io_req_done(req);
 		return;
 	}
-	ret = io_poll_retry_arm(req);
+	ret = io_req_poll_retry(req, false);
 	if (ret == 0)
 		return;
 	if (ret > 0) {
