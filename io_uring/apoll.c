@@ -50,6 +50,7 @@ struct io_poll {
 	bool			uring_wake;	/* woken by a ring's eventfd */
 	struct io_poll_entry	entries[2];
 };
+
 static_assert(sizeof(struct io_poll) <= 128);
 
 struct io_poll_table {
@@ -184,7 +185,7 @@ static __poll_t io_apoll_peek(struct io_poll *poll)
  * The caller owns the poll afterwards: io_apoll_wait() lets it wait,
  * io_apoll_disarm() takes it off the queues again.
  *
- * Context: ctx->uring_lock held, in req->task.
+ * Context: ctx->uring_lock held.
  * Return: the events ready already, 0 if none, or -errno with nothing
  * queued.
  */
@@ -234,7 +235,7 @@ static void io_apoll_release(struct io_poll *poll, unsigned int count)
  * @ready_now: the file is ready already: call ready() from task_work
  *	       rather than at the next wakeup
  *
- * Context: ctx->uring_lock held, in req->task.
+ * Context: ctx->uring_lock held.
  */
 void io_apoll_wait(struct io_kiocb *req, bool ready_now)
 {
