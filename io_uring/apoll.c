@@ -258,6 +258,7 @@ void io_apoll_wait(struct io_kiocb *req, bool ready_now)
  */
 int io_apoll_cancel(struct io_kiocb *req)
 {
+	lockdep_assert_held(&req->ctx->uring_lock);
 	atomic_or(IO_POLL_CANCEL, &req->poll->owner);
 	io_apoll_kick(req->poll);
 	return 0;
