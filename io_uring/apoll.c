@@ -23,7 +23,7 @@
 
 #include "uring.h"
 #include "apoll.h"
-#include "complete.h"
+#include "mshot.h"
 #include "issue.h"
 #include "napi.h"
 #include "tw.h"
@@ -294,7 +294,7 @@ bool io_apoll_claim(struct io_kiocb *req)
  * The wakeups the CQE itself causes (an eventfd of the ring, an epoll set
  * holding the ring fd, polled by this very request) are ignored.
  *
- * Return: false if the CQ ring is full (io_post_aux()).
+ * Return: false if the CQ ring is full (io_mshot_post()).
  */
 bool io_apoll_post(struct io_kiocb *req, __poll_t mask)
 {
@@ -302,7 +302,7 @@ bool io_apoll_post(struct io_kiocb *req, __poll_t mask)
 	bool posted;
 
 	WRITE_ONCE(poll->muted, true);
-	posted = io_post_aux(req, mangle_poll(mask), 0);
+	posted = io_mshot_post(req, mangle_poll(mask), 0);
 	WRITE_ONCE(poll->muted, false);
 	return posted;
 }

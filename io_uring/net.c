@@ -34,6 +34,7 @@
 #include "opdef.h"
 #include "complete.h"
 #include "kbuf.h"
+#include "mshot.h"
 
 #define IO_RECV_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECV_MULTISHOT | \
 			 IORING_RECVSEND_BUNDLE)
@@ -545,15 +546,16 @@ static int io_recvmsg_mshot_call(struct io_kiocb *req, struct socket *sock,
 	return hdr + min_t(size_t, ret, len - hdr);
 }
 
-/* One message of a multishot receive; false when the request must end. */
-static bool io_recv_mshot_once(struct io_kiocb *req, struct socket *sock,
-			       unsigned int issue_flags, int *ret)
+/* One message of a multishot receive (io_mshot_step_t). */
+static enum io_mshot_step io_recv_mshot_step(struct io_kiocb *req,
+					     unsigned int issue_flags,
+					     s32 *res, u32 *cflags)
 {
 	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct socket *sock = sock_from_file(sr->file);
 	unsigned int flags = sr->msg_flags | MSG_DONTWAIT;
 	bool eof = false;
 	int n;
-	u32 cflags;
 
 	n = io_net_select(req, req->async, ITER_DEST, issue_flags);
 	if (!n && sr->is_msg)
@@ -562,36 +564,26 @@ static bool io_recv_mshot_once(struct io_kiocb *req, struct socket *sock,
 		n = io_sr_call(req, sock, ITER_DEST, flags);
 	if (n == -EAGAIN) {
 		io_buffer_recycle(req, issue_flags);
-		*ret = -EAGAIN;
-		return false;
+		return IO_MSHOT_WAIT;
 	}
 	n = io_net_errno(n);
-	cflags = io_recv_cflags(req, n, issue_flags);
-	if (n > 0 && !eof && io_post_aux(req, n, cflags))
-		return true;
-	/* an error, EOF, or no room in the CQ ring: the last CQE */
-	*ret = 0;
-	req->res = n;
-	req->cflags = cflags;
-	return false;
+	*res = n;
+	*cflags = io_recv_cflags(req, n, issue_flags);
+	/* an error or EOF ends it */
+	return n > 0 && !eof ? IO_MSHOT_MORE : IO_MSHOT_DONE;
 }
 
 static int io_recv_mshot(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
-	struct socket *sock = sock_from_file(sr->file);
-	int i, ret;
 
-	if (!sock)
+	if (!sock_from_file(sr->file))
 		return -ENOTSOCK;
 	if (sr->poll_first) {
 		sr->poll_first = false;
 		return -EAGAIN;
 	}
-	for (i = 0; i < IO_MSHOT_BATCH; i++)
-		if (!io_recv_mshot_once(req, sock, issue_flags, &ret))
-			return ret;
-	return IOU_REQUEUE;
+	return io_mshot_issue(req, issue_flags, io_recv_mshot_step);
 }
 
 /*
@@ -607,7 +599,7 @@ static int io_send_bundle(struct io_kiocb *req, unsigned int issue_flags)
 		ret = io_sr_issue(req, issue_flags, ITER_SOURCE);
 		if (ret || req->res <= 0 || !io_buffers_left(req))
 			return ret;
-		if (!io_post_aux(req, req->res, req->cflags))
+		if (!io_mshot_post(req, req->res, req->cflags))
 			return 0;
 		req->res = 0;
 		req->cflags = 0;

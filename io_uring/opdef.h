@@ -70,8 +70,6 @@ struct io_op_def {
  * task_work.
  */
 #define IOU_REQUEUE	2
-/* Results a multishot request posts per issue before it yields. */
-#define IO_MSHOT_BATCH	16
 
 extern const struct io_op_def io_op_defs[IORING_OP_LAST];
 

@@ -23,7 +23,7 @@
 
 #include "uring.h"
 #include "opdef.h"
-#include "complete.h"
+#include "mshot.h"
 #include "iopoll.h"
 #include "issue.h"
 #include "kbuf.h"
@@ -586,14 +586,14 @@ int io_write(struct io_kiocb *req, unsigned int issue_flags)
 	return io_rw(req, issue_flags, ITER_SOURCE);
 }
 
-/* One read of READ_MULTISHOT; false when the request must end. */
-static bool io_read_mshot_once(struct io_kiocb *req, unsigned int issue_flags,
-			       int *ret)
+/* One read of READ_MULTISHOT (io_mshot_step_t). */
+static enum io_mshot_step io_read_mshot_step(struct io_kiocb *req,
+					     unsigned int issue_flags,
+					     s32 *res, u32 *cflags)
 {
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
 	struct io_rw_state *st = req->async;
 	ssize_t n;
-	u32 cflags;
 
 	n = io_rw_select(req, st, issue_flags);
 	if (!n)
@@ -602,22 +602,17 @@ static bool io_read_mshot_once(struct io_kiocb *req, unsigned int issue_flags,
 		n = io_rw_call(&st->kiocb, &st->iter, ITER_DEST, true);
 	if (n == -EAGAIN) {
 		io_buffer_recycle(req, issue_flags);
-		*ret = -EAGAIN;
-		return false;
+		return IO_MSHOT_WAIT;
 	}
-	cflags = io_buffer_put(req, n, issue_flags);
-	if (n > 0) {
-		fsnotify_access(rw->file);
-		if (!(rw->file->f_mode & FMODE_STREAM))
-			rw->pos = st->kiocb.ki_pos;
-		if (io_post_aux(req, n, cflags))
-			return true;
-	}
-	/* an error, EOF, or no CQ room: this CQE is the last */
-	*ret = 0;
-	req->res = n;
-	req->cflags = cflags;
-	return false;
+	*cflags = io_buffer_put(req, n, issue_flags);
+	*res = n;
+	/* an error or EOF ends it */
+	if (n <= 0)
+		return IO_MSHOT_DONE;
+	fsnotify_access(rw->file);
+	if (!(rw->file->f_mode & FMODE_STREAM))
+		rw->pos = st->kiocb.ki_pos;
+	return IO_MSHOT_MORE;
 }
 
 /**
@@ -632,7 +627,7 @@ static bool io_read_mshot_once(struct io_kiocb *req, unsigned int issue_flags,
 int io_read_mshot(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
-	int i, ret;
+	int ret;
 
 	if (!file_can_poll(rw->file))
 		return -EBADFD;
@@ -645,8 +640,5 @@ int io_read_mshot(struct io_kiocb *req, unsigned int issue_flags)
 	 */
 	if (!rw->file->f_op->read_iter && !(rw->file->f_flags & O_NONBLOCK))
 		return -EBADFD;
-	for (i = 0; i < IO_MSHOT_BATCH; i++)
-		if (!io_read_mshot_once(req, issue_flags, &ret))
-			return ret;
-	return IOU_REQUEUE;
+	return io_mshot_issue(req, issue_flags, io_read_mshot_step);
 }

@@ -34,7 +34,7 @@
 #include "uring.h"
 #include "opdef.h"
 #include "rsrc.h"
-#include "complete.h"
+#include "mshot.h"
 
 #define IO_ACCEPT_IOPRIO	(IORING_ACCEPT_MULTISHOT | \
 				 IORING_ACCEPT_DONTWAIT | \
@@ -390,25 +390,20 @@ static int io_accept_one(struct io_kiocb *req, unsigned int issue_flags,
 }
 
 /*
- * Multishot: take connections until none is left (-EAGAIN, the core waits
- * for the next one), an error, or a CQE that does not fit, which then
- * becomes the final one.
+ * One connection of a multishot accept (io_mshot_step_t): it goes on until
+ * none is left (the core waits for the next one) or an error.
  */
-static int io_accept_multishot(struct io_kiocb *req, unsigned int issue_flags)
+static enum io_mshot_step io_accept_mshot_step(struct io_kiocb *req,
+					       unsigned int issue_flags,
+					       s32 *res, u32 *cflags)
 {
-	int i, ret;
+	int ret = io_accept_one(req, issue_flags, true, NULL);
 
-	lockdep_assert_held(&req->ctx->uring_lock);
-	for (i = 0; i < IO_MSHOT_BATCH; i++) {
-		ret = io_accept_one(req, issue_flags, true, NULL);
-		if (ret < 0)
-			return ret;
-		if (!io_post_aux(req, ret, 0)) {
-			req->res = ret;
-			return 0;
-		}
-	}
-	return IOU_REQUEUE;
+	if (ret == -EAGAIN)
+		return IO_MSHOT_WAIT;
+	*res = ret;
+	*cflags = 0;
+	return ret < 0 ? IO_MSHOT_DONE : IO_MSHOT_MORE;
 }
 
 /**
@@ -432,7 +427,7 @@ int io_accept(struct io_kiocb *req, unsigned int issue_flags)
 	}
 	/* the core issues a multishot request under the ring lock only */
 	if (req->multishot)
-		return io_accept_multishot(req, issue_flags);
+		return io_mshot_issue(req, issue_flags, io_accept_mshot_step);
 	/* DONTWAIT never waits, not even in io-wq */
 	nonblock = (issue_flags & IO_URING_F_NONBLOCK) || req->nowait;
 	ret = io_accept_one(req, issue_flags, nonblock, &nonempty);

@@ -19,7 +19,7 @@
 
 #include "uring.h"
 #include "opdef.h"
-#include "complete.h"
+#include "mshot.h"
 #include "issue.h"
 #include "submit.h"
 #include "tw.h"
@@ -201,7 +201,7 @@ static void io_timeout_tw(struct io_kiocb *req, unsigned int issue_flags)
 	if (final == -ETIME && fires)
 		fires--;
 	for (; fires; fires--) {
-		if (io_post_aux(req, -ETIME, 0))
+		if (io_mshot_post(req, -ETIME, 0))
 			continue;
 		/* no room in the CQ ring: the last expiry ends it, overflowing */
 		if (!final && io_timeout_stop(req, -ETIME) == 0)

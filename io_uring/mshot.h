@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mshot.c: the core's multishot policy. A multishot request posts a CQE
+ * with IORING_CQE_F_MORE per result while each fits in the CQ ring; the
+ * first that does not fit becomes its final CQE (which may overflow), as
+ * does an error or an end of data. It yields after IO_MSHOT_BATCH results
+ * so that others run (IOU_REQUEUE, issued again from task_work), and
+ * waits for its file when nothing is ready (-EAGAIN, the core's poll).
+ *
+ * Locking: ctx->uring_lock held; a multishot request is only ever issued
+ * under it.
+ */
+#ifndef IO_URING_MSHOT_H
+#define IO_URING_MSHOT_H
+
+#include "uring.h"
+
+/* Results a multishot request posts per issue before it yields. */
+#define IO_MSHOT_BATCH	16
+
+/* What one step of a multishot request came to. */
+enum io_mshot_step {
+	IO_MSHOT_MORE,		/* a result that does not end it */
+	IO_MSHOT_WAIT,		/* nothing ready: wait for the file */
+	IO_MSHOT_DONE,		/* the last result: an error, the end, ... */
+};
+
+/*
+ * Try for one result without blocking; fill *@res and *@cflags for the
+ * CQE unless nothing was ready (IO_MSHOT_WAIT).
+ */
+typedef enum io_mshot_step (*io_mshot_step_t)(struct io_kiocb *req,
+					      unsigned int issue_flags,
+					      s32 *res, u32 *cflags);
+
+int io_mshot_issue(struct io_kiocb *req, unsigned int issue_flags,
+		   io_mshot_step_t step);
+bool io_mshot_post(struct io_kiocb *req, s32 res, u32 cflags);
+
+#endif
