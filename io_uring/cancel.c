@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cancellation: IORING_OP_ASYNC_CANCEL, IORING_REGISTER_SYNC_CANCEL, and
+ * Cancellation: the ASYNC_CANCEL opcode, IORING_REGISTER_SYNC_CANCEL, and
  * the cancel-everything paths of task exit/exec and ring close. A request
  * can be cancelled while it is parked (ctx->parked): each park site (io-wq,
  * poll, timeouts, drain) gives it a ->cancel method. Cancelling starts the
