@@ -17,32 +17,6 @@ struct io_kiocb;
 
 #ifdef CONFIG_NET_RX_BUSY_POLL
 
-#include <linux/spinlock.h>
-#include <linux/hashtable.h>
-
-#define IO_NAPI_HASH_BITS	4
-
-/**
- * struct io_napi - a ring's busy poll settings and the NAPI ids it saw
- * @lock: serialises changes to @hash and @nr_ids (readers use RCU)
- * @hash: struct io_napi_entry by NAPI id
- * @nr_ids: entries in @hash
- * @next_prune: jiffies; entries unseen for a while are dropped after it
- * @busy_poll_to: how long a CQ wait busy polls, in usecs; 0: off
- * @prefer_busy_poll: as SO_PREFER_BUSY_POLL
- *
- * @busy_poll_to and @prefer_busy_poll change under ctx->uring_lock and
- * are read locklessly.
- */
-struct io_napi {
-	spinlock_t		lock;		/* over @hash and @nr_ids changes */
-	DECLARE_HASHTABLE(hash, IO_NAPI_HASH_BITS);
-	unsigned int		nr_ids;
-	unsigned long		next_prune;
-	u32			busy_poll_to;
-	bool			prefer_busy_poll;
-};
-
 int io_register_napi(struct io_ring_ctx *ctx, void __user *arg);
 int io_unregister_napi(struct io_ring_ctx *ctx, void __user *arg);
 void io_napi_add(struct io_kiocb *req);

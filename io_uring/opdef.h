@@ -114,6 +114,10 @@ int io_poll_add(struct io_kiocb *req, unsigned int issue_flags);
 int io_poll_remove_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_poll_remove(struct io_kiocb *req, unsigned int issue_flags);
 
+/* rsrc.c */
+int io_files_update_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_files_update(struct io_kiocb *req, unsigned int issue_flags);
+
 /* timeout.c */
 void io_link_timeout_arm(struct io_kiocb *lt, struct io_kiocb *target);
 struct io_kiocb *io_link_timeout_detach(struct io_kiocb *lt);

@@ -29,9 +29,37 @@
 
 #include "uring.h"
 #include "rsrc.h"
+#include "opdef.h"
 #include "complete.h"
 #include "tctx.h"
 #include "tw.h"
+
+/* Largest tables, as the io_uring_register(2) man page gives them. */
+#define IO_MAX_FIXED_FILES	BIT(20)
+#define IO_MAX_REG_BUFFERS	BIT(14)
+#define IO_MAX_BUF_SIZE		SZ_1G
+
+/**
+ * struct io_mapped_buf - a registered buffer, pinned
+ * @refs: one per table slot holding it (a cloned table shares it)
+ * @acct: whom its pages are charged to; NULL until they are
+ * @small_pages: its pages outside large folios, charged one by one
+ * @uaddr: its user address, which READ_FIXED/WRITE_FIXED addresses use
+ * @len: its length
+ * @nr_bvecs: entries in @bvec
+ * @bvec: one per page: the first starts at the buffer's offset in its
+ *	  page, every other one at offset 0 and all but the last are full
+ *	  pages, so a buffer offset maps to an entry by arithmetic
+ */
+struct io_mapped_buf {
+	refcount_t		refs;
+	struct io_pin_acct	*acct;
+	unsigned long		small_pages;
+	u64			uaddr;
+	size_t			len;
+	unsigned int		nr_bvecs;
+	struct bio_vec		bvec[] __counted_by(nr_bvecs);
+};
 
 static struct io_rsrc *io_rsrc_new(struct io_ring_ctx *ctx, u64 tag)
 {

@@ -19,35 +19,9 @@
 struct io_ring_ctx;
 struct io_kiocb;
 struct io_pin_acct;
+struct io_mapped_buf;
 struct file;
 struct iovec;
-
-/* Largest tables, as the io_uring_register(2) man page gives them. */
-#define IO_MAX_FIXED_FILES	BIT(20)
-#define IO_MAX_REG_BUFFERS	BIT(14)
-#define IO_MAX_BUF_SIZE		SZ_1G
-
-/**
- * struct io_mapped_buf - a registered buffer, pinned
- * @refs: one per table slot holding it (a cloned table shares it)
- * @acct: whom its pages are charged to; NULL until they are
- * @small_pages: its pages outside large folios, charged one by one
- * @uaddr: its user address, which READ_FIXED/WRITE_FIXED addresses use
- * @len: its length
- * @nr_bvecs: entries in @bvec
- * @bvec: one per page: the first starts at the buffer's offset in its
- *	  page, every other one at offset 0 and all but the last are full
- *	  pages, so a buffer offset maps to an entry by arithmetic
- */
-struct io_mapped_buf {
-	refcount_t		refs;
-	struct io_pin_acct	*acct;
-	unsigned long		small_pages;
-	u64			uaddr;
-	size_t			len;
-	unsigned int		nr_bvecs;
-	struct bio_vec		bvec[] __counted_by(nr_bvecs);
-};
 
 /**
  * struct io_rsrc - one registered file or buffer
@@ -108,7 +82,5 @@ int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,
 int io_user_iovec(struct io_ring_ctx *ctx, struct iovec *iov,
 		  const void __user *uiovs, unsigned int i);
 
-int io_files_update_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
-int io_files_update(struct io_kiocb *req, unsigned int issue_flags);
 
 #endif
