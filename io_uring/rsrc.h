@@ -82,5 +82,4 @@ int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,
 int io_user_iovec(struct io_ring_ctx *ctx, struct iovec *iov,
 		  const void __user *uiovs, unsigned int i);
 
-
 #endif
