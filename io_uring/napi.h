@@ -3,6 +3,9 @@
  * NAPI busy polling for a ring (IORING_REGISTER_NAPI): what the ring core
  * calls. The state hangs off the ring as one pointer, allocated at the
  * first registration and freed with the ring.
+ *
+ * Locking: settings change under ctx->uring_lock; the id table is read
+ * under RCU and changed under its own spinlock.
  */
 #ifndef IO_URING_NAPI_H
 #define IO_URING_NAPI_H

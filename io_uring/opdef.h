@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The opcode table: what each IORING_OP_* is called and, for the opcodes
- * we implement, how it is prepared from its SQE and issued. Read-only.
+ * we implement, how it is prepared from its SQE and issued, and what else
+ * the core must know of it: the core's only door into the op families,
+ * whose handlers are declared here too. Locking: none, the table is
+ * read-only.
  */
 #ifndef IO_URING_OPDEF_H
 #define IO_URING_OPDEF_H

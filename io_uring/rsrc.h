@@ -6,6 +6,9 @@
  * buffer outlives its slot for as long as requests still use it. When the
  * last reference goes, the file is put or the pages unpinned (and
  * uncharged), and a non-zero tag is posted as a CQE.
+ *
+ * Locking: the tables change, and requests look slots up, under
+ * ctx->uring_lock; the references are atomic.
  */
 #ifndef IO_URING_RSRC_H
 #define IO_URING_RSRC_H
