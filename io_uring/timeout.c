@@ -231,6 +231,9 @@ static void io_timeouts_flush(struct io_ring_ctx *ctx)
 	struct io_kiocb *req;
 
 	lockdep_assert_held(&ctx->uring_lock);
+	/* armed only under uring_lock: an empty list stays empty here */
+	if (list_empty(&ctx->timeouts))
+		return;
 	spin_lock_irq(&ctx->timeout_lock);
 	list_for_each_entry_safe(t, tmp, &ctx->timeouts, list) {
 		if (!t->count || (t->flags & IORING_TIMEOUT_MULTISHOT))
