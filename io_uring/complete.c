@@ -230,24 +230,24 @@ void io_req_post(struct io_kiocb *req)
 }
 
 /**
- * io_post_aux - post an extra CQE for a request that goes on (multishot)
- * @req: the request
+ * io_post_if_room - post a CQE for a request that goes on, if it fits
+ * @req: the request, whose user_data the CQE carries
  * @res: for the CQE
- * @cflags: for the CQE; IORING_CQE_F_MORE is added
+ * @cflags: for the CQE
  *
- * Only posts into free CQ ring space: a multishot request whose CQEs would
- * overflow must end instead, with a final CQE. Completions batched before
- * it are posted first, as they happened first (a link chain's).
+ * Only posts into free CQ ring space, never into the overflow list: the
+ * caller decides what a CQE that does not fit becomes (mshot.c). The
+ * completions batched before it are posted first, as they happened first
+ * (a link chain's).
  *
  * Context: ctx->uring_lock held.
  * Return: true if posted.
  */
-bool io_post_aux(struct io_kiocb *req, s32 res, u32 cflags)
+bool io_post_if_room(struct io_kiocb *req, s32 res, u32 cflags)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	struct io_uring_cqe src = {
-		.user_data = req->user_data, .res = res,
-		.flags = cflags | IORING_CQE_F_MORE,
+		.user_data = req->user_data, .res = res, .flags = cflags,
 	};
 	struct io_uring_cqe *cqe = NULL;
 

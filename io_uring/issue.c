@@ -26,6 +26,7 @@
 #include "issue.h"
 #include "kbuf.h"
 #include "apoll.h"
+#include "mshot.h"
 #include "submit.h"
 #include "tw.h"
 
@@ -389,7 +390,6 @@ static bool io_issue_or_park(struct io_kiocb *req)
 {
 	const struct io_op_def *def = &io_op_defs[req->opcode];
 	int tries, ret, armed;
-	u32 seq;
 
 	if (def->needs_file && !req->op.file) {
 		ret = io_req_assign_file(req);
@@ -402,10 +402,8 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		return false;
 	}
 	for (tries = 0; ; tries++) {
-		seq = READ_ONCE(req->ctx->cq_seq);
 		ret = io_issue_inline(req);
-		/* a multishot request that posted made progress: not stuck */
-		if (req->multishot && READ_ONCE(req->ctx->cq_seq) != seq)
+		if (req->multishot && io_mshot_progressed(req))
 			tries = 0;
 		if (ret == IOU_PARKED)
 			return false;

@@ -19,6 +19,12 @@
  * @res: for the CQE
  * @cflags: for the CQE; IORING_CQE_F_MORE is added
  *
+ * A result goes out with IORING_CQE_F_MORE only into free CQ ring space:
+ * a multishot request never fills the overflow list. When the ring is
+ * full the result becomes the request's final CQE, without the flag (and
+ * may overflow then, as any final CQE may). A posted result is progress
+ * for the core's retry count (io_mshot_progressed()).
+ *
  * Context: ctx->uring_lock held.
  * Return: false if the CQ ring had no room: nothing was posted, and the
  * caller ends the request with this result as its final CQE.
@@ -26,7 +32,10 @@
 bool io_mshot_post(struct io_kiocb *req, s32 res, u32 cflags)
 {
 	lockdep_assert_held(&req->ctx->uring_lock);
-	return io_post_aux(req, res, cflags);
+	if (!io_post_if_room(req, res, cflags | IORING_CQE_F_MORE))
+		return false;
+	req->mshot_posted = true;
+	return true;
 }
 
 /**

@@ -6,6 +6,8 @@
  * does an error or an end of data. It yields after IO_MSHOT_BATCH results
  * so that others run (IOU_REQUEUE, issued again from task_work), and
  * waits for its file when nothing is ready (-EAGAIN, the core's poll).
+ * The core counts the wakeups that find nothing to do; a posted result
+ * starts that count afresh (io_mshot_progressed()).
  *
  * Locking: ctx->uring_lock held; a multishot request is only ever issued
  * under it.
@@ -36,5 +38,18 @@ typedef enum io_mshot_step (*io_mshot_step_t)(struct io_kiocb *req,
 int io_mshot_issue(struct io_kiocb *req, unsigned int issue_flags,
 		   io_mshot_step_t step);
 bool io_mshot_post(struct io_kiocb *req, s32 res, u32 cflags);
+
+/*
+ * Did @req post a result since the core last asked? Its retry loop asks
+ * after each issue: a multishot request that made progress is not stuck,
+ * however often its file woke it for nothing before.
+ */
+static inline bool io_mshot_progressed(struct io_kiocb *req)
+{
+	bool posted = req->mshot_posted;
+
+	req->mshot_posted = false;
+	return posted;
+}
 
 #endif

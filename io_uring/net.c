@@ -587,31 +587,32 @@ static int io_recv_mshot(struct io_kiocb *req, unsigned int issue_flags)
 }
 
 /*
- * A send bundle: each send takes what the group has ready and posts a CQE
- * with IORING_CQE_F_MORE while more is there; the last one goes without.
+ * One send of a bundle (io_mshot_step_t): it takes what the group has
+ * ready. The bundle goes on while the group has more; a partial send
+ * waiting for room keeps what it sent so far (st->done) for its CQE.
  */
-static int io_send_bundle(struct io_kiocb *req, unsigned int issue_flags)
+static enum io_mshot_step io_send_bundle_step(struct io_kiocb *req,
+					      unsigned int issue_flags,
+					      s32 *res, u32 *cflags)
 {
 	struct io_net_state *st = req->async;
-	int i, ret;
+	int ret = io_sr_issue(req, issue_flags, ITER_SOURCE);
 
-	for (i = 0; i < IO_MSHOT_BATCH; i++) {
-		ret = io_sr_issue(req, issue_flags, ITER_SOURCE);
-		if (ret || req->res <= 0 || !io_buffers_left(req))
-			return ret;
-		if (!io_mshot_post(req, req->res, req->cflags))
-			return 0;
-		req->res = 0;
-		req->cflags = 0;
-		st->done = 0;
-	}
-	return IOU_REQUEUE;
+	if (ret == -EAGAIN)
+		return IO_MSHOT_WAIT;
+	*res = ret ? ret : req->res;
+	*cflags = ret ? 0 : req->cflags;
+	if (*res <= 0 || !io_buffers_left(req))
+		return IO_MSHOT_DONE;
+	/* this send's CQE is out either way: the next one starts afresh */
+	st->done = 0;
+	return IO_MSHOT_MORE;
 }
 
 int io_send(struct io_kiocb *req, unsigned int issue_flags)
 {
 	if (req->multishot)
-		return io_send_bundle(req, issue_flags);
+		return io_mshot_issue(req, issue_flags, io_send_bundle_step);
 	return io_sr_issue(req, issue_flags, ITER_SOURCE);
 }
 

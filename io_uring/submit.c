@@ -268,6 +268,7 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	memset(&req->state, 0, sizeof(req->state));
 	req->opcode = READ_ONCE(sqe->opcode);
 	req->sqe_flags = READ_ONCE(sqe->flags);
+	req->mshot_posted = false;
 	req->user_data = READ_ONCE(sqe->user_data);
 	/* the file is taken at issue: io_req_assign_file() */
 	req->file_fd = READ_ONCE(sqe->fd);

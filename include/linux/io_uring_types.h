@@ -75,7 +75,7 @@ struct io_wq_work {
  * @buf_id: the (first) provided buffer's id
  * @buf_nr: provided ring buffers selected at once (bundles)
  * @kbuf: the provided buffer taken from a list group
- * @multishot: posts a CQE per result with io_post_aux() and goes on; its
+ * @multishot: posts a CQE per result with io_mshot_post() and goes on; its
  *	       ->issue is only ever called non-blocking, and returns -EAGAIN
  *	       to wait for its file again
  * @next: list linkage: request cache, completion batch, drain queue
@@ -95,6 +95,8 @@ struct io_wq_work {
  * @user_data: copied from the SQE, returned in the CQE
  * @opcode: IORING_OP_*
  * @sqe_flags: IOSQE_* as submitted
+ * @mshot_posted: a multishot request posted a result since the core's
+ *		  retry loop last asked (io_mshot_progressed())
  * @file_fd: sqe->fd, the file (or fixed slot) taken at first issue
  * @parked: on ctx->parked while it waits somewhere it can be cancelled
  * @task_parked: on its task's list of parked requests at the same time
@@ -143,6 +145,7 @@ struct io_kiocb {
 	u64			user_data;
 	u8			opcode;
 	u8			sqe_flags;
+	bool			mshot_posted;
 	s32			file_fd;
 	struct list_head	parked;
 	struct list_head	task_parked;
