@@ -35,9 +35,13 @@ cp -l "$lib"/*.t "$share/bin/liburing/"
 lib32=$("$REPO/dev/liburing32.sh" | tail -n1)
 mkdir -p "$share/bin/liburing32"
 cp -l "$lib32"/*.t "$share/bin/liburing32/"
-for t in "$REPO"/tools/testing/selftests/io_uring/*.c; do
-	[ -e "$t" ] || continue
-	cc_static -o "$share/bin/selftests/$(basename "$t" .c)" "$t" -lpthread
+# The selftests' helpers are built once and linked into each of them.
+kst=$REPO/tools/testing/selftests/io_uring
+gcc -O2 -Wall $hdr -c -o "$share/uring_helpers.o" "$kst/uring_helpers.c"
+for t in "$kst"/*.c; do
+	[ "$t" = "$kst/uring_helpers.c" ] && continue
+	cc_static -o "$share/bin/selftests/$(basename "$t" .c)" "$t" \
+		"$share/uring_helpers.o" -lpthread
 done
 cc_static -o "$share/bin/uring-fuzz" "$REPO/dev/fuzz/uring-fuzz.c" -lpthread
 # FAULT=1: where io_uring's code is, for the guest's stacktrace filter.
@@ -87,8 +91,12 @@ test_line() {
 	done
 	test_line liburing io_uring_passthrough@ng \
 		"/host/bin/liburing/io_uring_passthrough.t /dev/uring-ng"
+	# The selftests that take a block device (dio, security, lsm_smack)
+	# find it in the environment; run-tests word-splits the command and
+	# execs it without a shell, so env(1) sets the variable.
 	for t in "$share"/bin/selftests/*; do
-		test_line selftests "$(basename "$t")" "/host/bin/selftests/$(basename "$t")"
+		test_line selftests "$(basename "$t")" \
+			"env IO_URING_TEST_BLKDEV=/dev/uring-nvme /host/bin/selftests/$(basename "$t")"
 	done
 	# A short seeded fuzzing round (make fuzz runs longer ones): half as
 	# root, half as nobody, then the io-wq/SQPOLL threads and requests

@@ -48,6 +48,7 @@ static union {
 	char buf[RECV_SZ + 1];
 } rx;
 
+/* The test as audit daemon, with a rule for its children's io_uring ops. */
 FIXTURE(audit) {
 	int nl;
 	__u32 seq;

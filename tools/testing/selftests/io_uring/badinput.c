@@ -18,6 +18,7 @@
 
 #define PROBE_OPS	256
 
+/* A plain 8-entry ring. */
 FIXTURE(ring) {
 	struct uring r;
 };
@@ -42,6 +43,7 @@ static int submit_one(struct uring *r, struct io_uring_cqe *cqe)
 	return uring_get_cqe(r, cqe);
 }
 
+/* An opcode past IORING_OP_LAST completes with -EINVAL and its user_data. */
 TEST_F(ring, unknown_opcode)
 {
 	static const __u8 ops[] = { IORING_OP_LAST, 0x7f, 0xff };
@@ -76,6 +78,7 @@ TEST_F(ring, unknown_opcode_skip_success)
 	EXPECT_EQ(-EINVAL, cqe.res);
 }
 
+/* An SQE with an undefined IOSQE_* flag bit completes with -EINVAL. */
 TEST_F(ring, invalid_sqe_flags)
 {
 	struct io_uring_sqe *sqe;
@@ -113,6 +116,7 @@ TEST_F(ring, nop_buffer_select)
 	EXPECT_EQ(-EOPNOTSUPP, cqe.res);
 }
 
+/* A NOP with an unknown nop_flags bit completes with -EINVAL. */
 TEST_F(ring, nop_unknown_nop_flags)
 {
 	struct io_uring_sqe *sqe;
@@ -127,6 +131,7 @@ TEST_F(ring, nop_unknown_nop_flags)
 	EXPECT_EQ(-EINVAL, cqe.res);
 }
 
+/* A personality that was never registered fails the request, -EINVAL. */
 TEST_F(ring, invalid_personality)
 {
 	struct io_uring_sqe *sqe;
@@ -169,6 +174,7 @@ TEST_F(ring, submit_stops_at_error)
 	EXPECT_EQ(3, cqe.user_data);
 }
 
+/* With IORING_SETUP_SUBMIT_ALL failed SQEs do not stop the batch. */
 TEST(submit_all_continues)
 {
 	struct io_uring_sqe *sqe;
@@ -231,12 +237,14 @@ TEST_F(ring, hipri_needs_iopoll)
 	close(fd);
 }
 
+/* io_uring_enter(2) refuses unknown flag bits with -EINVAL. */
 TEST_F(ring, enter_invalid_flags)
 {
 	EXPECT_EQ(-EINVAL, sys_io_uring_enter(self->r.fd, 0, 0, 1U << 31));
 	EXPECT_EQ(-EINVAL, sys_io_uring_enter(self->r.fd, 0, 0, ~0U));
 }
 
+/* io_uring_enter(2) on a negative or unused fd fails with -EBADF. */
 TEST(enter_bad_fd)
 {
 	int fd;
@@ -250,6 +258,7 @@ TEST(enter_bad_fd)
 	EXPECT_EQ(-EBADF, sys_io_uring_enter(fd + 1000, 0, 0, 0));
 }
 
+/* io_uring_enter(2) on a file that is not a ring fails with -EOPNOTSUPP. */
 TEST(enter_not_io_uring)
 {
 	int fd, pipefd[2];
@@ -280,6 +289,7 @@ TEST(register_bad_fd)
 						NULL, 0));
 }
 
+/* io_uring_register(2) on a file that is not a ring: -EOPNOTSUPP. */
 TEST(register_not_io_uring)
 {
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -291,6 +301,7 @@ TEST(register_not_io_uring)
 	close(fd);
 }
 
+/* Unknown io_uring_register(2) opcodes fail -EINVAL and harm nothing. */
 TEST_F(ring, register_unknown_opcode)
 {
 	static const unsigned int ops[] = {
@@ -321,6 +332,7 @@ static struct io_uring_probe *probe_alloc(unsigned int nr)
 		      nr * sizeof(struct io_uring_probe_op));
 }
 
+/* REGISTER_PROBE: one slot per opcode, NOP supported, nothing past ops_len. */
 TEST_F(ring, probe)
 {
 	struct io_uring_probe *p = probe_alloc(PROBE_OPS);
@@ -343,6 +355,7 @@ TEST_F(ring, probe)
 	free(p);
 }
 
+/* A probe with room for one op reports just NOP. */
 TEST_F(ring, probe_short)
 {
 	struct io_uring_probe *p = probe_alloc(1);
@@ -374,6 +387,7 @@ TEST_F(ring, probe_not_zeroed)
 	free(p);
 }
 
+/* REGISTER_PROBE without a buffer, past 256 ops or at a bad address fails. */
 TEST_F(ring, probe_bad_args)
 {
 	struct io_uring_probe *p = probe_alloc(PROBE_OPS + 1);

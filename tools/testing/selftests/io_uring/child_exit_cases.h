@@ -77,6 +77,7 @@ static int child_ring(void *data)
 	return 0;
 }
 
+/* Variants: the ring flavour and the work the child leaves outstanding. */
 FIXTURE(child_exit) {
 };
 
@@ -93,6 +94,7 @@ FIXTURE_TEARDOWN(child_exit)
 {
 }
 
+/* The child exits (or dies of SIGKILL) in time with that work pending. */
 TEST_F(child_exit, cancel)
 {
 	struct child_args a = { .flags = variant->flags, .mode = variant->mode };

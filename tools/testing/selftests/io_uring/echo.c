@@ -695,6 +695,7 @@ static int listen_loopback(unsigned short *port)
 	return fd;
 }
 
+/* A ring with a registered buffer ring, and the server and client state. */
 FIXTURE(echo) {
 	struct uring r;
 	struct server *s;
@@ -749,6 +750,7 @@ FIXTURE_TEARDOWN(echo)
 	free(self->cl);
 }
 
+/* Every byte echoed over loopback TCP, every provided buffer returned. */
 TEST_F_TIMEOUT(echo, tcp_loopback, ECHO_SECS + 20)
 {
 	struct server *s = self->s;
@@ -831,6 +833,7 @@ TEST_F_TIMEOUT(echo, tcp_loopback, ECHO_SECS + 20)
 #define LEGACY_NR	4
 #define LEGACY_SIZE	64
 
+/* A ring, a unix socket pair and room for a buffer ring and its buffers. */
 FIXTURE(pbuf) {
 	struct uring r;
 	int sp[2];
@@ -911,6 +914,7 @@ static unsigned int cqe_bid(const struct io_uring_cqe *cqe)
 	return cqe->flags >> IORING_CQE_BUFFER_SHIFT;
 }
 
+/* A RECV finding the buffer ring empty fails -ENOBUFS; the data waits. */
 TEST_F(pbuf, empty_ring_enobufs)
 {
 	struct io_uring_cqe cqe;
@@ -941,6 +945,7 @@ TEST_F(pbuf, empty_ring_enobufs)
 	EXPECT_EQ(0, memcmp(self->bufs + 5 * PB_SIZE, "hello", 5));
 }
 
+/* PROVIDE_BUFFERS gives each buffer out once, then the group is empty. */
 TEST_F(pbuf, legacy_provide_buffers)
 {
 	bool seen[LEGACY_NR] = { false };
@@ -986,6 +991,7 @@ TEST_F(pbuf, legacy_provide_buffers)
 	EXPECT_EQ(0, cqe.flags & IORING_CQE_F_BUFFER);
 }
 
+/* PBUF_STATUS reports the kernel's head moving on with each buffer used. */
 TEST_F(pbuf, status_head)
 {
 	struct io_uring_cqe cqe;
@@ -1021,6 +1027,7 @@ TEST_F(pbuf, status_head)
 	EXPECT_EQ(-ENOENT, uring_pbuf_head(&self->r, PB_BGID + 1, &head));
 }
 
+/* An unregistered buffer ring hands out nothing; its bgid can be reused. */
 TEST_F(pbuf, unregister_then_enobufs)
 {
 	struct io_uring_cqe cqe;
@@ -1054,6 +1061,7 @@ TEST_F(pbuf, unregister_then_enobufs)
 	EXPECT_EQ(0, memcmp(self->bufs + 2 * PB_SIZE, "gone", 4));
 }
 
+/* PBUF_RING refuses a taken group and bad sizes (0, not 2^n, over 32768). */
 TEST_F(pbuf, register_errors)
 {
 	size_t big = 65536 * sizeof(struct io_uring_buf);

@@ -19,6 +19,7 @@
 
 /* --- io_uring_setup(2) validation (from setup.c) --- */
 
+/* SQ_AFF with a CPU that does not exist is refused with -EINVAL. */
 TEST(sq_aff_bad_cpu)
 {
 	struct io_uring_params p;
@@ -71,6 +72,7 @@ TEST(attach_wq_bad_fd)
 	close(fd);
 }
 
+/* A ring may attach to another ring's io-wq with ATTACH_WQ. */
 TEST(attach_wq)
 {
 	struct io_uring_params p;
@@ -89,6 +91,7 @@ TEST(attach_wq)
 	close(fd);
 }
 
+/* An IOPOLL ring is set up, with the flag echoed back. */
 TEST(iopoll_accepted)
 {
 	struct io_uring_params p;

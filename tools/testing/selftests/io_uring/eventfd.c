@@ -32,6 +32,7 @@ static int register_efd(int ring_fd, unsigned int op, int efd)
 	return sys_io_uring_register(ring_fd, op, &efd, 1);
 }
 
+/* A ring and an eventfd, not yet registered. */
 FIXTURE(efd) {
 	struct uring r;
 	int efd;
@@ -68,6 +69,7 @@ static int nop_round_trip(struct uring *r, __u64 ud)
 	return cqe.user_data == ud && cqe.res == 0 ? 0 : -EIO;
 }
 
+/* Each completion signals the registered eventfd, and nothing before. */
 TEST_F(efd, signalled)
 {
 	ASSERT_EQ(0, register_efd(self->r.fd, IORING_REGISTER_EVENTFD,
@@ -81,6 +83,7 @@ TEST_F(efd, signalled)
 	EXPECT_LE(1, efd_wait(self->efd, 1000));
 }
 
+/* A batch of completions signals the eventfd at least once. */
 TEST_F(efd, batch_signals)
 {
 	int i;
@@ -94,6 +97,7 @@ TEST_F(efd, batch_signals)
 	EXPECT_LE(1, efd_wait(self->efd, 1000));
 }
 
+/* After UNREGISTER_EVENTFD completions signal nothing. */
 TEST_F(efd, unregister_stops_signals)
 {
 	ASSERT_EQ(0, register_efd(self->r.fd, IORING_REGISTER_EVENTFD,
@@ -104,6 +108,7 @@ TEST_F(efd, unregister_stops_signals)
 	EXPECT_EQ(0, efd_wait(self->efd, 100));
 }
 
+/* After unregistering, a newly registered eventfd alone is signalled. */
 TEST_F(efd, reregister)
 {
 	int efd2 = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -120,6 +125,7 @@ TEST_F(efd, reregister)
 	close(efd2);
 }
 
+/* A second registration fails -EBUSY and leaves the first one working. */
 TEST_F(efd, double_register)
 {
 	ASSERT_EQ(0, register_efd(self->r.fd, IORING_REGISTER_EVENTFD,
@@ -134,6 +140,7 @@ TEST_F(efd, double_register)
 	EXPECT_LE(1, efd_wait(self->efd, 1000));
 }
 
+/* UNREGISTER_EVENTFD without a registered eventfd fails with -ENXIO. */
 TEST_F(efd, unregister_none)
 {
 	EXPECT_EQ(-ENXIO, sys_io_uring_register(self->r.fd,
@@ -141,6 +148,7 @@ TEST_F(efd, unregister_none)
 						NULL, 0));
 }
 
+/* UNREGISTER_EVENTFD with an argument fails -EINVAL, without one works. */
 TEST_F(efd, unregister_bad_args)
 {
 	int efd = self->efd;
@@ -154,6 +162,7 @@ TEST_F(efd, unregister_bad_args)
 					   IORING_UNREGISTER_EVENTFD, NULL, 0));
 }
 
+/* Bad counts, addresses or fds fail registration and register nothing. */
 TEST_F(efd, register_bad_args)
 {
 	int efd = self->efd, bad = -1, pipefd[2];
@@ -226,6 +235,7 @@ TEST_F(efd, close_ring_registered)
 	EXPECT_EQ(1, efd_wait(self->efd, 0));
 }
 
+/* REGISTER_EVENTFD_ASYNC registers, and unregisters like the plain one. */
 TEST_F(efd, register_async)
 {
 	ASSERT_EQ(0, register_efd(self->r.fd, IORING_REGISTER_EVENTFD_ASYNC,
@@ -252,6 +262,7 @@ TEST(register_disabled_ring)
 	close(efd);
 }
 
+/* A DEFER_TASKRUN ring signals its eventfd for a completion too. */
 TEST(defer_taskrun)
 {
 	struct uring r;

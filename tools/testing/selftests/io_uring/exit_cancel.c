@@ -464,6 +464,7 @@ static int wait_exited(pid_t pid, int ms)
 	}
 }
 
+/* Variants: the child's ring flavour and how it goes (exit, kill, exec). */
 FIXTURE(exit_cancel) {
 };
 
@@ -501,6 +502,7 @@ FIXTURE_TEARDOWN(exit_cancel)
 {
 }
 
+/* A child that goes leaves no thread, process or request behind. */
 TEST_F(exit_cancel, inflight)
 {
 	long base = kiocb_active(), peak;
@@ -624,6 +626,7 @@ static bool tally_cqe(struct __test_metadata *_metadata, struct tally *t,
 	return true;
 }
 
+/* A child's requests on its parent's ring end with one CQE each at its exit. */
 TEST(shared_ring)
 {
 	static struct tally t;
@@ -841,6 +844,7 @@ static int child_thread_exec(enum thread_mode mode)
 	return 17;
 }
 
+/* Variants: the thread waits in the kernel, sleeps, or uses the main ring. */
 FIXTURE(exec_thread) {
 };
 

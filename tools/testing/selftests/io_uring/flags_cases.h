@@ -15,6 +15,7 @@
 #include "kselftest_harness.h"
 #include "uring_helpers.h"
 
+/* For the ATTACH_WQ variants, a ring whose io-wq to attach to. */
 FIXTURE(flags) {
 	/* ring to attach to for IORING_SETUP_ATTACH_WQ, else -1 (ignored) */
 	int wq_fd;
@@ -42,6 +43,7 @@ FIXTURE_TEARDOWN(flags)
 		close(self->wq_fd);
 }
 
+/* io_uring_setup(2) accepts the variant's flags and echoes them back. */
 TEST_F(flags, accepted)
 {
 	struct io_uring_params p;

@@ -70,6 +70,7 @@ TEST(defaults)
 	uring_exit(&r);
 }
 
+/* MAX_WORKERS returns the old limits, sets new ones, and 0 keeps a limit. */
 TEST(round_trip)
 {
 	unsigned int vals[2], cur[2];
@@ -318,6 +319,7 @@ static void prep_bounded(struct io_uring_sqe *sqe, struct bounded *b,
 	sqe->flags = IOSQE_ASYNC;
 }
 
+/* A ring and scratch files for 10000 IOSQE_ASYNC file reads and writes. */
 FIXTURE(bounded) {
 	struct bounded b;
 	struct uring r;
@@ -470,6 +472,7 @@ TEST_F(bounded, pool_limit)
 #define UNB_READS	64
 #define UNB_LEN		64
 
+/* A ring whose unbounded pool is limited to 4 workers, and 64 pipes. */
 FIXTURE(unbounded) {
 	struct uring r;
 	int pipes[UNB_READS][2];

@@ -111,6 +111,7 @@ static int child_exec(void *data)
 	return 20;
 }
 
+/* Exec of another program with NOPs done and pending tears the ring down. */
 TEST(exec_bin_true)
 {
 	int status;
@@ -121,6 +122,7 @@ TEST(exec_bin_true)
 	ASSERT_TRUE(EXITED_OK(status)) TH_LOG("status %#x", status);
 }
 
+/* A ring fd does not survive exec. */
 TEST(exec_self_closes_ring)
 {
 	int status = run_child(child_exec, NULL);
@@ -128,6 +130,7 @@ TEST(exec_self_closes_ring)
 	ASSERT_TRUE(EXITED_OK(status)) TH_LOG("status %#x", status);
 }
 
+/* io_uring_setup(2) returns its fd close-on-exec. */
 TEST(ring_fd_cloexec)
 {
 	struct uring r;
@@ -247,6 +250,7 @@ static void slow_batch_child(int ready)
 	_exit(0);
 }
 
+/* A task killed mid-batch dies at once, without finishing the batch. */
 TEST(killed_mid_batch)
 {
 	long long killed;
@@ -506,6 +510,7 @@ TEST(submitter_thread_exit)
 	uring_exit(&r);
 }
 
+/* fdinfo of a ring reads fine when idle, with a backlog and when disabled. */
 TEST(fdinfo)
 {
 	static char buf[8192];

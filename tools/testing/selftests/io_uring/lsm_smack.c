@@ -14,10 +14,14 @@
  * and answers with its exit status only (a relabelled task may no longer
  * write to the test's output). Needs root and Smack active (the guest
  * boots a second time with lsm=smack for this test); skipped otherwise.
+ * The URING_CMD case needs an NVMe namespace in IO_URING_TEST_BLKDEV
+ * (e.g. /dev/nvme0n1; only its /dev/ngXnY char device is used, with a
+ * flush); skipped without it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -35,8 +39,6 @@
 /* exit status of a child whose set-up failed (not an errno) */
 #define SETUP_FAILED	200
 
-/* the guest's raw NVMe namespace, as a passthrough char device */
-#define NVME_NG		"/dev/uring-ng"
 #define NVME_CMD_FLUSH	0x00
 
 /* Smack is active if its filesystem can be mounted (or already is). */
@@ -50,6 +52,7 @@ static bool smack_active(void)
 	return mount("smackfs", SMACKFS, "smackfs", 0, NULL) == 0;
 }
 
+/* Skipped unless the test runs as root with Smack active. */
 FIXTURE(smack) {
 };
 
@@ -115,6 +118,7 @@ static int sqpoll_child(void *arg)
 	return fd < 0 ? -fd : 0;
 }
 
+/* Without CAP_MAC_ADMIN Smack refuses an SQPOLL ring with -EPERM. */
 TEST_F(smack, sqpoll_needs_mac_admin)
 {
 	int keep[] = { -1 };
@@ -151,6 +155,7 @@ static int attach_child(void *arg)
 	return ret < 0 ? -ret : 0;
 }
 
+/* Attaching to an SQ thread without CAP_MAC_ADMIN is refused too. */
 TEST_F(smack, sqpoll_attach_needs_mac_admin)
 {
 	bool keep = false, drop = true;
@@ -198,6 +203,7 @@ static int personality_child(void *arg)
 	return -cqe.res;
 }
 
+/* A personality of another label needs CAP_MAC_OVERRIDE to be used. */
 TEST_F(smack, personality_needs_mac_override)
 {
 	struct personality_case relabel = { LABEL_TASK, CAP_MAC_OVERRIDE };
@@ -211,16 +217,23 @@ TEST_F(smack, personality_needs_mac_override)
 	EXPECT_EQ(0, child_answer(run_child(personality_child, &same_label)));
 }
 
+struct uring_cmd_case {
+	const char *ng;		/* the NVMe passthrough char device */
+	unsigned int nsid;	/* its namespace ID */
+	const char *label;	/* the node's label, NULL to leave it be */
+};
+
 /*
- * An NVMe flush through a node of the guest's passthrough device made in
- * /tmp, so that labelling it touches no node of /dev: the node is
- * labelled *arg (if any), opened (root may: CAP_MAC_OVERRIDE), then that
+ * An NVMe flush through a node of the passthrough device made in /tmp,
+ * so that labelling it touches no node of /dev: the node is labelled
+ * (if the case says so), opened (root may: CAP_MAC_OVERRIDE), then that
  * capability is dropped and the command submitted. The hook checks read
  * access from the opener's label "_" to the node's.
  */
 static int uring_cmd_child(void *arg)
 {
-	const char *node = "/tmp/uring-lsm-ng", *label = arg;
+	const struct uring_cmd_case *c = arg;
+	const char *node = "/tmp/uring-lsm-ng", *label = c->label;
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 	struct nvme_uring_cmd *nc;
@@ -228,7 +241,7 @@ static int uring_cmd_child(void *arg)
 	struct stat st;
 	int fd;
 
-	if (stat(NVME_NG, &st) || (unlink(node) && errno != ENOENT) ||
+	if (stat(c->ng, &st) || (unlink(node) && errno != ENOENT) ||
 	    mknod(node, S_IFCHR | 0600, st.st_rdev))
 		return SETUP_FAILED;
 	if (label && setxattr(node, "security.SMACK64", label,
@@ -249,21 +262,34 @@ static int uring_cmd_child(void *arg)
 	sqe->user_data = 1;
 	nc = (struct nvme_uring_cmd *)sqe->cmd;
 	nc->opcode = NVME_CMD_FLUSH;
-	nc->nsid = 1;
+	nc->nsid = c->nsid;
 	if (uring_submit_and_wait(&r, 1) < 0 || uring_get_cqe(&r, &cqe))
 		return SETUP_FAILED;
 	return -cqe.res;
 }
 
+/* A URING_CMD on a file whose label the opener may not read is refused. */
 TEST_F(smack, uring_cmd_needs_read_access)
 {
-	struct stat st;
+	struct uring_cmd_case plain = { }, labelled;
+	char ng[64], why[256];
+	int fd, nsid;
 
-	if (stat(NVME_NG, &st) || !S_ISCHR(st.st_mode))
-		SKIP(return, "no NVMe passthrough device at " NVME_NG);
-	EXPECT_EQ(0, child_answer(run_child(uring_cmd_child, NULL)));
+	if (uring_blkdev_ng_path(ng, sizeof(ng), why, sizeof(why)))
+		SKIP(return, "%s", why);
+	fd = open(ng, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", ng, strerror(errno));
+	nsid = ioctl(fd, NVME_IOCTL_ID);
+	close(fd);
+	ASSERT_LT(0, nsid) TH_LOG("NVME_IOCTL_ID on %s: %s", ng,
+				  strerror(errno));
+	plain.ng = ng;
+	plain.nsid = nsid;
+	labelled = plain;
+	labelled.label = LABEL_FILE;
+	EXPECT_EQ(0, child_answer(run_child(uring_cmd_child, &plain)));
 	EXPECT_EQ(EACCES, child_answer(run_child(uring_cmd_child,
-						 LABEL_FILE)));
+						 &labelled)));
 }
 
 TEST_HARNESS_MAIN

@@ -46,6 +46,7 @@ FIXTURE_VARIANT_ADD(nop, big_entries) {
 
 /* Tests below use a plain ring: they depend on synchronous submission. */
 
+/* io_uring_enter(2) consumes to_submit SQEs, at most those published. */
 TEST(partial_submit)
 {
 	struct io_uring_cqe cqe;

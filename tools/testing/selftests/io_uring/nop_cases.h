@@ -16,6 +16,7 @@
 
 #define NOP_ENTRIES	32
 
+/* A ring of the variant's flavour (and for ATTACH_WQ, the ring it joins). */
 FIXTURE(nop) {
 	struct uring r;
 	int wq_fd;	/* ring to attach to for IORING_SETUP_ATTACH_WQ */
@@ -58,6 +59,7 @@ FIXTURE_TEARDOWN(nop)
 		close(self->wq_fd);
 }
 
+/* One NOP comes back with its user_data, res 0 and no flags. */
 TEST_F(nop, single)
 {
 	struct io_uring_cqe cqe;
@@ -71,6 +73,7 @@ TEST_F(nop, single)
 	EXPECT_EQ(0, uring_cq_ready(&self->r));
 }
 
+/* Each NOP's CQE carries back its own user_data, extreme values included. */
 TEST_F(nop, user_data_preserved)
 {
 	static const __u64 uds[] = {
@@ -148,6 +151,7 @@ TEST_F(nop, wrap_around)
 	EXPECT_EQ(0, *self->r.cq_overflow);
 }
 
+/* GETEVENTS returns only once min_complete CQEs are there. */
 TEST_F(nop, getevents_waits_for_min_complete)
 {
 	int i;
@@ -158,6 +162,7 @@ TEST_F(nop, getevents_waits_for_min_complete)
 	EXPECT_EQ(8, uring_cq_ready(&self->r));
 }
 
+/* io_uring_enter(2) with nothing queued or pending returns 0 at once. */
 TEST_F(nop, getevents_nothing_pending)
 {
 	EXPECT_EQ(0, sys_io_uring_enter(self->r.fd, 0, 0,
@@ -166,6 +171,7 @@ TEST_F(nop, getevents_nothing_pending)
 	EXPECT_EQ(0, uring_cq_ready(&self->r));
 }
 
+/* A successful NOP with IOSQE_CQE_SKIP_SUCCESS posts no CQE. */
 TEST_F(nop, cqe_skip_success)
 {
 	struct io_uring_cqe cqe;
@@ -179,6 +185,7 @@ TEST_F(nop, cqe_skip_success)
 	EXPECT_EQ(0, uring_cq_ready(&self->r));
 }
 
+/* A batch of CQE_SKIP_SUCCESS NOPs posts nothing and overflows nothing. */
 TEST_F(nop, cqe_skip_success_all)
 {
 	struct io_uring_cqe cqe;

@@ -16,6 +16,7 @@
 #define OVF_SQ		4
 #define OVF_CQ		8
 
+/* A 4-entry SQ and an 8-entry CQ, which NOPs soon overflow. */
 FIXTURE(ovf) {
 	struct uring r;
 };
@@ -78,6 +79,7 @@ static int submit_nops(struct uring *r, __u64 first, unsigned int nr)
 	return 0;
 }
 
+/* 64 NOPs on an 8-entry CQ: each comes back once, none is dropped. */
 TEST_F(ovf, no_cqe_lost)
 {
 	const unsigned int total = 64;

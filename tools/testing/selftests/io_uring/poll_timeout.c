@@ -19,6 +19,7 @@
 
 static struct __kernel_timespec one_hour = { .tv_sec = 3600 };
 
+/* A ring with room for 512 CQEs, and two empty non-blocking pipes. */
 FIXTURE(pt) {
 	struct uring r;
 	int p[2];		/* a pipe, empty unless a test writes to it */
@@ -99,6 +100,7 @@ static bool quiet(struct uring *r, int ms)
 
 /* --- poll --- */
 
+/* Removing or updating a poll that is not armed fails with -ENOENT. */
 TEST_F(pt, poll_remove_missing)
 {
 	struct io_uring_sqe *sqe;
@@ -113,6 +115,7 @@ TEST_F(pt, poll_remove_missing)
 	EXPECT_EQ(-ENOENT, result_of(&self->r, 2));
 }
 
+/* POLL_REMOVE cancels an armed poll (-ECANCELED), and only once. */
 TEST_F(pt, poll_remove_armed)
 {
 	struct io_uring_cqe cqe;
@@ -139,6 +142,7 @@ TEST_F(pt, poll_remove_armed)
 	EXPECT_EQ(-ENOENT, result_of(&self->r, 3));
 }
 
+/* POLL_ADD and POLL_REMOVE with unknown flags or a closed fd fail. */
 TEST_F(pt, poll_bad_args)
 {
 	struct io_uring_sqe *sqe;
@@ -157,6 +161,7 @@ TEST_F(pt, poll_bad_args)
 	EXPECT_EQ(-EBADF, result_of(&self->r, 3));
 }
 
+/* A one-shot poll completes once, with POLLIN, when the pipe gets data. */
 TEST_F(pt, poll_fires)
 {
 	struct io_uring_cqe cqe;
@@ -173,6 +178,7 @@ TEST_F(pt, poll_fires)
 	EXPECT_TRUE(quiet(&self->r, 50));
 }
 
+/* A multishot poll posts a CQE with F_MORE per event until removed. */
 TEST_F(pt, poll_multishot)
 {
 	struct io_uring_cqe cqe;
@@ -208,6 +214,7 @@ TEST_F(pt, poll_multishot)
 
 /* --- timeouts --- */
 
+/* Removing or updating a timeout that is not armed fails with -ENOENT. */
 TEST_F(pt, timeout_remove_missing)
 {
 	struct io_uring_sqe *sqe;
@@ -221,6 +228,7 @@ TEST_F(pt, timeout_remove_missing)
 	EXPECT_EQ(-ENOENT, result_of(&self->r, 2));
 }
 
+/* TIMEOUT_REMOVE cancels an armed timeout (-ECANCELED), and only once. */
 TEST_F(pt, timeout_remove_armed)
 {
 	struct io_uring_cqe cqe;
@@ -257,6 +265,7 @@ static int timeout_res(struct uring *r, const struct __kernel_timespec *ts,
 	return result_of(r, 7);
 }
 
+/* TIMEOUT and TIMEOUT_REMOVE refuse bad flags, lengths, times, fields. */
 TEST_F(pt, timeout_bad_args)
 {
 	struct __kernel_timespec neg_sec = { .tv_sec = -1 };
@@ -299,6 +308,7 @@ TEST_F(pt, timeout_bad_args)
 	EXPECT_TRUE(quiet(r, 20));
 }
 
+/* A pure timer completes with -ETIME after its time, ETIME_SUCCESS or not. */
 TEST_F(pt, timeout_fires)
 {
 	struct __kernel_timespec ms20 = { .tv_nsec = 20000000 };
@@ -401,6 +411,7 @@ TEST_F(pt, link_timeout)
 
 /* --- ASYNC_CANCEL --- */
 
+/* Cancelling what is not there: -ENOENT, or 0 for CANCEL_ALL and _ANY. */
 TEST_F(pt, cancel_missing)
 {
 	uring_prep_cancel(sqe_of(&self->r), 0x1234, -1, 0, 1);
@@ -419,6 +430,7 @@ TEST_F(pt, cancel_missing)
 	EXPECT_EQ(0, result_of(&self->r, 4));
 }
 
+/* ASYNC_CANCEL refuses unknown flags, and ANY together with a key. */
 TEST_F(pt, cancel_bad_flags)
 {
 	uring_prep_cancel(sqe_of(&self->r), 0x1234, -1, 1U << 31, 1);

@@ -365,6 +365,7 @@ static int child_memlock(void *arg)
 	return ML_OK;
 }
 
+/* An unprivileged task registers no more than RLIMIT_MEMLOCK allows. */
 TEST(rlimit_memlock_enforced)
 {
 	int status;
@@ -722,6 +723,7 @@ TEST(fixed_file_survives_unregister)
 
 /* --- bad input --- */
 
+/* A plain ring and four anonymous pages to register. */
 FIXTURE(ring) {
 	struct uring r;
 	char *buf;		/* 4 pages */
@@ -742,6 +744,7 @@ FIXTURE_TEARDOWN(ring)
 	munmap(self->buf, 4 * self->pg);
 }
 
+/* Bad counts, addresses and lengths fail REGISTER_BUFFERS, no table left. */
 TEST_F(ring, register_buffers_bad_args)
 {
 	struct iovec iov;
@@ -794,6 +797,7 @@ TEST_F(ring, register_buffers_max)
 	free(iov);
 }
 
+/* A second buffer table is -EBUSY; unregistering none is -ENXIO. */
 TEST_F(ring, register_buffers_busy_nxio)
 {
 	struct iovec iov;
@@ -865,6 +869,7 @@ TEST_F(ring, read_fixed_out_of_range)
 	close(zero);
 }
 
+/* REGISTER_FILES refuses the ring's own fd and closed fds, no table left. */
 TEST_F(ring, register_files_bad_fds)
 {
 	int fds[2], p[2];
@@ -935,6 +940,7 @@ TEST_F(ring, files_update_tag_without_file)
 	EXPECT_EQ(0, unregister(&self->r, IORING_UNREGISTER_FILES));
 }
 
+/* UNREGISTER_FILES without a file table fails with -ENXIO. */
 TEST_F(ring, unregister_files_none)
 {
 	EXPECT_EQ(-ENXIO, unregister(&self->r, IORING_UNREGISTER_FILES));

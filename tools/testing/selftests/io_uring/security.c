@@ -9,6 +9,11 @@
  * Tests that change credentials do so in forked children, which report a
  * failed check to the test through a pipe (struct child_report). Every wait
  * is bounded, so that a hang becomes a failure.
+ *
+ * The IOPOLL cases read from the block device the environment variable
+ * IO_URING_TEST_BLKDEV names (an NVMe namespace with poll queues, e.g.
+ * /dev/nvme0n1, whose /dev/ngXnY char device the passthrough variants
+ * use); without it they are skipped.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -568,6 +573,7 @@ out:
 	return 0;
 }
 
+/* The file read or written; variants: drain or link, parent's or own ring. */
 FIXTURE(drain_at_exit) {
 	char path[64];
 };
@@ -839,6 +845,7 @@ static int aff_after_mshot_child(void)
 	return res == -EINVAL ? 0 : 7;
 }
 
+/* After READ_MULTISHOT of a file without ->read, IOWQ_AFF still works. */
 TEST(iowq_aff_after_worker_read_mshot)
 {
 	int status;
@@ -1382,8 +1389,6 @@ TEST(iowq_aff_race)
 
 /* --- 4. a polled read reaped by another task, then cancelled --- */
 
-#define IOP_DEV		"/dev/uring-nvme"
-#define IOP_NG		"/dev/uring-ng"
 #define IOP_READS	4
 #define IOP_LEN		4096
 
@@ -1394,7 +1399,8 @@ enum iop_mode {
 };
 
 struct iop_target {
-	bool cmd;		/* NVMe passthrough on IOP_NG */
+	bool cmd;		/* NVMe passthrough on ng, not the block device */
+	char ng[64];		/* its NVMe char device */
 	unsigned int nsid;
 	unsigned int lbs;	/* logical block size */
 };
@@ -1407,7 +1413,7 @@ static int nvme_ns_info(struct iop_target *t)
 	unsigned char *data;
 	int fd, ret;
 
-	fd = open(IOP_NG, O_RDONLY | O_CLOEXEC);
+	fd = open(t->ng, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ret = ioctl(fd, NVME_IOCTL_ID);
@@ -1479,9 +1485,9 @@ static int iop_child(struct uring *r, const struct iop_target *t,
 	int fd;
 
 	if (t->cmd)
-		fd = open(IOP_NG, O_RDONLY);
+		fd = open(t->ng, O_RDONLY);
 	else
-		fd = open(IOP_DEV, O_RDONLY | O_DIRECT);
+		fd = uring_open_blkdev(O_RDONLY | O_DIRECT, NULL, 0);
 	if (fd < 0)
 		return 10;
 	buf = mmap(NULL, IOP_READS * IOP_LEN, PROT_READ | PROT_WRITE,
@@ -1568,6 +1574,7 @@ static int wait_stopped(pid_t pid, int ms, int *status)
 	}
 }
 
+/* Variants: sync cancel, close or exec; block reads or NVMe commands. */
 FIXTURE(iopoll_reaped_then_cancelled) {
 };
 
@@ -1628,20 +1635,24 @@ TEST_F(iopoll_reaped_then_cancelled, one_cqe_per_read)
 	bool closed = false, cancelled_ok;
 	struct sigaction sa;
 	long long deadline;
+	char why[256];
 	struct uring r;
 	pid_t pid;
 
 	flags = IORING_SETUP_IOPOLL;
 	if (t.cmd) {
-		if (access(IOP_NG, F_OK))
-			SKIP(return, "no %s (not in the test guest)", IOP_NG);
+		if (uring_blkdev_ng_path(t.ng, sizeof(t.ng), why, sizeof(why)))
+			SKIP(return, "%s", why);
 		ret = nvme_ns_info(&t);
 		ASSERT_EQ(0, ret) TH_LOG("NVMe namespace identify: %d", ret);
 		if (t.lbs < 512 || t.lbs > IOP_LEN)
 			SKIP(return, "logical block size %u", t.lbs);
 		flags |= IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
-	} else if (access(IOP_DEV, F_OK)) {
-		SKIP(return, "no %s (not in the test guest)", IOP_DEV);
+	} else {
+		ret = uring_open_blkdev(O_RDONLY | O_DIRECT, why, sizeof(why));
+		if (ret < 0)
+			SKIP(return, "%s", why);
+		close(ret);
 	}
 	ASSERT_EQ(0, uring_init(&r, 8, flags));
 	if (t.cmd && !uring_op_supported(&r, IORING_OP_URING_CMD))

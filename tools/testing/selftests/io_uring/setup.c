@@ -32,12 +32,14 @@ static bool kernel_newer_than(int major, int minor)
 	return ma > major || (ma == major && mi > minor);
 }
 
+/* A ring of 0 entries is refused (-EINVAL), with or without CLAMP. */
 TEST(entries_zero)
 {
 	EXPECT_EQ(-EINVAL, try_flags(0, 0));
 	EXPECT_EQ(-EINVAL, try_flags(0, IORING_SETUP_CLAMP));
 }
 
+/* SQ entries round up to a power of two; the CQ is twice as big. */
 TEST(entries_rounded_up)
 {
 	struct io_uring_params p;
@@ -59,6 +61,7 @@ TEST(entries_rounded_up)
 	close(fd);
 }
 
+/* 32768 entries, the most allowed, come with a 65536-entry CQ. */
 TEST(entries_max)
 {
 	struct io_uring_params p;
@@ -72,6 +75,7 @@ TEST(entries_max)
 	close(fd);
 }
 
+/* More than 32768 entries is refused with -EINVAL. */
 TEST(entries_too_big)
 {
 	EXPECT_EQ(-EINVAL, try_flags(MAX_ENTRIES + 1, 0));
@@ -79,6 +83,7 @@ TEST(entries_too_big)
 	EXPECT_EQ(-EINVAL, try_flags(UINT_MAX, 0));
 }
 
+/* With CLAMP too many entries are cut down to the maximum. */
 TEST(entries_clamped)
 {
 	unsigned int sizes[] = { MAX_ENTRIES + 1, 100000, UINT_MAX };
@@ -96,6 +101,7 @@ TEST(entries_clamped)
 	}
 }
 
+/* CQSIZE sets a larger CQ, rounded up to a power of two. */
 TEST(cqsize_larger)
 {
 	struct io_uring_params p;
@@ -130,6 +136,7 @@ TEST(cqsize_equal)
 	close(fd);
 }
 
+/* A CQ smaller than the SQ is refused with -EINVAL. */
 TEST(cqsize_smaller)
 {
 	struct io_uring_params p;
@@ -145,6 +152,7 @@ TEST(cqsize_smaller)
 	EXPECT_EQ(-EINVAL, try_setup(64, &p));
 }
 
+/* CQSIZE with 0 CQ entries is refused, even with CLAMP. */
 TEST(cqsize_zero)
 {
 	struct io_uring_params p;
@@ -158,6 +166,7 @@ TEST(cqsize_zero)
 	EXPECT_EQ(-EINVAL, try_setup(8, &p));
 }
 
+/* A CQ over 65536 entries is refused, or clamped with CLAMP. */
 TEST(cqsize_too_big)
 {
 	struct io_uring_params p;
@@ -202,6 +211,7 @@ TEST(unknown_flags_6_12)
 	EXPECT_EQ(-EINVAL, try_flags(8, 1U << 18));
 }
 
+/* A nonzero reserved field of the params is refused with -EINVAL. */
 TEST(resv_nonzero)
 {
 	struct io_uring_params p;
@@ -214,11 +224,13 @@ TEST(resv_nonzero)
 	}
 }
 
+/* SQ_AFF without SQPOLL is refused with -EINVAL. */
 TEST(sq_aff_without_sqpoll)
 {
 	EXPECT_EQ(-EINVAL, try_flags(8, IORING_SETUP_SQ_AFF));
 }
 
+/* DEFER_TASKRUN is only accepted together with SINGLE_ISSUER. */
 TEST(defer_taskrun_needs_single_issuer)
 {
 	EXPECT_EQ(-EINVAL, try_flags(8, IORING_SETUP_DEFER_TASKRUN));
@@ -226,6 +238,7 @@ TEST(defer_taskrun_needs_single_issuer)
 				  IORING_SETUP_SINGLE_ISSUER));
 }
 
+/* TASKRUN_FLAG needs COOP_TASKRUN or DEFER_TASKRUN. */
 TEST(taskrun_flag_needs_coop_or_defer)
 {
 	EXPECT_EQ(-EINVAL, try_flags(8, IORING_SETUP_TASKRUN_FLAG));
@@ -236,11 +249,13 @@ TEST(taskrun_flag_needs_coop_or_defer)
 				  IORING_SETUP_SINGLE_ISSUER));
 }
 
+/* REGISTERED_FD_ONLY without NO_MMAP is refused with -EINVAL. */
 TEST(registered_fd_only_needs_no_mmap)
 {
 	EXPECT_EQ(-EINVAL, try_flags(8, IORING_SETUP_REGISTERED_FD_ONLY));
 }
 
+/* Unreadable or read-only params fail -EFAULT without leaking an fd. */
 TEST(params_efault)
 {
 	struct io_uring_params *p;
@@ -260,6 +275,7 @@ TEST(params_efault)
 	munmap(p, uring_page_size());
 }
 
+/* At RLIMIT_NOFILE setup fails -EMFILE; with room it gets the lowest fd. */
 TEST(emfile)
 {
 	struct rlimit rl;
@@ -275,6 +291,7 @@ TEST(emfile)
 	EXPECT_EQ(fd, try_flags(8, 0));
 }
 
+/* A new ring's sizes, masks and counters, with and without an SQ array. */
 TEST(ring_layout)
 {
 	struct io_uring_params p;
@@ -306,6 +323,7 @@ TEST(ring_layout)
 	uring_exit(&r);
 }
 
+/* An R_DISABLED ring refuses I/O until ENABLE_RINGS, which works once. */
 TEST(r_disabled)
 {
 	struct io_uring_cqe cqe;
@@ -338,6 +356,7 @@ TEST(r_disabled)
 	uring_exit(&r);
 }
 
+/* NO_MMAP without memory for the rings or for the SQEs is refused. */
 TEST(no_mmap_null_memory)
 {
 	struct io_uring_params p;
@@ -357,6 +376,7 @@ TEST(no_mmap_null_memory)
 	munmap((void *)(unsigned long)p.cq_off.user_addr, uring_page_size());
 }
 
+/* NO_MMAP refuses misaligned, read-only or unmapped memory. */
 TEST(no_mmap_bad_memory)
 {
 	struct io_uring_params p;
@@ -390,6 +410,7 @@ TEST(no_mmap_bad_memory)
 	munmap((void *)(unsigned long)p.cq_off.user_addr, pg);
 }
 
+/* A NO_MMAP ring runs in the caller's memory; its fd cannot be mmapped. */
 TEST(no_mmap)
 {
 	struct io_uring_params p;

@@ -217,6 +217,7 @@ static int setup_aff(unsigned int cpu)
 	return try_setup(8, &p);
 }
 
+/* SQ_AFF to an absent or offline CPU is refused and leaves no thread. */
 TEST(sq_aff_bad_cpu)
 {
 	long conf = sysconf(_SC_NPROCESSORS_CONF);
@@ -452,6 +453,7 @@ TEST(sq_wait_other_waker)
 
 /* --- the thread's lifetime --- */
 
+/* Closing an SQPOLL ring ends its SQ thread. */
 TEST(thread_exits_on_close)
 {
 	struct uring r;

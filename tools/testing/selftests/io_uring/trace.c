@@ -153,6 +153,7 @@ static bool tp_has_field(const char *format, const char *name)
 	return false;
 }
 
+/* Needs root and tracefs (mounted here if it is not yet). */
 FIXTURE(tp) {
 	bool mounted;
 };

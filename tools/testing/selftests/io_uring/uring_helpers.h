@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Minimal raw-syscall io_uring helpers for the io_uring selftests.
+ * Minimal raw-syscall io_uring helpers for the io_uring selftests. Their
+ * bodies are in uring_helpers.c, which every test program links; only the
+ * one-line ring accessors are inline here.
  *
  * Everything returns 0 / a count on success and -errno on failure so that
  * tests can compare directly against negative error codes.
@@ -82,31 +84,12 @@ struct uring {
 	bool user_mem;			/* we allocated the NO_MMAP memory */
 };
 
-static inline int sys_io_uring_setup(unsigned int entries,
-				     struct io_uring_params *p)
-{
-	long ret = syscall(__NR_io_uring_setup, entries, p);
-
-	return ret < 0 ? -errno : (int)ret;
-}
-
-static inline int sys_io_uring_enter(int fd, unsigned int to_submit,
-				     unsigned int min_complete,
-				     unsigned int flags)
-{
-	long ret = syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
-			   flags, NULL, _NSIG / 8);
-
-	return ret < 0 ? -errno : (int)ret;
-}
-
-static inline int sys_io_uring_register(int fd, unsigned int opcode,
-					const void *arg, unsigned int nr_args)
-{
-	long ret = syscall(__NR_io_uring_register, fd, opcode, arg, nr_args);
-
-	return ret < 0 ? -errno : (int)ret;
-}
+/* The three system calls: their result, or -errno. */
+int sys_io_uring_setup(unsigned int entries, struct io_uring_params *p);
+int sys_io_uring_enter(int fd, unsigned int to_submit,
+		       unsigned int min_complete, unsigned int flags);
+int sys_io_uring_register(int fd, unsigned int opcode, const void *arg,
+			  unsigned int nr_args);
 
 static inline unsigned int uring_load(const unsigned int *p)
 {
@@ -128,236 +111,30 @@ static inline size_t uring_page_size(void)
  * SQ/CQ rings and one for the SQEs, which is plenty for small rings and
  * keeps each region within a single page (no huge page needed).
  */
-static inline int uring_alloc_user_mem(struct io_uring_params *p)
-{
-	size_t pg = uring_page_size();
-	void *rings, *sqes;
-
-	rings = mmap(NULL, pg, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (rings == MAP_FAILED)
-		return -errno;
-	sqes = mmap(NULL, pg, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (sqes == MAP_FAILED) {
-		munmap(rings, pg);
-		return -errno;
-	}
-	p->cq_off.user_addr = (unsigned long)rings;
-	p->sq_off.user_addr = (unsigned long)sqes;
-	return 0;
-}
-
-static inline void uring_unmap(struct uring *r)
-{
-	if (r->sqes_ptr && r->sqes_ptr != MAP_FAILED)
-		munmap(r->sqes_ptr, r->sqes_sz);
-	if (r->cq_ring_ptr && r->cq_ring_ptr != MAP_FAILED &&
-	    r->cq_ring_ptr != r->sq_ring_ptr)
-		munmap(r->cq_ring_ptr, r->cq_ring_sz);
-	if (r->sq_ring_ptr && r->sq_ring_ptr != MAP_FAILED)
-		munmap(r->sq_ring_ptr, r->sq_ring_sz);
-	r->sqes_ptr = NULL;
-	r->cq_ring_ptr = NULL;
-	r->sq_ring_ptr = NULL;
-}
+int uring_alloc_user_mem(struct io_uring_params *p);
 
 /* Map the rings of an already set up ring fd, or point into user memory. */
-static inline int uring_map(struct uring *r, int fd,
-			    const struct io_uring_params *p)
-{
-	size_t sq_sz, cq_sz, end;
-
-	memset(r, 0, sizeof(*r));
-	r->fd = fd;
-	r->flags = p->flags;
-	r->features = p->features;
-	r->sq_entries = p->sq_entries;
-	r->cq_entries = p->cq_entries;
-	r->sqe_size = (p->flags & IORING_SETUP_SQE128) ? 128 : 64;
-	r->cqe_size = (p->flags & IORING_SETUP_CQE32) ? 32 : 16;
-
-	sq_sz = p->sq_off.array + p->sq_entries * sizeof(unsigned int);
-	end = (size_t)p->sq_off.dropped + sizeof(unsigned int);
-	if (end > sq_sz)
-		sq_sz = end;
-	end = (size_t)p->sq_off.flags + sizeof(unsigned int);
-	if (end > sq_sz)
-		sq_sz = end;
-	cq_sz = p->cq_off.cqes + (size_t)p->cq_entries * r->cqe_size;
-	r->sqes_sz = (size_t)p->sq_entries * r->sqe_size;
-
-	if (p->flags & IORING_SETUP_NO_MMAP) {
-		/* caller owned memory, uring_exit() leaves it alone */
-		r->sq_ring_sz = uring_page_size();
-		r->cq_ring_sz = r->sq_ring_sz;
-		r->sqes_sz = r->sq_ring_sz;
-		r->sq_ring_ptr = (void *)(unsigned long)p->cq_off.user_addr;
-		r->cq_ring_ptr = r->sq_ring_ptr;
-		r->sqes_ptr = (void *)(unsigned long)p->sq_off.user_addr;
-	} else {
-		if (p->features & IORING_FEAT_SINGLE_MMAP) {
-			if (cq_sz > sq_sz)
-				sq_sz = cq_sz;
-			cq_sz = sq_sz;
-		}
-		r->sq_ring_sz = sq_sz;
-		r->cq_ring_sz = cq_sz;
-		r->sq_ring_ptr = mmap(NULL, sq_sz, PROT_READ | PROT_WRITE,
-				      MAP_SHARED | MAP_POPULATE, fd,
-				      IORING_OFF_SQ_RING);
-		if (r->sq_ring_ptr == MAP_FAILED)
-			goto fail;
-		if (p->features & IORING_FEAT_SINGLE_MMAP) {
-			r->cq_ring_ptr = r->sq_ring_ptr;
-		} else {
-			r->cq_ring_ptr = mmap(NULL, cq_sz,
-					      PROT_READ | PROT_WRITE,
-					      MAP_SHARED | MAP_POPULATE, fd,
-					      IORING_OFF_CQ_RING);
-			if (r->cq_ring_ptr == MAP_FAILED)
-				goto fail;
-		}
-		r->sqes_ptr = mmap(NULL, r->sqes_sz, PROT_READ | PROT_WRITE,
-				   MAP_SHARED | MAP_POPULATE, fd,
-				   IORING_OFF_SQES);
-		if (r->sqes_ptr == MAP_FAILED)
-			goto fail;
-	}
-
-	r->sq_head = (unsigned int *)((char *)r->sq_ring_ptr + p->sq_off.head);
-	r->sq_tail = (unsigned int *)((char *)r->sq_ring_ptr + p->sq_off.tail);
-	r->sq_mask = (unsigned int *)((char *)r->sq_ring_ptr +
-				      p->sq_off.ring_mask);
-	r->sq_ring_entries = (unsigned int *)((char *)r->sq_ring_ptr +
-					      p->sq_off.ring_entries);
-	r->sq_flags = (unsigned int *)((char *)r->sq_ring_ptr +
-				       p->sq_off.flags);
-	r->sq_dropped = (unsigned int *)((char *)r->sq_ring_ptr +
-					 p->sq_off.dropped);
-	if (!(p->flags & IORING_SETUP_NO_SQARRAY))
-		r->sq_array = (unsigned int *)((char *)r->sq_ring_ptr +
-					       p->sq_off.array);
-	r->sqes = r->sqes_ptr;
-
-	r->cq_head = (unsigned int *)((char *)r->cq_ring_ptr + p->cq_off.head);
-	r->cq_tail = (unsigned int *)((char *)r->cq_ring_ptr + p->cq_off.tail);
-	r->cq_mask = (unsigned int *)((char *)r->cq_ring_ptr +
-				      p->cq_off.ring_mask);
-	r->cq_ring_entries = (unsigned int *)((char *)r->cq_ring_ptr +
-					      p->cq_off.ring_entries);
-	r->cq_overflow = (unsigned int *)((char *)r->cq_ring_ptr +
-					  p->cq_off.overflow);
-	r->cq_flags = (unsigned int *)((char *)r->cq_ring_ptr +
-				       p->cq_off.flags);
-	r->cqes = (char *)r->cq_ring_ptr + p->cq_off.cqes;
-
-	r->sqe_tail = uring_load(r->sq_tail);
-	r->sqe_flushed = r->sqe_tail;
-	return 0;
-fail:
-	{
-		int err = -errno;
-
-		uring_unmap(r);
-		return err;
-	}
-}
+int uring_map(struct uring *r, int fd, const struct io_uring_params *p);
+/* Undo uring_map()'s mappings; the ring fd stays open. */
+void uring_unmap(struct uring *r);
 
 /* Set up a ring with caller supplied params and map it. */
-static inline int uring_init_params(struct uring *r, unsigned int entries,
-				    struct io_uring_params *p)
-{
-	int fd, ret;
-	bool own_mem = false;
-
-	memset(r, 0, sizeof(*r));
-	r->fd = -1;
-	if ((p->flags & IORING_SETUP_NO_MMAP) && !p->cq_off.user_addr &&
-	    !p->sq_off.user_addr) {
-		ret = uring_alloc_user_mem(p);
-		if (ret)
-			return ret;
-		own_mem = true;
-	}
-
-	fd = sys_io_uring_setup(entries, p);
-	if (fd < 0) {
-		ret = fd;
-		goto err_mem;
-	}
-	ret = uring_map(r, fd, p);
-	if (ret) {
-		close(fd);
-		r->fd = -1;
-		goto err_mem;
-	}
-	r->user_mem = own_mem;
-	return 0;
-err_mem:
-	if (own_mem) {
-		munmap((void *)(unsigned long)p->cq_off.user_addr,
-		       uring_page_size());
-		munmap((void *)(unsigned long)p->sq_off.user_addr,
-		       uring_page_size());
-	}
-	return ret;
-}
-
-static inline int uring_init(struct uring *r, unsigned int entries,
-			     unsigned int flags)
-{
-	struct io_uring_params p;
-
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
-	return uring_init_params(r, entries, &p);
-}
+int uring_init_params(struct uring *r, unsigned int entries,
+		      struct io_uring_params *p);
+/* uring_init_params() with just the IORING_SETUP_* flags. */
+int uring_init(struct uring *r, unsigned int entries, unsigned int flags);
 
 /* Unmap (or free the NO_MMAP memory) and close the ring. */
-static inline void uring_exit(struct uring *r)
-{
-	if (r->user_mem || !(r->flags & IORING_SETUP_NO_MMAP))
-		uring_unmap(r);
-	if (r->fd >= 0)
-		close(r->fd);
-	r->fd = -1;
-}
+void uring_exit(struct uring *r);
 
 /* Next free SQE, zeroed, or NULL if the SQ ring is full. */
-static inline struct io_uring_sqe *uring_get_sqe(struct uring *r)
-{
-	unsigned int head = uring_load(r->sq_head);
-	struct io_uring_sqe *sqe;
+struct io_uring_sqe *uring_get_sqe(struct uring *r);
 
-	if (r->sqe_tail - head >= r->sq_entries)
-		return NULL;
-	sqe = (struct io_uring_sqe *)(r->sqes +
-		(size_t)(r->sqe_tail & *r->sq_mask) * r->sqe_size);
-	memset(sqe, 0, r->sqe_size);
-	r->sqe_tail++;
-	return sqe;
-}
-
-static inline void uring_prep_nop(struct io_uring_sqe *sqe, __u64 user_data)
-{
-	sqe->opcode = IORING_OP_NOP;
-	sqe->fd = -1;
-	sqe->user_data = user_data;
-}
+/* Fill sqe in as a NOP. */
+void uring_prep_nop(struct io_uring_sqe *sqe, __u64 user_data);
 
 /* Queue one NOP; returns 0 or -EBUSY if the SQ ring is full. */
-static inline int uring_queue_nop(struct uring *r, __u64 user_data,
-				  __u8 sqe_flags)
-{
-	struct io_uring_sqe *sqe = uring_get_sqe(r);
-
-	if (!sqe)
-		return -EBUSY;
-	uring_prep_nop(sqe, user_data);
-	sqe->flags = sqe_flags;
-	return 0;
-}
+int uring_queue_nop(struct uring *r, __u64 user_data, __u8 sqe_flags);
 
 /*
  * Publish locally queued SQEs to the kernel by moving the SQ tail.
@@ -365,47 +142,18 @@ static inline int uring_queue_nop(struct uring *r, __u64 user_data,
  * SQPOLL rings (where the kernel thread consumes them on its own) the
  * number of SQEs published by this call.
  */
-static inline unsigned int uring_flush(struct uring *r)
-{
-	unsigned int mask = *r->sq_mask;
-	unsigned int fresh = r->sqe_tail - r->sqe_flushed;
+unsigned int uring_flush(struct uring *r);
 
-	if (r->sq_array) {
-		for (; r->sqe_flushed != r->sqe_tail; r->sqe_flushed++)
-			r->sq_array[r->sqe_flushed & mask] =
-				r->sqe_flushed & mask;
-	}
-	r->sqe_flushed = r->sqe_tail;
-	uring_store(r->sq_tail, r->sqe_tail);
-	if (r->flags & IORING_SETUP_SQPOLL)
-		return fresh;
-	return r->sqe_tail - uring_load(r->sq_head);
-}
-
-static inline int uring_enter(struct uring *r, unsigned int to_submit,
-			      unsigned int min_complete, unsigned int flags)
-{
-	int ret;
-
-	if ((r->flags & IORING_SETUP_SQPOLL) &&
-	    (uring_load(r->sq_flags) & IORING_SQ_NEED_WAKEUP))
-		flags |= IORING_ENTER_SQ_WAKEUP;
-	if (min_complete)
-		alarm(URING_WAIT_SECS);
-	ret = sys_io_uring_enter(r->fd, to_submit, min_complete, flags);
-	if (min_complete)
-		alarm(0);
-	return ret;
-}
+/*
+ * io_uring_enter(2) on the ring, waking its SQ thread if it sleeps. A wait
+ * for completions runs under alarm(URING_WAIT_SECS): SIGALRM ends a test
+ * that would hang.
+ */
+int uring_enter(struct uring *r, unsigned int to_submit,
+		unsigned int min_complete, unsigned int flags);
 
 /* Submit everything queued and optionally wait for wait_nr completions. */
-static inline int uring_submit_and_wait(struct uring *r, unsigned int wait_nr)
-{
-	unsigned int n = uring_flush(r);
-
-	return uring_enter(r, n, wait_nr,
-			   wait_nr ? IORING_ENTER_GETEVENTS : 0);
-}
+int uring_submit_and_wait(struct uring *r, unsigned int wait_nr);
 
 static inline int uring_submit(struct uring *r)
 {
@@ -418,15 +166,8 @@ static inline unsigned int uring_cq_ready(struct uring *r)
 	return uring_load(r->cq_tail) - *r->cq_head;
 }
 
-static inline struct io_uring_cqe *uring_peek_cqe(struct uring *r)
-{
-	unsigned int head = *r->cq_head;
-
-	if (head == uring_load(r->cq_tail))
-		return NULL;
-	return (struct io_uring_cqe *)(r->cqes +
-		(size_t)(head & *r->cq_mask) * r->cqe_size);
-}
+/* The CQE at the head of the CQ ring, or NULL; uring_cqe_seen() consumes it. */
+struct io_uring_cqe *uring_peek_cqe(struct uring *r);
 
 static inline void uring_cqe_seen(struct uring *r)
 {
@@ -437,142 +178,37 @@ static inline void uring_cqe_seen(struct uring *r)
  * Wait for one CQE, copy it to *out and consume it. Waits at most
  * URING_WAIT_SECS (SIGALRM terminates the test otherwise).
  */
-static inline int uring_get_cqe(struct uring *r, struct io_uring_cqe *out)
-{
-	struct io_uring_cqe *cqe;
-	int ret;
-
-	for (;;) {
-		cqe = uring_peek_cqe(r);
-		if (cqe) {
-			out->user_data = cqe->user_data;
-			out->res = cqe->res;
-			out->flags = cqe->flags;
-			uring_cqe_seen(r);
-			return 0;
-		}
-		ret = uring_enter(r, 0, 1, IORING_ENTER_GETEVENTS);
-		if (ret < 0 && ret != -EINTR)
-			return ret;
-	}
-}
+int uring_get_cqe(struct uring *r, struct io_uring_cqe *out);
 
 /* Consume a CQE only if one is already available; -EAGAIN otherwise. */
-static inline int uring_try_get_cqe(struct uring *r, struct io_uring_cqe *out)
-{
-	struct io_uring_cqe *cqe = uring_peek_cqe(r);
-
-	if (!cqe)
-		return -EAGAIN;
-	out->user_data = cqe->user_data;
-	out->res = cqe->res;
-	out->flags = cqe->flags;
-	uring_cqe_seen(r);
-	return 0;
-}
+int uring_try_get_cqe(struct uring *r, struct io_uring_cqe *out);
 
 /* Lowest file descriptor number that is currently free. */
-static inline int lowest_free_fd(void)
-{
-	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return fd;
-}
+int lowest_free_fd(void);
 
 /* Set up a ring, returning fd or -errno, and close it again on success. */
-static inline int try_setup(unsigned int entries, struct io_uring_params *p)
-{
-	int fd = sys_io_uring_setup(entries, p);
-
-	if (fd >= 0)
-		close(fd);
-	return fd;
-}
-
-static inline int try_flags(unsigned int entries, unsigned int flags)
-{
-	struct io_uring_params p;
-
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
-	return try_setup(entries, &p);
-}
+int try_setup(unsigned int entries, struct io_uring_params *p);
+/* try_setup() with just the IORING_SETUP_* flags. */
+int try_flags(unsigned int entries, unsigned int flags);
 
 /*
  * Run fn(arg) in a child process and return its wait status, or -1 if it
  * did not terminate within CHILD_TIMEOUT_MS.
  */
-static inline int run_child(int (*fn)(void *), void *arg)
-{
-	int status, i;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		alarm(URING_WAIT_SECS);
-		_exit(fn(arg));
-	}
-	for (i = 0; i < CHILD_TIMEOUT_MS / 10; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	for (i = 0; i < 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		usleep(10000);
-	}
-	return -1;
-}
+int run_child(int (*fn)(void *), void *arg);
 
 /* Read /proc/self/fdinfo/<fd> into buf; returns its length or -errno. */
-static inline ssize_t read_fdinfo(int fd, char *buf, size_t len)
-{
-	char path[64];
-	ssize_t ret;
-	int f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return -errno;
-	ret = read(f, buf, len - 1);
-	if (ret < 0)
-		ret = -errno;
-	else
-		buf[ret] = '\0';
-	close(f);
-	return ret;
-}
+ssize_t read_fdinfo(int fd, char *buf, size_t len);
 
 /* --- for the execution engine tests: iowq, exit_cancel, sqpoll, ... --- */
 
 /* io_uring_enter(2) with an extended argument (IORING_ENTER_EXT_ARG). */
-static inline int sys_io_uring_enter2(int fd, unsigned int to_submit,
-				      unsigned int min_complete,
-				      unsigned int flags, const void *arg,
-				      size_t argsz)
-{
-	long ret = syscall(__NR_io_uring_enter, fd, to_submit, min_complete,
-			   flags, arg, argsz);
-
-	return ret < 0 ? -errno : (int)ret;
-}
+int sys_io_uring_enter2(int fd, unsigned int to_submit,
+			unsigned int min_complete, unsigned int flags,
+			const void *arg, size_t argsz);
 
 /* CLOCK_MONOTONIC in milliseconds. */
-static inline long long uring_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+long long uring_now_ms(void);
 
 /*
  * Wait at most ms milliseconds for the CQ ring to hold at least n CQEs.
@@ -580,81 +216,26 @@ static inline long long uring_now_ms(void)
  * by a signal: -ETIME if they did not arrive in time, so a lost completion
  * fails the test instead of hanging it.
  */
-static inline int uring_wait_cq_ms(struct uring *r, unsigned int n,
-				   unsigned int ms)
-{
-	long long deadline = uring_now_ms() + ms, left;
-	struct io_uring_getevents_arg arg;
-	struct __kernel_timespec ts;
-	int ret;
-
-	while (uring_cq_ready(r) < n) {
-		left = deadline - uring_now_ms();
-		if (left <= 0)
-			return -ETIME;
-		ts.tv_sec = left / 1000;
-		ts.tv_nsec = (left % 1000) * 1000000;
-		memset(&arg, 0, sizeof(arg));
-		arg.ts = (__u64)(unsigned long)&ts;
-		ret = sys_io_uring_enter2(r->fd, 0, n, IORING_ENTER_GETEVENTS |
-					  IORING_ENTER_EXT_ARG, &arg,
-					  sizeof(arg));
-		if (ret < 0 && ret != -ETIME && ret != -EINTR)
-			return ret;
-	}
-	return 0;
-}
+int uring_wait_cq_ms(struct uring *r, unsigned int n, unsigned int ms);
 
 /* Wait at most ms milliseconds for one CQE, copy it to *out, consume it. */
-static inline int uring_get_cqe_ms(struct uring *r, struct io_uring_cqe *out,
-				   unsigned int ms)
-{
-	int ret = uring_wait_cq_ms(r, 1, ms);
-
-	return ret ?: uring_try_get_cqe(r, out);
-}
+int uring_get_cqe_ms(struct uring *r, struct io_uring_cqe *out,
+		     unsigned int ms);
 
 /*
- * The number of the first line of a /proc file that fmt (one %lld, e.g.
+ * The number in the first line of a /proc file that fmt (one %lld, e.g.
  * "VmPin: %lld kB") matches, or -1.
  */
-static inline long long uring_proc_value(const char *path, const char *fmt)
-{
-	long long v = -1;
-	char line[256];
-	FILE *f;
-
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, fmt, &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
+long long uring_proc_value(const char *path, const char *fmt);
 
 /* VmPin of process pid (0: this one) in kB, or -1. */
-static inline long uring_vmpin_kb(pid_t pid)
-{
-	char path[64];
-
-	if (pid)
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	else
-		snprintf(path, sizeof(path), "/proc/self/status");
-	return uring_proc_value(path, "VmPin: %lld kB");
-}
+long uring_vmpin_kb(pid_t pid);
 
 /*
  * Take over the SQ tail after another process (a forked child sharing the
  * mapping) submitted through this ring.
  */
-static inline void uring_sq_resync(struct uring *r)
-{
-	r->sqe_tail = uring_load(r->sq_tail);
-	r->sqe_flushed = r->sqe_tail;
-}
+void uring_sq_resync(struct uring *r);
 
 /* Free SQ slots as seen by this submitter. */
 static inline unsigned int uring_sq_space(struct uring *r)
@@ -662,299 +243,93 @@ static inline unsigned int uring_sq_space(struct uring *r)
 	return r->sq_entries - (r->sqe_tail - uring_load(r->sq_head));
 }
 
-static inline void uring_prep_rw(struct io_uring_sqe *sqe, __u8 op, int fd,
-				 const void *addr, unsigned int len, __u64 off,
-				 __u64 user_data)
-{
-	sqe->opcode = op;
-	sqe->fd = fd;
-	sqe->addr = (__u64)(unsigned long)addr;
-	sqe->len = len;
-	sqe->off = off;
-	sqe->user_data = user_data;
-}
+/* The fields of a read or write (and most opcodes with an fd and a buffer). */
+void uring_prep_rw(struct io_uring_sqe *sqe, __u8 op, int fd, const void *addr,
+		   unsigned int len, __u64 off, __u64 user_data);
 
 /* POLL_ADD: poll_flags go to sqe->len (IORING_POLL_ADD_MULTI, ...). */
-static inline void uring_prep_poll_add(struct io_uring_sqe *sqe, int fd,
-				       unsigned int events,
-				       unsigned int poll_flags,
-				       __u64 user_data)
-{
-	sqe->opcode = IORING_OP_POLL_ADD;
-	sqe->fd = fd;
-	sqe->poll32_events = events;
-	sqe->len = poll_flags;
-	sqe->user_data = user_data;
-}
+void uring_prep_poll_add(struct io_uring_sqe *sqe, int fd, unsigned int events,
+			 unsigned int poll_flags, __u64 user_data);
 
 /* POLL_REMOVE of the poll request with user_data target. */
-static inline void uring_prep_poll_remove(struct io_uring_sqe *sqe,
-					  __u64 target, __u64 user_data)
-{
-	sqe->opcode = IORING_OP_POLL_REMOVE;
-	sqe->fd = -1;
-	sqe->addr = target;
-	sqe->user_data = user_data;
-}
+void uring_prep_poll_remove(struct io_uring_sqe *sqe, __u64 target,
+			    __u64 user_data);
 
 /* TIMEOUT (count completions in sqe->off, 0 for a pure timer). */
-static inline void uring_prep_timeout(struct io_uring_sqe *sqe,
-				      const struct __kernel_timespec *ts,
-				      unsigned int count, unsigned int flags,
-				      __u64 user_data)
-{
-	sqe->opcode = IORING_OP_TIMEOUT;
-	sqe->fd = -1;
-	sqe->addr = (__u64)(unsigned long)ts;
-	sqe->len = 1;
-	sqe->off = count;
-	sqe->timeout_flags = flags;
-	sqe->user_data = user_data;
-}
+void uring_prep_timeout(struct io_uring_sqe *sqe,
+			const struct __kernel_timespec *ts, unsigned int count,
+			unsigned int flags, __u64 user_data);
 
-static inline void uring_prep_timeout_remove(struct io_uring_sqe *sqe,
-					     __u64 target, unsigned int flags,
-					     __u64 user_data)
-{
-	sqe->opcode = IORING_OP_TIMEOUT_REMOVE;
-	sqe->fd = -1;
-	sqe->addr = target;
-	sqe->timeout_flags = flags;
-	sqe->user_data = user_data;
-}
+/* TIMEOUT_REMOVE of timeout target (with IORING_TIMEOUT_UPDATE: update it). */
+void uring_prep_timeout_remove(struct io_uring_sqe *sqe, __u64 target,
+			       unsigned int flags, __u64 user_data);
 
 /* ASYNC_CANCEL keyed by user_data target (or fd with CANCEL_FD). */
-static inline void uring_prep_cancel(struct io_uring_sqe *sqe, __u64 target,
-				     int fd, unsigned int flags,
-				     __u64 user_data)
-{
-	sqe->opcode = IORING_OP_ASYNC_CANCEL;
-	sqe->fd = fd;
-	sqe->addr = target;
-	sqe->cancel_flags = flags;
-	sqe->user_data = user_data;
-}
+void uring_prep_cancel(struct io_uring_sqe *sqe, __u64 target, int fd,
+		       unsigned int flags, __u64 user_data);
 
 /* SPLICE from fd_in to fd_out at the current file positions. */
-static inline void uring_prep_splice(struct io_uring_sqe *sqe, int fd_in,
-				     int fd_out, unsigned int len,
-				     __u64 user_data)
-{
-	sqe->opcode = IORING_OP_SPLICE;
-	sqe->fd = fd_out;
-	sqe->off = (__u64)-1;
-	sqe->splice_fd_in = fd_in;
-	sqe->splice_off_in = (__u64)-1;
-	sqe->len = len;
-	sqe->user_data = user_data;
-}
+void uring_prep_splice(struct io_uring_sqe *sqe, int fd_in, int fd_out,
+		       unsigned int len, __u64 user_data);
 
 /* Whether REGISTER_PROBE reports opcode op as supported on this ring. */
-static inline bool uring_op_supported(struct uring *r, unsigned int op)
-{
-	struct {
-		struct io_uring_probe p;
-		struct io_uring_probe_op ops[256];
-	} probe;
-
-	memset(&probe, 0, sizeof(probe));
-	if (sys_io_uring_register(r->fd, IORING_REGISTER_PROBE, &probe, 256))
-		return false;
-	return op < probe.p.ops_len &&
-	       (probe.p.ops[op].flags & IO_URING_OP_SUPPORTED);
-}
+bool uring_op_supported(struct uring *r, unsigned int op);
 
 /*
  * Number of threads of process pid (0 for this process) whose comm starts
  * with prefix ("iou-wrk-" for io-wq workers, "iou-sqp-" for SQPOLL
  * threads), or -errno if the process has no /proc entry.
  */
-static inline int count_threads(pid_t pid, const char *prefix)
-{
-	char path[320], comm[32];
-	size_t plen = strlen(prefix);
-	struct dirent *de;
-	int n = 0, f;
-	ssize_t len;
-	DIR *d;
-
-	if (pid)
-		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	else
-		snprintf(path, sizeof(path), "/proc/self/task");
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (pid)
-			snprintf(path, sizeof(path), "/proc/%d/task/%s/comm",
-				 (int)pid, de->d_name);
-		else
-			snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
-				 de->d_name);
-		f = open(path, O_RDONLY | O_CLOEXEC);
-		if (f < 0)
-			continue;	/* the thread just exited */
-		len = read(f, comm, sizeof(comm) - 1);
-		close(f);
-		if (len <= 0)
-			continue;
-		comm[len] = '\0';
-		if (!strncmp(comm, prefix, plen))
-			n++;
-	}
-	closedir(d);
-	return n;
-}
+int count_threads(pid_t pid, const char *prefix);
 
 /*
  * Poll for at most ms milliseconds until count_threads(pid, prefix) is at
  * least (at_least) or at most (!at_least) want. Returns the last count.
  */
-static inline int wait_threads(pid_t pid, const char *prefix, bool at_least,
-			       int want, int ms)
-{
-	long long deadline = uring_now_ms() + ms;
-	int n;
-
-	for (;;) {
-		n = count_threads(pid, prefix);
-		if (n >= 0 && (at_least ? n >= want : n <= want))
-			return n;
-		if (uring_now_ms() >= deadline)
-			return n;
-		usleep(5000);
-	}
-}
+int wait_threads(pid_t pid, const char *prefix, bool at_least, int want,
+		 int ms);
 
 /*
  * Wait at most ms milliseconds for child pid to terminate and reap it.
  * Returns its wait status, or -1 if it had to be killed.
  */
-static inline int wait_child_ms(pid_t pid, int ms)
-{
-	long long deadline = uring_now_ms() + ms;
-	int status;
-
-	while (uring_now_ms() < deadline) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(2000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
+int wait_child_ms(pid_t pid, int ms);
 
 /* --- sockets and provided buffers: echo --- */
 
 /* ACCEPT on listening socket fd; ioprio IORING_ACCEPT_MULTISHOT or 0. */
-static inline void uring_prep_accept(struct io_uring_sqe *sqe, int fd,
-				     unsigned int accept_flags,
-				     unsigned short ioprio, __u64 user_data)
-{
-	sqe->opcode = IORING_OP_ACCEPT;
-	sqe->fd = fd;
-	sqe->accept_flags = accept_flags;
-	sqe->ioprio = ioprio;
-	sqe->user_data = user_data;
-}
+void uring_prep_accept(struct io_uring_sqe *sqe, int fd,
+		       unsigned int accept_flags, unsigned short ioprio,
+		       __u64 user_data);
 
 /* RECV into addr/len (NULL and a length or 0 with IOSQE_BUFFER_SELECT). */
-static inline void uring_prep_recv(struct io_uring_sqe *sqe, int fd,
-				   void *addr, unsigned int len,
-				   unsigned int msg_flags, __u64 user_data)
-{
-	sqe->opcode = IORING_OP_RECV;
-	sqe->fd = fd;
-	sqe->addr = (__u64)(unsigned long)addr;
-	sqe->len = len;
-	sqe->msg_flags = msg_flags;
-	sqe->user_data = user_data;
-}
+void uring_prep_recv(struct io_uring_sqe *sqe, int fd, void *addr,
+		     unsigned int len, unsigned int msg_flags, __u64 user_data);
 
-static inline void uring_prep_send(struct io_uring_sqe *sqe, int fd,
-				   const void *addr, unsigned int len,
-				   unsigned int msg_flags, __u64 user_data)
-{
-	sqe->opcode = IORING_OP_SEND;
-	sqe->fd = fd;
-	sqe->addr = (__u64)(unsigned long)addr;
-	sqe->len = len;
-	sqe->msg_flags = msg_flags;
-	sqe->user_data = user_data;
-}
+/* SEND of addr/len. */
+void uring_prep_send(struct io_uring_sqe *sqe, int fd, const void *addr,
+		     unsigned int len, unsigned int msg_flags, __u64 user_data);
 
 /* Legacy PROVIDE_BUFFERS: nr buffers of len bytes at addr, ids from bid. */
-static inline void uring_prep_provide_buffers(struct io_uring_sqe *sqe,
-					      void *addr, unsigned int len,
-					      int nr, __u16 bgid, __u16 bid,
-					      __u64 user_data)
-{
-	sqe->opcode = IORING_OP_PROVIDE_BUFFERS;
-	sqe->fd = nr;
-	sqe->addr = (__u64)(unsigned long)addr;
-	sqe->len = len;
-	sqe->off = bid;
-	sqe->buf_group = bgid;
-	sqe->user_data = user_data;
-}
+void uring_prep_provide_buffers(struct io_uring_sqe *sqe, void *addr,
+				unsigned int len, int nr, __u16 bgid, __u16 bid,
+				__u64 user_data);
 
 /* IORING_REGISTER_PBUF_RING of caller memory (page aligned, zeroed). */
-static inline int uring_register_pbuf_ring(struct uring *r, void *ring,
-					   unsigned int entries, __u16 bgid)
-{
-	struct io_uring_buf_reg reg;
+int uring_register_pbuf_ring(struct uring *r, void *ring, unsigned int entries,
+			     __u16 bgid);
 
-	memset(&reg, 0, sizeof(reg));
-	reg.ring_addr = (__u64)(unsigned long)ring;
-	reg.ring_entries = entries;
-	reg.bgid = bgid;
-	return sys_io_uring_register(r->fd, IORING_REGISTER_PBUF_RING, &reg, 1);
-}
-
-static inline int uring_unregister_pbuf_ring(struct uring *r, __u16 bgid)
-{
-	struct io_uring_buf_reg reg;
-
-	memset(&reg, 0, sizeof(reg));
-	reg.bgid = bgid;
-	return sys_io_uring_register(r->fd, IORING_UNREGISTER_PBUF_RING,
-				     &reg, 1);
-}
+int uring_unregister_pbuf_ring(struct uring *r, __u16 bgid);
 
 /* IORING_REGISTER_PBUF_STATUS: the kernel's head of buffer ring bgid. */
-static inline int uring_pbuf_head(struct uring *r, unsigned int bgid,
-				  unsigned int *head)
-{
-	struct io_uring_buf_status st;
-	int ret;
-
-	memset(&st, 0, sizeof(st));
-	st.buf_group = bgid;
-	ret = sys_io_uring_register(r->fd, IORING_REGISTER_PBUF_STATUS,
-				    &st, 1);
-	if (!ret)
-		*head = st.head;
-	return ret;
-}
+int uring_pbuf_head(struct uring *r, unsigned int bgid, unsigned int *head);
 
 /*
  * Fill the buffer ring slot at index tail (not yet visible to the kernel;
  * mask is ring_entries - 1).
  */
-static inline void uring_buf_ring_add(struct io_uring_buf_ring *br,
-				      unsigned int mask, __u16 tail,
-				      void *addr, unsigned int len, __u16 bid)
-{
-	struct io_uring_buf *buf = &br->bufs[tail & mask];
-
-	buf->addr = (__u64)(unsigned long)addr;
-	buf->len = len;
-	buf->bid = bid;
-}
+void uring_buf_ring_add(struct io_uring_buf_ring *br, unsigned int mask,
+			__u16 tail, void *addr, unsigned int len, __u16 bid);
 
 /* Make the slots filled up to (not including) tail visible to the kernel. */
 static inline void uring_buf_ring_publish(struct io_uring_buf_ring *br,
@@ -962,5 +337,29 @@ static inline void uring_buf_ring_publish(struct io_uring_buf_ring *br,
 {
 	__atomic_store_n(&br->tail, tail, __ATOMIC_RELEASE);
 }
+
+/* --- the block device of the device tests: dio, security, lsm_smack --- */
+
+/*
+ * The environment variable naming the block device the device tests use
+ * and overwrite, e.g. IO_URING_TEST_BLKDEV=/dev/nvme0n1; the NVMe
+ * passthrough cases need an NVMe namespace. Without it they are skipped.
+ */
+#define URING_BLKDEV_ENV	"IO_URING_TEST_BLKDEV"
+
+/*
+ * Open $IO_URING_TEST_BLKDEV with the open(2) flags. Returns the fd, or
+ * -errno (-ENOENT if the variable is unset or empty) with the reason,
+ * naming the variable, in why (len bytes, NULL for none): the message of
+ * the test's SKIP().
+ */
+int uring_open_blkdev(int flags, char *why, size_t len);
+
+/*
+ * The NVMe generic char device (/dev/ngXnY) of the namespace
+ * $IO_URING_TEST_BLKDEV names (/dev/nvmeXnY or a link to it), in path.
+ * Returns 0, or -errno with the reason in why as uring_open_blkdev() does.
+ */
+int uring_blkdev_ng_path(char *path, size_t len, char *why, size_t wlen);
 
 #endif /* __SELFTEST_IO_URING_HELPERS_H */
