@@ -6,6 +6,7 @@
 #   make kernel                   just build the kernel
 #   make bench [ROUNDS=3] [BENCH_NOBUILD=1]  ours vs the reference, as ratios
 #   make fuzz [SECS=600] [SEED=N] [IMPL=upstream] [DEBUG=1]  seeded fuzzing
+#   make profile WORKLOAD=nop-b32 [OPS=N]  kernel instructions per operation
 export IMPL ?= ours
 export DEBUG ?= 0
 export ACCEL ?= tcg
@@ -15,7 +16,7 @@ export FAULT ?= 0
 export SECS ?=
 export SEED ?=
 
-.PHONY: run check patches bisect kernel selftests clean bench fuzz
+.PHONY: run check patches bisect kernel selftests clean bench fuzz profile
 
 run:
 	@bash dev/check.sh $(if $(filter 1,$(INTERACTIVE)),shell,demo)
@@ -28,6 +29,9 @@ bench:
 
 fuzz:
 	@bash dev/fuzz.sh
+
+profile:
+	@bash dev/profile.sh
 
 kernel:
 	@bash dev/deps.sh && bash dev/kernel.sh

@@ -45,15 +45,8 @@ for impl in ours upstream; do
 done
 
 # The workloads: static, built once, the same binaries for both kernels.
-log "building the benchmark workloads"
-lib=$("$REPO/dev/liburing.sh" | tail -n1)
 bin=$CACHE/run/bench-bin
-rm -rf "$bin"
-mkdir -p "$bin"
-for c in "$REPO"/dev/bench/*.c; do
-	gcc -O2 -Wall -static -I"$lib/../src/include" -I"$REPO/dev/bench" \
-		-o "$bin/$(basename "$c" .c)" "$c" "$lib/../src/liburing.a" -lpthread
-done
+bench_workloads "$bin"
 
 # One boot: IMPL round. QEMU's scratch disks and initramfs live under a
 # cache of their own (URING_CACHE), so a `make check` running meanwhile

@@ -25,3 +25,17 @@ log() { printf '==> %s\n' "$*" >&2; }
 src_tree() {
 	if [ "$IMPL" = upstream ]; then echo "$BASE"; else echo "$CACHE/src-ours"; fi
 }
+
+# bench_workloads DEST: build dev/bench's workloads (static, with liburing
+# 2.9) into DEST, for make bench and make profile.
+bench_workloads() {
+	local dest=$1 lib c
+	log "building the benchmark workloads"
+	lib=$("$REPO/dev/liburing.sh" | tail -n1)
+	rm -rf "$dest"
+	mkdir -p "$dest"
+	for c in "$REPO"/dev/bench/*.c; do
+		gcc -O2 -Wall -static -I"$lib/../src/include" -I"$REPO/dev/bench" \
+			-o "$dest/$(basename "$c" .c)" "$c" "$lib/../src/liburing.a" -lpthread
+	done
+}

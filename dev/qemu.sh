@@ -2,9 +2,10 @@
 # qemu.sh KERNEL MODE SHARE [LIMIT]: boot KERNEL under QEMU with a busybox+bash
 # initramfs, SHARE over 9p at /host, a fresh ext4 NVMe scratch disk, a raw
 # NVMe namespace and a memory-backed null_blk device for the device tests.
-# MODE is demo, check, bench, fuzz or shell. The serial console goes to
-# SHARE/console.log (and to the terminal); LIMIT seconds is a hard
-# wall-clock cap on the run.
+# MODE is demo, check, bench, profile, fuzz or shell. The serial console
+# goes to SHARE/console.log (and to the terminal); LIMIT seconds is a hard
+# wall-clock cap on the run. QEMU_PLUGIN, when set, is a TCG plugin
+# argument (-plugin file=...,...), as make profile gives.
 . "$(dirname "$0")/lib.sh"
 # The body is one compound command, read whole before it runs: editing
 # this file during a run cannot change the run.
@@ -90,8 +91,10 @@ if [ "$mode" != shell ]; then
 	trap 'kill $tailpid 2>/dev/null' EXIT
 fi
 rc=0
+plugin=()
+[ -n "${QEMU_PLUGIN:-}" ] && plugin=(-plugin "$QEMU_PLUGIN")
 timeout -s KILL "$limit" qemu-system-x86_64 -accel "$ACCEL" -cpu "$cpu" -smp 2 -m 4G \
-	-kernel "$kernel" -initrd "$img" -append "$cmdline" \
+	"${plugin[@]}" -kernel "$kernel" -initrd "$img" -append "$cmdline" \
 	-display none -vga none -no-reboot "${serial[@]}" \
 	-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host" \
 	-drive "file=$disk,if=none,id=scratch,format=raw,cache=unsafe" \

@@ -5,11 +5,19 @@
  *	BENCH <name> <value> <unit> <higher|lower>
  *	BENCH <name> unsupported - -	(the kernel refused a setup or feature)
  *	BENCH <name> failed - -		(anything else went wrong)
+ *
+ * A workload measures a row between bench_start() and the first false
+ * bench_going(). Timed (make bench), that is bench_secs() of it. For
+ * make profile, BENCH_ROW names one row, the others are skipped
+ * (bench_wanted()), and that row runs exactly BENCH_OPS operations inside
+ * insn-prof window BENCH_WINDOW (1 or 2): the QEMU plugin counts the
+ * kernel instructions executed between the markers.
  */
 #ifndef BENCH_H
 #define BENCH_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +79,71 @@ static inline unsigned long long bench_rand(unsigned long long *s)
 	x ^= x << 17;
 	*s = x;
 	return x;
+}
+
+/*
+ * insn-prof's window markers (../shared/tools/insn-prof): a NOP with a
+ * magic displacement, 0x5150CCWW: CC 01 opens a window, 02 closes window
+ * WW. Plain NOPs anywhere but under the plugin.
+ */
+#define BENCH_MARK_BEGIN() \
+	asm volatile(".byte 0x0f,0x1f,0x80,0x00,0x01,0x50,0x51" ::: "memory")
+#define BENCH_MARK_END(w) \
+	asm volatile(".byte 0x0f,0x1f,0x80,%c0,0x02,0x50,0x51" :: "i"(w) : "memory")
+
+/* One row's measurement: timed, or (profile) counted in a window. */
+struct bench_clock {
+	double t0, secs;
+	unsigned long long ops;		/* profile: operations to run */
+	int window;			/* profile: 1 or 2; 0 when timed */
+};
+
+/* Is row @name measured in this run? */
+static inline bool bench_wanted(const char *name)
+{
+	const char *row = getenv("BENCH_ROW");
+
+	return !row || !strcmp(row, name);
+}
+
+/* Start measuring, after the row's setup. */
+static inline void bench_start(struct bench_clock *c)
+{
+	const char *ops = getenv("BENCH_OPS");
+	const char *win = getenv("BENCH_WINDOW");
+
+	c->secs = bench_secs();
+	c->ops = getenv("BENCH_ROW") && ops ? strtoull(ops, NULL, 0) : 0;
+	c->window = c->ops ? (win && atoi(win) == 2 ? 2 : 1) : 0;
+	if (c->window)
+		BENCH_MARK_BEGIN();
+	c->t0 = bench_now();
+}
+
+/*
+ * Go on after @done operations? Sets *@t to the seconds so far. Timed
+ * loops may ask only every so many operations (bench_counted() says when
+ * they must ask every time).
+ */
+static inline bool bench_going(struct bench_clock *c, unsigned long long done,
+			       double *t)
+{
+	if (c->window && done < c->ops)
+		return true;
+	*t = bench_now() - c->t0;
+	if (!c->window)
+		return *t < c->secs;
+	if (c->window == 2)
+		BENCH_MARK_END(2);
+	else
+		BENCH_MARK_END(1);
+	return false;
+}
+
+/* A profile run: the loop must ask bench_going() after every step. */
+static inline bool bench_counted(const struct bench_clock *c)
+{
+	return c->window;
 }
 
 #endif

@@ -45,11 +45,14 @@ static void run(enum mode m, int qd)
 	struct io_uring ring;
 	struct io_uring_cqe *cqe;
 	unsigned long long ios = 0, seed = 0x9e3779b97f4a7c15ULL;
-	double t0, t = 0, secs = bench_secs();
+	struct bench_clock c;
+	double t = 0;
 	int fd, i, ret, n = 0;
 	char name[64];
 
 	snprintf(name, sizeof(name), "blk-%s-qd%d", mode_name[m], qd);
+	if (!bench_wanted(name))
+		return;
 	fd = open(dev, O_RDONLY | O_DIRECT);
 	if (fd < 0) {
 		bench_fail(name, dev, errno);
@@ -76,7 +79,7 @@ static void run(enum mode m, int qd)
 	}
 	for (i = 0; i < qd; i++)
 		prep(&ring, m, fd, i, &seed);
-	t0 = bench_now();
+	bench_start(&c);
 	ret = io_uring_submit(&ring);
 	while (ret >= 0) {
 		unsigned int head, got = 0;
@@ -97,10 +100,9 @@ static void run(enum mode m, int qd)
 			break;
 		ios += got;
 		n += got;
-		if (n >= 64 || qd == 1) {
+		if (n >= 64 || qd == 1 || bench_counted(&c)) {
 			n = 0;
-			t = bench_now() - t0;
-			if (t >= secs)
+			if (!bench_going(&c, ios, &t))
 				break;
 		}
 		ret = io_uring_submit(&ring);

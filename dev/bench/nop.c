@@ -13,11 +13,14 @@ static void run(int batch, int dt)
 	struct io_uring ring;
 	struct io_uring_cqe *cqes[128];
 	unsigned long long ops = 0;
-	double t0, t, secs = bench_secs();
+	struct bench_clock c;
+	double t;
 	int i, ret, check = batch >= 64 ? 1 : 64 / batch, n = 0;
 	char name[64];
 
 	snprintf(name, sizeof(name), "nop-b%d%s", batch, dt ? "-dt-regfd" : "");
+	if (!bench_wanted(name))
+		return;
 	if (dt)
 		p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
 	ret = io_uring_queue_init_params(128, &ring, &p);
@@ -32,7 +35,7 @@ static void run(int batch, int dt)
 			goto out;
 		}
 	}
-	t0 = bench_now();
+	bench_start(&c);
 	for (;;) {
 		unsigned int got;
 
@@ -50,10 +53,9 @@ static void run(int batch, int dt)
 		}
 		io_uring_cq_advance(&ring, got);
 		ops += batch;
-		if (++n % check)
+		if (++n % check && !bench_counted(&c))
 			continue;
-		t = bench_now() - t0;
-		if (t >= secs)
+		if (!bench_going(&c, ops, &t))
 			break;
 	}
 	bench_report(name, ops / t, "ops/s", "higher");
