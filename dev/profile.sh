@@ -57,7 +57,7 @@ done
 
 table=$OUT/profile/$row-$stamp.txt
 {
-	echo "make profile, $(date -d "@${stamp%%-*}" '+%Y-%m-%d' 2>/dev/null || date '+%Y-%m-%d'): $row, ours $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?') vs reference (IMPL=upstream)"
+	echo "make profile, $(date "+%Y-%m-%d %H:%M"): $row, ours $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?') vs reference (IMPL=upstream)"
 	echo "kernel instructions per operation: (window of $n2 - window of $ops) / $ops"
 	echo
 	python3 "$prof/symbolize.py" compare --labels ours reference -n "$top" \
