@@ -121,16 +121,21 @@ static void io_req_release(struct io_kiocb *req)
 	struct io_ring_ctx *ctx = req->ctx;
 
 	lockdep_assert_held(&ctx->uring_lock);
+	/* each test spares a call for the many requests that hold nothing */
 	if (def->cleanup)
 		def->cleanup(req);
-	io_buffer_drop(req);
-	kfree(req->async);
-	kfree(req->poll);
+	if (req->buf_sel != IO_KBUF_NONE)
+		io_buffer_drop(req);
+	if (req->async || req->poll) {
+		kfree(req->async);
+		kfree(req->poll);
+	}
 	if (req->creds)
 		put_cred(req->creds);
 	if (!req->rsrc_file && req->op.file && def->needs_file)
 		fput(req->op.file);
-	io_req_rsrc_put(req);
+	if (req->rsrc_file || req->rsrc_buf)
+		io_req_rsrc_put(req);
 	ctx->nr_freed++;
 }
 
