@@ -201,18 +201,41 @@ void io_drop_overflow(struct io_ring_ctx *ctx)
 	ctx->overflow_nr = 0;
 }
 
-/**
- * io_req_post - post the CQE of a finished request, unless it asked to
- * skip it on success
- * @req: the request; its res, cflags and big_cqe are final
- *
- * Context: ctx->cq_lock held.
+/*
+ * The CQE of a finished request straight into the ring: no overflow
+ * pending and a free slot, the common case. False if it must take the
+ * general way (io_cqe_add()).
  */
-void io_req_post(struct io_kiocb *req)
+static __always_inline bool io_req_fill(struct io_ring_ctx *ctx,
+					struct io_kiocb *req, const u64 *big)
+{
+	struct io_uring_cqe *cqe;
+
+	if (unlikely(!list_empty(&ctx->overflow_list)))
+		return false;
+	cqe = io_cqe_slot(ctx);
+	if (unlikely(!cqe))
+		return false;
+	trace_io_uring_complete(ctx, req, req->user_data, req->res,
+				req->cflags, big);
+	ctx->cq_seq++;
+	WRITE_ONCE(cqe->user_data, req->user_data);
+	WRITE_ONCE(cqe->res, req->res);
+	WRITE_ONCE(cqe->flags, req->cflags);
+	if (ctx->flags & IORING_SETUP_CQE32) {
+		WRITE_ONCE(cqe->big_cqe[0], big ? big[0] : 0);
+		WRITE_ONCE(cqe->big_cqe[1], big ? big[1] : 0);
+	}
+	return true;
+}
+
+/* Post @req's CQE, unless it asked to skip it on success. */
+static __always_inline void io_req_post(struct io_ring_ctx *ctx,
+					struct io_kiocb *req)
 {
 	bool skip = req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS;
+	const u64 *big = NULL;
 
-	lockdep_assert_held(&req->ctx->cq_lock);
 	if (unlikely(skip || req->silent)) {
 		/* a guard's CQE depends on its own flag alone */
 		if (io_req_is_guard(req)) {
@@ -223,10 +246,34 @@ void io_req_post(struct io_kiocb *req)
 		}
 	}
 	if (req->went_async)
-		req->ctx->async_posted = true;
+		ctx->async_posted = true;
 	/* only some opcodes have big CQE words; elsewhere the union holds others */
-	io_cqe_add(req->ctx, req, req->user_data, req->res, req->cflags,
-		   io_op_defs[req->opcode].big_cqe ? req->big_cqe : NULL);
+	if (unlikely(ctx->flags & IORING_SETUP_CQE32) &&
+	    io_op_defs[req->opcode].big_cqe)
+		big = req->big_cqe;
+	if (likely(io_req_fill(ctx, req, big)))
+		return;
+	io_cqe_add(ctx, req, req->user_data, req->res, req->cflags, big);
+}
+
+/**
+ * io_req_post_list - post the CQEs of finished requests, in their order
+ * @ctx: the ring
+ * @req: the first request, the others linked by ->next; their res, cflags
+ *	 and big_cqe are final
+ *
+ * A request that asked to skip its CQE on success posts none. Waiters
+ * hear once, after the last.
+ *
+ * Context: ctx->uring_lock held; takes ctx->cq_lock.
+ */
+void io_req_post_list(struct io_ring_ctx *ctx, struct io_kiocb *req)
+{
+	lockdep_assert_held(&ctx->uring_lock);
+	io_cq_lock(ctx);
+	for (; req; req = req->next)
+		io_req_post(ctx, req);
+	io_cq_unlock_post(ctx);
 }
 
 /**

@@ -15,7 +15,7 @@ void io_cq_unlock_post(struct io_ring_ctx *ctx);
 bool io_flush_overflow(struct io_ring_ctx *ctx);
 void io_drop_overflow(struct io_ring_ctx *ctx);
 unsigned int io_cqes_ready(struct io_ring_ctx *ctx);
-void io_req_post(struct io_kiocb *req);
+void io_req_post_list(struct io_ring_ctx *ctx, struct io_kiocb *req);
 bool io_post_if_room(struct io_kiocb *req, s32 res, u32 cflags);
 
 #endif

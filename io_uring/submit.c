@@ -181,11 +181,8 @@ static void io_compl_post_batch(struct io_ring_ctx *ctx)
 {
 	struct io_kiocb *req;
 
-	io_cq_lock(ctx);
-	for (req = ctx->compl_head; req; req = req->next)
-		io_req_post(req);
-	io_cq_unlock_post(ctx);
 	req = ctx->compl_head;
+	io_req_post_list(ctx, req);
 	ctx->compl_head = NULL;
 	ctx->compl_tail = &ctx->compl_head;
 	ctx->compl_nr = 0;
