@@ -400,6 +400,18 @@ static void io_chain_submit(struct io_ring_ctx *ctx, struct io_chain *chain)
 	io_queue_req(head);
 }
 
+/*
+ * A request neither in nor starting a link chain, with no drain to honour:
+ * most of them. It is issued at once, without collecting a chain.
+ */
+static bool io_req_alone(struct io_ring_ctx *ctx, struct io_chain *chain,
+			 struct io_kiocb *req)
+{
+	return !chain->head &&
+	       !(req->sqe_flags & (IO_LINK_FLAGS | IOSQE_IO_DRAIN)) &&
+	       !ctx->drain_head && ctx->nr_freed >= ctx->drain_barrier;
+}
+
 /* Next SQE by the SQ array (or directly); NULL for an invalid array entry. */
 static const struct io_uring_sqe *io_next_sqe(struct io_ring_ctx *ctx)
 {
@@ -468,6 +480,10 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 			trace_io_uring_submit_req(req);
 		}
 		ctx->nr_submitted++;
+		if (likely(!ret && io_req_alone(ctx, &chain, req))) {
+			io_queue_req(req);
+			continue;
+		}
 		trace_io_uring_link(req, chain.head);
 		*chain.tail = req;
 		chain.tail = &req->link;
