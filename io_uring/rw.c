@@ -199,6 +199,8 @@ static int io_rw_init_kiocb(struct io_kiocb *req, struct kiocb *kiocb, int dir,
 	ret = kiocb_set_rw_flags(kiocb, rw->flags, dir == ITER_DEST ? READ : WRITE);
 	if (ret)
 		return ret;
+	/* a block device may take its bios from the per-CPU cache */
+	kiocb->ki_flags |= IOCB_ALLOC_CACHE;
 	if (kiocb->ki_flags & IOCB_NOWAIT)
 		req->nowait = true;
 	else if ((file->f_flags & O_NONBLOCK) && !(file->f_mode & FMODE_NOWAIT))
