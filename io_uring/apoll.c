@@ -375,3 +375,16 @@ int io_apoll_retry(struct io_kiocb *req, __poll_t events, bool next)
 	io_apoll_wait(req, false);
 	return 0;
 }
+
+/**
+ * io_apoll_free - free the poll entry of a finished request
+ * @req: the request, off every wait queue for good
+ *
+ * Context: ctx->uring_lock held.
+ */
+void io_apoll_free(struct io_kiocb *req)
+{
+	lockdep_assert_held(&req->ctx->uring_lock);
+	kfree(req->poll);
+	req->poll = NULL;
+}

@@ -33,5 +33,6 @@ bool io_apoll_claim(struct io_kiocb *req);
 bool io_apoll_post(struct io_kiocb *req, __poll_t mask);
 bool io_apoll_uring_woken(struct io_kiocb *req);
 int io_apoll_retry(struct io_kiocb *req, __poll_t events, bool next);
+void io_apoll_free(struct io_kiocb *req);
 
 #endif

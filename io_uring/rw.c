@@ -27,6 +27,7 @@
 #include "iopoll.h"
 #include "issue.h"
 #include "kbuf.h"
+#include "submit.h"
 #include "tw.h"
 
 #include <trace/events/io_uring.h>
@@ -136,11 +137,10 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	rw->flags = (__force rwf_t)READ_ONCE(sqe->rw_flags);
 	vectored = (op == IORING_OP_READV || op == IORING_OP_WRITEV) &&
 		   !(req->sqe_flags & IOSQE_BUFFER_SELECT);
-	st = kmalloc(struct_size(st, fast_iov, vectored ? UIO_FASTIOV : 0),
-		     GFP_KERNEL_ACCOUNT);
+	st = io_req_async_alloc(req, struct_size(st, fast_iov,
+						 vectored ? UIO_FASTIOV : 0));
 	if (!st)
 		return -ENOMEM;
-	req->async = st;
 	st->done = 0;
 	st->free_iov = NULL;
 	st->req = req;

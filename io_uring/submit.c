@@ -9,6 +9,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/kasan.h>
 #include <linux/sched/task.h>
 #include <linux/cred.h>
 #include <linux/sched/signal.h>
@@ -18,6 +19,7 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "apoll.h"
 #include "complete.h"
 #include "creds.h"
 #include "issue.h"
@@ -114,6 +116,53 @@ static void io_req_unalloc(struct io_kiocb *req)
 	ctx->req_cache = req;
 }
 
+/**
+ * io_req_async_alloc - give a request its async state (req->async)
+ * @req: the request, being prepared
+ * @size: bytes wanted
+ *
+ * A state of up to IO_ASYNC_SIZE bytes comes from the ring's cache when it
+ * has one, so that the steady state allocates none; a bigger one from
+ * kmalloc. Its contents are undefined. The core frees it with the request.
+ *
+ * Context: ctx->uring_lock held.
+ * Return: the state, or NULL for lack of memory.
+ */
+void *io_req_async_alloc(struct io_kiocb *req, size_t size)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	void *st;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	if (size > IO_ASYNC_SIZE) {
+		st = kmalloc(size, GFP_KERNEL_ACCOUNT);
+	} else if (ctx->async_nr) {
+		st = ctx->async_cache[--ctx->async_nr];
+		kasan_mempool_unpoison_object(st, IO_ASYNC_SIZE);
+		req->async_cached = true;
+	} else {
+		st = kmalloc(IO_ASYNC_SIZE, GFP_KERNEL_ACCOUNT);
+		req->async_cached = true;
+	}
+	req->async = st;
+	return st;
+}
+
+/* Back to the ring's cache if it came from it and there is room. */
+static void io_req_async_free(struct io_ring_ctx *ctx, struct io_kiocb *req)
+{
+	void *st = req->async;
+
+	req->async = NULL;
+	if (!req->async_cached || ctx->async_nr == IO_ASYNC_CACHE_MAX) {
+		kfree(st);
+		return;
+	}
+	/* KASAN catches a use of the state while it sits in the cache */
+	if (kasan_mempool_poison_object(st))
+		ctx->async_cache[ctx->async_nr++] = st;
+}
+
 /* Release what the request took while it ran; it stays the caller's. */
 static void io_req_release(struct io_kiocb *req)
 {
@@ -126,10 +175,10 @@ static void io_req_release(struct io_kiocb *req)
 		def->cleanup(req);
 	if (req->buf_sel != IO_KBUF_NONE)
 		io_buffer_drop(req);
-	if (req->async || req->poll) {
-		kfree(req->async);
-		kfree(req->poll);
-	}
+	if (req->async)
+		io_req_async_free(ctx, req);
+	if (req->poll)
+		io_apoll_free(req);
 	if (req->creds)
 		put_cred(req->creds);
 	if (!req->rsrc_file && req->op.file && def->needs_file)
@@ -139,10 +188,17 @@ static void io_req_release(struct io_kiocb *req)
 	ctx->nr_freed++;
 }
 
-/* Ring teardown: give the cached requests back to the slab. */
+/* Ring teardown: give the cached requests and states back to the slab. */
 void io_req_cache_free(struct io_ring_ctx *ctx)
 {
 	struct io_kiocb *req;
+
+	while (ctx->async_nr) {
+		void *st = ctx->async_cache[--ctx->async_nr];
+
+		kasan_mempool_unpoison_object(st, IO_ASYNC_SIZE);
+		kfree(st);
+	}
 
 	while ((req = ctx->req_cache)) {
 		ctx->req_cache = req->next;
@@ -271,6 +327,7 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	req->opcode = READ_ONCE(sqe->opcode);
 	req->sqe_flags = READ_ONCE(sqe->flags);
 	req->mshot_posted = false;
+	req->async_cached = false;
 	req->user_data = READ_ONCE(sqe->user_data);
 	/* the file is taken at issue: io_req_assign_file() */
 	req->file_fd = READ_ONCE(sqe->fd);

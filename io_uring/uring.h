@@ -31,6 +31,9 @@
 #define IO_RINGFD_REG_MAX	16
 /* Completions gathered during one submit before they are posted. */
 #define IO_COMPL_BATCH		32
+/* Async states of up to IO_ASYNC_SIZE bytes are recycled by their ring. */
+#define IO_ASYNC_SIZE		256
+#define IO_ASYNC_CACHE_MAX	32
 
 /*
  * The start of the ring memory shared with userspace. The kernel writes
@@ -137,6 +140,8 @@ struct io_ring_ctx {
 	u32			sq_head;	/* private copy of hdr->sq_head */
 	struct task_struct	*submitter_task;	/* SINGLE_ISSUER */
 	struct io_kiocb		*req_cache;
+	unsigned int		async_nr;	/* states in async_cache */
+	void			*async_cache[IO_ASYNC_CACHE_MAX];
 	struct io_kiocb		*compl_head;
 	struct io_kiocb		**compl_tail;
 	unsigned int		compl_nr;
