@@ -19,7 +19,8 @@ export DEBUG=0 ACCEL=tcg
 case $row in
 nop-*)	prog=nop ops=${OPS:-16384} ;;
 blk-*)	prog="blkread /dev/nullb0" ops=${OPS:-4096} ;;
-*)	echo "WORKLOAD: $row is not a row make profile knows (nop-*, blk-*)" >&2
+sqpoll-nop) prog=sqpoll ops=${OPS:-65536} ;;
+*)	echo "WORKLOAD: $row is not a row make profile knows (nop-*, blk-*, sqpoll-nop)" >&2
 	exit 2 ;;
 esac
 case $ops in ''|*[!0-9]*|0) echo "OPS must be a positive number" >&2; exit 2;; esac

@@ -20,13 +20,20 @@
 
 static const char *name = "sqpoll-nop";
 
-/* Keep up to DEPTH NOPs in flight for @secs; NOPs completed per second. */
-static double window(struct io_uring *ring, double secs, unsigned int *inflight)
+/*
+ * Keep up to DEPTH NOPs in flight for a fifth of the run (or, profiled,
+ * for the operations asked); NOPs completed per second.
+ */
+static double window(struct io_uring *ring, unsigned int *inflight)
 {
 	struct io_uring_cqe *cqes[DEPTH];
 	unsigned long long done = 0;
-	double t0 = bench_now(), t;
+	struct bench_clock c;
+	double t;
 	int i, ret, n = 0;
+
+	bench_start(&c);
+	c.secs /= WINDOWS;
 
 	for (;;) {
 		unsigned int got;
@@ -54,10 +61,9 @@ static double window(struct io_uring *ring, double secs, unsigned int *inflight)
 		io_uring_cq_advance(ring, got);
 		*inflight -= got;
 		done += got;
-		if (++n % 16)
+		if (++n % 16 && !bench_counted(&c))
 			continue;
-		t = bench_now() - t0;
-		if (t >= secs)
+		if (!bench_going(&c, done, &t))
 			return done / t;
 	}
 }
@@ -72,6 +78,8 @@ int main(void)
 	cpu_set_t set;
 	int i, ret;
 
+	if (!bench_wanted(name))
+		return 0;
 	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
 		p.flags |= IORING_SETUP_SQ_AFF;
 		p.sq_thread_cpu = 1;
@@ -87,8 +95,9 @@ int main(void)
 		CPU_SET(0, &set);
 		sched_setaffinity(0, sizeof(set), &set);
 	}
-	for (i = 0; i < WINDOWS; i++) {
-		v = window(&ring, bench_secs() / WINDOWS, &inflight);
+	/* profiled: one window of the operations asked */
+	for (i = 0; i < (getenv("BENCH_ROW") ? 1 : WINDOWS); i++) {
+		v = window(&ring, &inflight);
 		if (v < 0)
 			goto out;
 		fprintf(stderr, "%s: window %d: %.0f ops/s\n", name, i + 1, v);
