@@ -73,12 +73,13 @@ static struct io_uring_cqe *io_cqe_slot(struct io_ring_ctx *ctx)
 	return (void *)ctx->cqes + (idx << ctx->cqe_shift);
 }
 
-static void io_fill_cqe(struct io_ring_ctx *ctx, struct io_uring_cqe *cqe,
-			const struct io_uring_cqe *src, const u64 *big)
+static __always_inline void io_fill_cqe(struct io_ring_ctx *ctx,
+					struct io_uring_cqe *cqe, u64 user_data,
+					s32 res, u32 cflags, const u64 *big)
 {
-	WRITE_ONCE(cqe->user_data, src->user_data);
-	WRITE_ONCE(cqe->res, src->res);
-	WRITE_ONCE(cqe->flags, src->flags);
+	WRITE_ONCE(cqe->user_data, user_data);
+	WRITE_ONCE(cqe->res, res);
+	WRITE_ONCE(cqe->flags, cflags);
 	if (ctx->flags & IORING_SETUP_CQE32) {
 		WRITE_ONCE(cqe->big_cqe[0], big ? big[0] : 0);
 		WRITE_ONCE(cqe->big_cqe[1], big ? big[1] : 0);
@@ -141,7 +142,7 @@ static bool io_cqe_add(struct io_ring_ctx *ctx, struct io_kiocb *req,
 		cqe = io_cqe_slot(ctx);
 	if (unlikely(!cqe))
 		return io_overflow_cqe(ctx, &src, big);
-	io_fill_cqe(ctx, cqe, &src, big);
+	io_fill_cqe(ctx, cqe, user_data, res, cflags, big);
 	return true;
 }
 
@@ -181,7 +182,8 @@ bool io_flush_overflow(struct io_ring_ctx *ctx)
 			return false;
 		ocqe = list_first_entry(&ctx->overflow_list,
 					struct io_overflow_cqe, list);
-		io_fill_cqe(ctx, cqe, &ocqe->cqe, ocqe->cqe.big_cqe);
+		io_fill_cqe(ctx, cqe, ocqe->cqe.user_data, ocqe->cqe.res,
+			    ocqe->cqe.flags, ocqe->cqe.big_cqe);
 		list_del(&ocqe->list);
 		ctx->overflow_nr--;
 		kfree(ocqe);
@@ -219,13 +221,7 @@ static __always_inline bool io_req_fill(struct io_ring_ctx *ctx,
 	trace_io_uring_complete(ctx, req, req->user_data, req->res,
 				req->cflags, big);
 	ctx->cq_seq++;
-	WRITE_ONCE(cqe->user_data, req->user_data);
-	WRITE_ONCE(cqe->res, req->res);
-	WRITE_ONCE(cqe->flags, req->cflags);
-	if (ctx->flags & IORING_SETUP_CQE32) {
-		WRITE_ONCE(cqe->big_cqe[0], big ? big[0] : 0);
-		WRITE_ONCE(cqe->big_cqe[1], big ? big[1] : 0);
-	}
+	io_fill_cqe(ctx, cqe, req->user_data, req->res, req->cflags, big);
 	return true;
 }
 
@@ -293,9 +289,6 @@ void io_req_post_list(struct io_ring_ctx *ctx, struct io_kiocb *req)
 bool io_post_if_room(struct io_kiocb *req, s32 res, u32 cflags)
 {
 	struct io_ring_ctx *ctx = req->ctx;
-	struct io_uring_cqe src = {
-		.user_data = req->user_data, .res = res, .flags = cflags,
-	};
 	struct io_uring_cqe *cqe = NULL;
 
 	lockdep_assert_held(&ctx->uring_lock);
@@ -305,11 +298,11 @@ bool io_post_if_room(struct io_kiocb *req, s32 res, u32 cflags)
 	if (list_empty(&ctx->overflow_list) || io_flush_overflow(ctx))
 		cqe = io_cqe_slot(ctx);
 	if (cqe) {
-		trace_io_uring_complete(ctx, req, src.user_data, src.res,
-					src.flags, NULL);
+		trace_io_uring_complete(ctx, req, req->user_data, res, cflags,
+					NULL);
 		ctx->cq_seq++;
 		ctx->async_posted = true;
-		io_fill_cqe(ctx, cqe, &src, NULL);
+		io_fill_cqe(ctx, cqe, req->user_data, res, cflags, NULL);
 	}
 	io_cq_unlock_post(ctx);
 	return cqe;
