@@ -12,7 +12,9 @@
  *    IORING_CQE_F_MORE until it is cancelled and that no stray CQE shows;
  *  - provided buffer rules: an empty ring gives -ENOBUFS, legacy
  *    IORING_OP_PROVIDE_BUFFERS, IORING_REGISTER_PBUF_STATUS after
- *    consumption, IORING_UNREGISTER_PBUF_RING, registration errnos.
+ *    consumption, IORING_UNREGISTER_PBUF_RING, registration errnos;
+ *  - READ_MULTISHOT of a pipe into a buffer ring, through the yields a
+ *    batch of ready messages causes, until the ring runs dry (-ENOBUFS).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -1090,3 +1092,118 @@ TEST_F(pbuf, register_errors)
 }
 
 TEST_HARNESS_MAIN
+
+/* --- READ_MULTISHOT through its yields, until its buffers run out --- */
+
+#define RM_BGID		5
+#define RM_NR		64	/* buffers, and messages: four yields' worth */
+#define RM_LEN		16	/* one message fills one buffer */
+
+FIXTURE(read_mshot) {
+	struct uring r;
+	int pipe[2];
+	struct io_uring_buf_ring *ring;
+	char *bufs;
+};
+
+/* Messages written before the read is armed, or by a thread 1 ms apart. */
+FIXTURE_VARIANT(read_mshot) {
+	bool async;
+	bool writer;
+};
+
+FIXTURE_VARIANT_ADD(read_mshot, prefilled) {};
+FIXTURE_VARIANT_ADD(read_mshot, prefilled_async) { .async = true };
+FIXTURE_VARIANT_ADD(read_mshot, writer) { .writer = true };
+FIXTURE_VARIANT_ADD(read_mshot, writer_async) { .async = true, .writer = true };
+
+FIXTURE_SETUP(read_mshot)
+{
+	struct io_uring_params p = {
+		.flags = IORING_SETUP_CQSIZE, .cq_entries = 2 * RM_NR,
+	};
+	int i;
+
+	ASSERT_EQ(0, uring_init_params(&self->r, 4, &p));
+	if (!uring_op_supported(&self->r, IORING_OP_READ_MULTISHOT))
+		SKIP(return, "IORING_OP_READ_MULTISHOT not supported");
+	ASSERT_EQ(0, pipe(self->pipe));
+	self->ring = mmap(NULL, uring_page_size(), PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->ring);
+	self->bufs = malloc(RM_NR * RM_LEN);
+	ASSERT_NE(NULL, self->bufs);
+	memset(self->ring, 0, uring_page_size());
+	ASSERT_EQ(0, uring_register_pbuf_ring(&self->r, self->ring, RM_NR,
+					      RM_BGID));
+	for (i = 0; i < RM_NR; i++)
+		uring_buf_ring_add(self->ring, RM_NR - 1, i,
+				   self->bufs + i * RM_LEN, RM_LEN, i);
+	uring_buf_ring_publish(self->ring, RM_NR);
+}
+
+FIXTURE_TEARDOWN(read_mshot)
+{
+	uring_exit(&self->r);
+	close(self->pipe[0]);
+	close(self->pipe[1]);
+	munmap(self->ring, uring_page_size());
+	free(self->bufs);
+}
+
+static void *rm_writer(void *arg)
+{
+	int fd = *(int *)arg;
+	char msg[RM_LEN];
+	int i;
+
+	for (i = 0; i <= RM_NR; i++) {
+		usleep(1000);
+		memset(msg, 'a' + i % 26, sizeof(msg));
+		if (write(fd, msg, sizeof(msg)) != sizeof(msg))
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * One message per buffer with F_MORE, then -ENOBUFS once the group is
+ * empty, also when results come in batches that make the request yield.
+ */
+TEST_F_TIMEOUT(read_mshot, yields_until_enobufs, 60)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char msg[RM_LEN];
+	pthread_t thread;
+	int i;
+
+	if (!variant->writer) {
+		for (i = 0; i <= RM_NR; i++) {
+			memset(msg, 'a' + i % 26, sizeof(msg));
+			ASSERT_EQ(RM_LEN, write(self->pipe[1], msg, RM_LEN));
+		}
+	}
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_READ_MULTISHOT, self->pipe[0], NULL, 0, 0,
+		      0x4ead);
+	sqe->flags = IOSQE_BUFFER_SELECT | (variant->async ? IOSQE_ASYNC : 0);
+	sqe->buf_group = RM_BGID;
+	ASSERT_EQ(1, uring_submit(&self->r));
+	if (variant->writer)
+		ASSERT_EQ(0, pthread_create(&thread, NULL, rm_writer,
+					    &self->pipe[1]));
+	for (i = 0; i < RM_NR; i++) {
+		ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, 20000))
+			TH_LOG("CQE %d of %d never came", i, RM_NR);
+		ASSERT_EQ(RM_LEN, cqe.res) TH_LOG("CQE %d", i);
+		ASSERT_TRUE(cqe.flags & IORING_CQE_F_MORE);
+		ASSERT_TRUE(cqe.flags & IORING_CQE_F_BUFFER);
+	}
+	ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, 20000))
+		TH_LOG("the final -ENOBUFS never came");
+	EXPECT_EQ(-ENOBUFS, cqe.res);
+	EXPECT_FALSE(cqe.flags & IORING_CQE_F_MORE);
+	if (variant->writer)
+		pthread_join(thread, NULL);
+}
