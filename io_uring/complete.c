@@ -125,25 +125,40 @@ static bool io_overflow_cqe(struct io_ring_ctx *ctx,
 	return true;
 }
 
-/* io_post_cqe(), naming the request it completes (or NULL) for the trace. */
-static bool io_cqe_add(struct io_ring_ctx *ctx, struct io_kiocb *req,
-		       u64 user_data, s32 res, u32 cflags, const u64 *big)
+/*
+ * Fill the next free CQ ring slot, after any overflowed CQEs, which go
+ * first to keep the order. False if the ring has no room left for it.
+ */
+static __always_inline bool io_cqe_try(struct io_ring_ctx *ctx,
+				       struct io_kiocb *req, u64 user_data,
+				       s32 res, u32 cflags, const u64 *big)
+{
+	struct io_uring_cqe *cqe;
+
+	if (unlikely(!list_empty(&ctx->overflow_list)) &&
+	    !io_flush_overflow(ctx))
+		return false;
+	cqe = io_cqe_slot(ctx);
+	if (unlikely(!cqe))
+		return false;
+	trace_io_uring_complete(ctx, req, user_data, res, cflags, big);
+	ctx->cq_seq++;
+	io_fill_cqe(ctx, cqe, user_data, res, cflags, big);
+	return true;
+}
+
+/* io_cqe_try() found no room: onto the overflow list. False if lost. */
+static noinline bool io_cqe_defer(struct io_ring_ctx *ctx,
+				  struct io_kiocb *req, u64 user_data,
+				  s32 res, u32 cflags, const u64 *big)
 {
 	struct io_uring_cqe src = {
 		.user_data = user_data, .res = res, .flags = cflags,
 	};
-	struct io_uring_cqe *cqe = NULL;
 
-	lockdep_assert_held(&ctx->cq_lock);
 	trace_io_uring_complete(ctx, req, user_data, res, cflags, big);
 	ctx->cq_seq++;
-	/* CQEs keep their order: nothing passes what already overflowed */
-	if (likely(list_empty(&ctx->overflow_list)) || io_flush_overflow(ctx))
-		cqe = io_cqe_slot(ctx);
-	if (unlikely(!cqe))
-		return io_overflow_cqe(ctx, &src, big);
-	io_fill_cqe(ctx, cqe, user_data, res, cflags, big);
-	return true;
+	return io_overflow_cqe(ctx, &src, big);
 }
 
 /**
@@ -160,7 +175,9 @@ static bool io_cqe_add(struct io_ring_ctx *ctx, struct io_kiocb *req,
 bool io_post_cqe(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags,
 		 const u64 *big)
 {
-	return io_cqe_add(ctx, NULL, user_data, res, cflags, big);
+	lockdep_assert_held(&ctx->cq_lock);
+	return io_cqe_try(ctx, NULL, user_data, res, cflags, big) ||
+	       io_cqe_defer(ctx, NULL, user_data, res, cflags, big);
 }
 
 /**
@@ -203,28 +220,6 @@ void io_drop_overflow(struct io_ring_ctx *ctx)
 	ctx->overflow_nr = 0;
 }
 
-/*
- * The CQE of a finished request straight into the ring: no overflow
- * pending and a free slot, the common case. False if it must take the
- * general way (io_cqe_add()).
- */
-static __always_inline bool io_req_fill(struct io_ring_ctx *ctx,
-					struct io_kiocb *req, const u64 *big)
-{
-	struct io_uring_cqe *cqe;
-
-	if (unlikely(!list_empty(&ctx->overflow_list)))
-		return false;
-	cqe = io_cqe_slot(ctx);
-	if (unlikely(!cqe))
-		return false;
-	trace_io_uring_complete(ctx, req, req->user_data, req->res,
-				req->cflags, big);
-	ctx->cq_seq++;
-	io_fill_cqe(ctx, cqe, req->user_data, req->res, req->cflags, big);
-	return true;
-}
-
 /* Post @req's CQE, unless it asked to skip it on success. */
 static __always_inline void io_req_post(struct io_ring_ctx *ctx,
 					struct io_kiocb *req)
@@ -247,9 +242,10 @@ static __always_inline void io_req_post(struct io_ring_ctx *ctx,
 	if (unlikely(ctx->flags & IORING_SETUP_CQE32) &&
 	    io_op_defs[req->opcode].big_cqe)
 		big = req->big_cqe;
-	if (likely(io_req_fill(ctx, req, big)))
+	if (likely(io_cqe_try(ctx, req, req->user_data, req->res, req->cflags,
+			      big)))
 		return;
-	io_cqe_add(ctx, req, req->user_data, req->res, req->cflags, big);
+	io_cqe_defer(ctx, req, req->user_data, req->res, req->cflags, big);
 }
 
 /**
@@ -289,21 +285,15 @@ void io_req_post_list(struct io_ring_ctx *ctx, struct io_kiocb *req)
 bool io_post_if_room(struct io_kiocb *req, s32 res, u32 cflags)
 {
 	struct io_ring_ctx *ctx = req->ctx;
-	struct io_uring_cqe *cqe = NULL;
+	bool posted;
 
 	lockdep_assert_held(&ctx->uring_lock);
 	io_compl_flush(ctx);
 
 	io_cq_lock(ctx);
-	if (list_empty(&ctx->overflow_list) || io_flush_overflow(ctx))
-		cqe = io_cqe_slot(ctx);
-	if (cqe) {
-		trace_io_uring_complete(ctx, req, req->user_data, res, cflags,
-					NULL);
-		ctx->cq_seq++;
+	posted = io_cqe_try(ctx, req, req->user_data, res, cflags, NULL);
+	if (posted)
 		ctx->async_posted = true;
-		io_fill_cqe(ctx, cqe, req->user_data, res, cflags, NULL);
-	}
 	io_cq_unlock_post(ctx);
-	return cqe;
+	return posted;
 }
