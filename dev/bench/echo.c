@@ -4,6 +4,8 @@
  * from an epoll client thread. The server is io_uring (multishot recv into
  * a provided buffer ring, send back from the buffer) or, as the fixed peer
  * that only the kernel's network stack moves, the same server on epoll.
+ * echo-accept-256: the io_uring server over 256 connections, which it
+ * takes with a multishot accept.
  * Client and server share CPU 0: the figure is CPU cost per message, not
  * how well two emulated CPUs happen to overlap. Reports round trips/s.
  */
@@ -19,17 +21,19 @@
 #include "bench.h"
 
 #define CONNS	32
+#define MAX_CONNS	256
 #define MSG	64
 #define NBUFS	256
 #define BUFSZ	2048
 #define BGID	7
 
-enum { RECV = 1, SEND = 2 };
+enum { RECV = 1, SEND = 2, ACCEPT = 3 };
 #define UD(type, bid, fd)	((unsigned long long)(type) << 56 | \
 				 (unsigned long long)(bid) << 32 | (unsigned int)(fd))
 
 struct client {
 	int port;
+	int conns;
 	unsigned long long trips;
 	double secs;
 	int err;
@@ -49,15 +53,15 @@ static void *client_run(void *arg)
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_port = htons(c->port),
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct epoll_event ev, evs[CONNS];
-	int fds[CONNS], got[CONNS] = { }, busy = 0, ep, i;
+	struct epoll_event ev, evs[MAX_CONNS];
+	int fds[MAX_CONNS], got[MAX_CONNS] = { }, busy = 0, ep, i;
 	char msg[MSG], buf[BUFSZ];
 	double t0, secs = bench_secs();
 	int stopping = 0;
 
 	memset(msg, 'x', MSG);
 	ep = epoll_create1(0);
-	for (i = 0; i < CONNS; i++) {
+	for (i = 0; i < c->conns; i++) {
 		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
 		if (fds[i] < 0 || connect(fds[i], (void *)&sa, sizeof(sa))) {
 			c->err = errno;
@@ -69,11 +73,11 @@ static void *client_run(void *arg)
 		epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev);
 	}
 	t0 = bench_now();
-	for (i = 0; i < CONNS; i++, busy++)
+	for (i = 0; i < c->conns; i++, busy++)
 		if (write(fds[i], msg, MSG) != MSG)
 			c->err = EIO;
 	while (busy && !c->err) {
-		int n = epoll_wait(ep, evs, CONNS, 1000);
+		int n = epoll_wait(ep, evs, c->conns, 1000);
 
 		/* io_uring's task_work shows as EINTR too: not an error. */
 		if (n < 0 && errno == EINTR)
@@ -107,29 +111,29 @@ static void *client_run(void *arg)
 			busy++;
 		}
 	}
-	for (i = 0; i < CONNS; i++)
+	for (i = 0; i < c->conns; i++)
 		close(fds[i]);
 	close(ep);
 	return NULL;
 }
 
-static int server_epoll(int *fds)
+static int server_epoll(int *fds, int nr, int lfd)
 {
-	struct epoll_event ev, evs[CONNS];
-	int open = CONNS, ep, i;
+	struct epoll_event ev, evs[MAX_CONNS];
+	int open = nr, ep, i;
 	char buf[BUFSZ];
 
 	ep = epoll_create1(0);
 	if (ep < 0)
 		return -errno;
-	for (i = 0; i < CONNS; i++) {
+	for (i = 0; i < nr; i++) {
 		ev.events = EPOLLIN;
 		ev.data.fd = fds[i];
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev))
 			return -errno;
 	}
 	while (open) {
-		int n = epoll_wait(ep, evs, CONNS, 5000);
+		int n = epoll_wait(ep, evs, nr, 5000);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -164,15 +168,24 @@ static void arm_recv(struct io_uring *ring, int fd)
 	sqe->user_data = UD(RECV, 0, fd);
 }
 
-static int server_uring(int *fds)
+/* @lfd >= 0: take @nr connections from it with a multishot accept. */
+static void arm_accept(struct io_uring *ring, int lfd)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_multishot_accept(sqe, lfd, NULL, NULL, 0);
+	sqe->user_data = UD(ACCEPT, 0, lfd);
+}
+
+static int server_uring(int *fds, int nr, int lfd)
 {
 	struct io_uring_buf_ring *br;
 	struct io_uring ring;
 	struct io_uring_cqe *cqe;
-	int open = CONNS, i, ret;
+	int open = nr, i, ret;
 	char *bufs;
 
-	ret = io_uring_queue_init(256, &ring, 0);
+	ret = io_uring_queue_init(512, &ring, 0);
 	if (ret)
 		return ret;
 	br = io_uring_setup_buf_ring(&ring, NBUFS, BGID, 0, &ret);
@@ -185,8 +198,11 @@ static int server_uring(int *fds)
 		io_uring_buf_ring_add(br, bufs + i * BUFSZ, BUFSZ, i,
 				      io_uring_buf_ring_mask(NBUFS), i);
 	io_uring_buf_ring_advance(br, NBUFS);
-	for (i = 0; i < CONNS; i++)
-		arm_recv(&ring, fds[i]);
+	if (lfd >= 0)
+		arm_accept(&ring, lfd);
+	else
+		for (i = 0; i < nr; i++)
+			arm_recv(&ring, fds[i]);
 	while (open) {
 		unsigned int head, n = 0;
 
@@ -201,6 +217,18 @@ static int server_uring(int *fds)
 			int fd = (int)(unsigned int)ud, bid;
 
 			n++;
+			if (ud >> 56 == ACCEPT) {
+				if (cqe->res < 0) {
+					ret = cqe->res;
+					open = 0;
+					break;
+				}
+				nodelay(cqe->res);
+				arm_recv(&ring, cqe->res);
+				if (!(cqe->flags & IORING_CQE_F_MORE))
+					arm_accept(&ring, lfd);
+				continue;
+			}
 			if (ud >> 56 == SEND) {
 				/* The echo went out (or the peer left): recycle. */
 				bid = (ud >> 32) & 0xffff;
@@ -254,24 +282,37 @@ out:
 	return ret;
 }
 
-static void run(const char *name, int (*server)(int *fds))
+/*
+ * One row: @nr connections from the client thread, served by @server;
+ * with @server_accepts, the server takes them off the listening socket.
+ */
+static void run(const char *name, int (*server)(int *fds, int nr, int lfd),
+		int nr, bool server_accepts)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sa);
-	struct client c = { };
+	struct client c = { .conns = nr };
 	pthread_t tid;
-	int lfd, fds[CONNS], i, ret;
+	int lfd, fds[MAX_CONNS], i, ret;
 
+	if (!bench_wanted(name))
+		return;
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (void *)&sa, sizeof(sa)) || listen(lfd, CONNS) ||
+	if (lfd < 0 || bind(lfd, (void *)&sa, sizeof(sa)) || listen(lfd, nr) ||
 	    getsockname(lfd, (void *)&sa, &len)) {
 		bench_fail(name, "listen", errno);
 		return;
 	}
 	c.port = ntohs(sa.sin_port);
 	pthread_create(&tid, NULL, client_run, &c);
-	for (i = 0; i < CONNS; i++) {
+	if (server_accepts) {
+		/* it closes each connection it took as the client leaves */
+		ret = server(NULL, nr, lfd);
+		close(lfd);
+		goto join;
+	}
+	for (i = 0; i < nr; i++) {
 		fds[i] = accept(lfd, NULL, NULL);
 		if (fds[i] < 0) {
 			bench_fail(name, "accept", errno);
@@ -280,12 +321,13 @@ static void run(const char *name, int (*server)(int *fds))
 		nodelay(fds[i]);
 	}
 	close(lfd);
-	ret = server(fds);
+	ret = server(fds, nr, -1);
 	if (ret) {
 		/* The client sees its connections go: it stops too. */
-		for (i = 0; i < CONNS; i++)
+		for (i = 0; i < nr; i++)
 			shutdown(fds[i], SHUT_RDWR);
 	}
+join:
 	pthread_join(tid, NULL);
 	if (ret)
 		bench_fail(name, "server", ret);
@@ -303,7 +345,8 @@ int main(void)
 	CPU_ZERO(&set);
 	CPU_SET(0, &set);
 	sched_setaffinity(0, sizeof(set), &set);
-	run("echo-uring", server_uring);
-	run("echo-epoll", server_epoll);
+	run("echo-uring", server_uring, CONNS, false);
+	run("echo-epoll", server_epoll, CONNS, false);
+	run("echo-accept-256", server_uring, MAX_CONNS, true);
 	return 0;
 }

@@ -3,11 +3,26 @@
  * nop: NOP throughput at 1, 8, 32 and 128 SQEs per io_uring_enter, on a
  * default ring and on a SINGLE_ISSUER|DEFER_TASKRUN ring whose fd is
  * registered. Each enter submits the batch and waits for all of it.
+ * nop-link8: batches of 32 as four link chains of 8 NOPs each.
  */
 #include <liburing.h>
 #include "bench.h"
 
-static void run(int batch, int dt)
+/* NOP SQEs for one enter; with @link, chains of @link requests. */
+static void prep_batch(struct io_uring *ring, int batch, int link)
+{
+	struct io_uring_sqe *sqe;
+	int i;
+
+	for (i = 0; i < batch; i++) {
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_nop(sqe);
+		if (link && (i + 1) % link)
+			sqe->flags |= IOSQE_IO_LINK;
+	}
+}
+
+static void run(int batch, int dt, int link)
 {
 	struct io_uring_params p = { };
 	struct io_uring ring;
@@ -15,10 +30,14 @@ static void run(int batch, int dt)
 	unsigned long long ops = 0;
 	struct bench_clock c;
 	double t;
-	int i, ret, check = batch >= 64 ? 1 : 64 / batch, n = 0;
+	int ret, check = batch >= 64 ? 1 : 64 / batch, n = 0;
 	char name[64];
 
-	snprintf(name, sizeof(name), "nop-b%d%s", batch, dt ? "-dt-regfd" : "");
+	if (link)
+		snprintf(name, sizeof(name), "nop-link%d", link);
+	else
+		snprintf(name, sizeof(name), "nop-b%d%s", batch,
+			 dt ? "-dt-regfd" : "");
 	if (!bench_wanted(name))
 		return;
 	if (dt)
@@ -39,8 +58,7 @@ static void run(int batch, int dt)
 	for (;;) {
 		unsigned int got;
 
-		for (i = 0; i < batch; i++)
-			io_uring_prep_nop(io_uring_get_sqe(&ring));
+		prep_batch(&ring, batch, link);
 		ret = io_uring_submit_and_wait(&ring, batch);
 		if (ret != batch) {
 			bench_fail(name, "io_uring_submit_and_wait", ret < 0 ? ret : EIO);
@@ -71,6 +89,7 @@ int main(void)
 
 	for (dt = 0; dt < 2; dt++)
 		for (i = 0; i < ARRAY_SIZE(batches); i++)
-			run(batches[i], dt);
+			run(batches[i], dt, 0);
+	run(32, 0, 8);
 	return 0;
 }
