@@ -27,15 +27,38 @@ src_tree() {
 }
 
 # bench_workloads DEST: build dev/bench's workloads (static, with liburing
-# 2.9) into DEST, for make bench and make profile.
+# 2.9) into DEST, for make bench and make profile, with fio's t/io_uring
+# as DEST/fio-io_uring.
 bench_workloads() {
-	local dest=$1 lib c
+	local dest=$1 lib fio c
 	log "building the benchmark workloads"
 	lib=$("$REPO/dev/liburing.sh" | tail -n1)
+	fio=$("$REPO/dev/fio.sh" | tail -n1)
 	rm -rf "$dest"
 	mkdir -p "$dest"
 	for c in "$REPO"/dev/bench/*.c; do
 		gcc -O2 -Wall -static -I"$lib/../src/include" -I"$REPO/dev/bench" \
 			-o "$dest/$(basename "$c" .c)" "$c" "$lib/../src/liburing.a" -lpthread
 	done
+	cp "$fio" "$dest/fio-io_uring"
+}
+
+# deb-src entries for bookworm and trixie, derived from the machine's own
+# Debian archive URI (never a hard-coded host).
+add_deb_src() {
+	local list=/etc/apt/sources.list.d/uring-dev-src.sources uri
+	[ -e "$list" ] && return 0
+	uri=$(grep -rhoE '^(URIs:\s*|deb\s+(\[[^]]*\]\s+)?)\S+' /etc/apt/sources.list \
+		/etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '{print $NF}' | grep -v security | grep -m1 '/debian/\?$' || true)
+	[ -n "$uri" ] || { log "no Debian archive URI in the apt sources"; exit 1; }
+	log "adding deb-src for bookworm and trixie from $uri"
+	cat > "$list" <<EOT
+Types: deb-src
+URIs: $uri
+Suites: bookworm trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
+	apt-get update -qq
 }

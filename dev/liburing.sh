@@ -7,26 +7,6 @@ VER=2.9-1
 DIR=$CACHE/liburing
 SRC=$DIR/liburing-2.9
 
-# deb-src entries for bookworm and trixie, derived from the machine's own
-# Debian archive URI (never a hard-coded host).
-add_deb_src() {
-	local list=/etc/apt/sources.list.d/uring-dev-src.sources uri
-	[ -e "$list" ] && return 0
-	uri=$(grep -rhoE '^(URIs:\s*|deb\s+(\[[^]]*\]\s+)?)\S+' /etc/apt/sources.list \
-		/etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
-		awk '{print $NF}' | grep -v security | grep -m1 '/debian/\?$' || true)
-	[ -n "$uri" ] || { log "no Debian archive URI in the apt sources"; exit 1; }
-	log "adding deb-src for bookworm and trixie from $uri"
-	cat > "$list" <<EOT
-Types: deb-src
-URIs: $uri
-Suites: bookworm trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOT
-	apt-get update -qq
-}
-
 if [ ! -e "$SRC/.fetched" ]; then
 	add_deb_src
 	mkdir -p "$DIR"
