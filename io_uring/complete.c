@@ -220,22 +220,27 @@ void io_drop_overflow(struct io_ring_ctx *ctx)
 	ctx->overflow_nr = 0;
 }
 
+/* Does @req post no CQE: it asked to skip it on success, or is silent? */
+static __always_inline bool io_req_skips_cqe(struct io_kiocb *req)
+{
+	bool skip = req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS;
+
+	if (likely(!skip && !req->silent))
+		return false;
+	/* a guard's CQE depends on its own flag alone */
+	if (io_req_is_guard(req))
+		return skip;
+	return req->silent || req->res >= 0 || req->res_ok;
+}
+
 /* Post @req's CQE, unless it asked to skip it on success. */
 static __always_inline void io_req_post(struct io_ring_ctx *ctx,
 					struct io_kiocb *req)
 {
-	bool skip = req->sqe_flags & IOSQE_CQE_SKIP_SUCCESS;
 	const u64 *big = NULL;
 
-	if (unlikely(skip || req->silent)) {
-		/* a guard's CQE depends on its own flag alone */
-		if (io_req_is_guard(req)) {
-			if (skip)
-				return;
-		} else if (req->silent || req->res >= 0 || req->res_ok) {
-			return;
-		}
-	}
+	if (io_req_skips_cqe(req))
+		return;
 	if (req->went_async)
 		ctx->async_posted = true;
 	/* only some opcodes have big CQE words; elsewhere the union holds others */
@@ -246,6 +251,38 @@ static __always_inline void io_req_post(struct io_ring_ctx *ctx,
 			      big)))
 		return;
 	io_cqe_defer(ctx, req, req->user_data, req->res, req->cflags, big);
+}
+
+/*
+ * The common batch: 16-byte CQEs, nothing overflowed. Post @req's CQE and
+ * those of the requests after it into the free slots, the room counted
+ * once; return the first request left without a slot.
+ */
+static struct io_kiocb *io_req_post_room(struct io_ring_ctx *ctx,
+					 struct io_kiocb *req)
+{
+	u32 mask = ctx->cq_entries - 1;
+	struct io_uring_cqe *cqe;
+	u32 head, room;
+
+	/* as in io_cqe_slot(): entries before head are userspace's no more */
+	head = smp_load_acquire(&ctx->hdr->cq_head);
+	room = ctx->cq_entries - (ctx->cq_tail - head);
+
+	for (; req && room; req = req->next) {
+		if (io_req_skips_cqe(req))
+			continue;
+		if (req->went_async)
+			ctx->async_posted = true;
+		trace_io_uring_complete(ctx, req, req->user_data, req->res,
+					req->cflags, NULL);
+		cqe = &ctx->cqes[ctx->cq_tail++ & mask];
+		io_fill_cqe(ctx, cqe, req->user_data, req->res, req->cflags,
+			    NULL);
+		ctx->cq_seq++;
+		room--;
+	}
+	return req;
 }
 
 /**
@@ -263,6 +300,9 @@ void io_req_post_list(struct io_ring_ctx *ctx, struct io_kiocb *req)
 {
 	lockdep_assert_held(&ctx->uring_lock);
 	io_cq_lock(ctx);
+	if (likely(!(ctx->flags & IORING_SETUP_CQE32) &&
+		   list_empty(&ctx->overflow_list)))
+		req = io_req_post_room(ctx, req);
 	for (; req; req = req->next)
 		io_req_post(ctx, req);
 	io_cq_unlock_post(ctx);

@@ -68,14 +68,12 @@ int io_req_cancel_noop(struct io_kiocb *req)
 	return -EALREADY;
 }
 
-/* Context: ctx->uring_lock held. */
-void io_req_unpark(struct io_kiocb *req)
+/* io_req_unpark() of a parked request. Context: ctx->uring_lock held. */
+noinline void __io_req_unpark(struct io_kiocb *req)
 {
 	struct io_uring_task *tctx = req->task->io_uring;
 
 	lockdep_assert_held(&req->ctx->uring_lock);
-	if (!req->cancel)
-		return;
 	list_del(&req->parked);
 	spin_lock(&tctx->lock);
 	list_del(&req->task_parked);
@@ -352,57 +350,65 @@ static int io_req_assign_file(struct io_kiocb *req)
 	return req->op.file ? 0 : -EBADF;
 }
 
-/* ->issue, inside an audit record unless the opcode makes none. */
-static int io_issue_audited(struct io_kiocb *req, unsigned int flags)
+/* ->issue inside an audit record. */
+static noinline int io_issue_audit_record(struct io_kiocb *req,
+					  const struct io_op_def *def,
+					  unsigned int flags)
 {
-	const struct io_op_def *def = &io_op_defs[req->opcode];
 	int ret;
 
-	if (def->audit_skip)
-		return def->issue(req, flags);
 	audit_uring_entry(req->opcode);
 	ret = def->issue(req, flags);
 	audit_uring_exit(!ret, ret);
 	return ret;
 }
 
-/* One non-blocking try, with the credentials the request runs with. */
-static int io_issue_inline(struct io_kiocb *req)
+/* ->issue, inside an audit record unless the opcode makes none. */
+static __always_inline int io_issue_audited(struct io_kiocb *req,
+					    const struct io_op_def *def,
+					    unsigned int flags)
 {
-	unsigned int flags = IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER;
-	const struct cred *creds = io_req_creds(req);
-	const struct cred *old;
-	int ret;
+	if (likely(def->audit_skip))
+		return def->issue(req, flags);
+	return io_issue_audit_record(req, def, flags);
+}
 
-	if (!creds)
-		return io_issue_audited(req, flags);
-	old = override_creds(creds);
-	ret = io_issue_audited(req, flags);
+/* io_issue_audited() with @creds in force. */
+static noinline int io_issue_as(struct io_kiocb *req,
+				const struct io_op_def *def,
+				const struct cred *creds, unsigned int flags)
+{
+	const struct cred *old = override_creds(creds);
+	int ret = io_issue_audited(req, def, flags);
+
 	revert_creds(old);
 	return ret;
 }
 
-/*
- * Issue non-blocking, and park the request if it would block. Return:
- * true if it completed (res set), false if it is parked.
- */
-static bool io_issue_or_park(struct io_kiocb *req)
+/* One non-blocking try, with the credentials the request runs with. */
+static __always_inline int io_issue_inline(struct io_kiocb *req,
+					   const struct io_op_def *def)
 {
-	const struct io_op_def *def = &io_op_defs[req->opcode];
-	int tries, ret, armed;
+	unsigned int flags = IO_URING_F_NONBLOCK | IO_URING_F_COMPLETE_DEFER;
+	const struct cred *creds = io_req_creds(req);
 
-	if (def->needs_file && !req->op.file) {
-		ret = io_req_assign_file(req);
-		if (ret)
-			goto done;
-	}
-	/* IOSQE_ASYNC: the first issue is a worker's; retries are inline */
-	if ((req->sqe_flags & IOSQE_ASYNC) && !req->went_async) {
-		io_req_punt(req);
-		return false;
-	}
+	if (unlikely(creds))
+		return io_issue_as(req, def, creds, flags);
+	return io_issue_audited(req, def, flags);
+}
+
+/*
+ * io_issue_or_park() of a request whose first try came to @ret: it would
+ * block, parked itself or yields. Retry, wait or punt as it needs.
+ */
+static noinline bool io_issue_retry(struct io_kiocb *req,
+				    const struct io_op_def *def, int ret)
+{
+	int tries, armed;
+
 	for (tries = 0; ; tries++) {
-		ret = io_issue_inline(req);
+		if (tries)
+			ret = io_issue_inline(req, def);
 		if (req->multishot && io_mshot_progressed(req))
 			tries = 0;
 		if (ret == IOU_PARKED)
@@ -437,8 +443,9 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		armed = io_req_poll_retry(req, true);
 		if (!armed)
 			return false;
-		ret = armed;
-		goto done;
+		if (armed < 0)
+			req->res = armed;
+		return true;
 	}
 	if (ret == -EAGAIN && !req->nowait) {
 		/* ready but never able to go on: a worker waits for it */
@@ -446,10 +453,51 @@ static bool io_issue_or_park(struct io_kiocb *req)
 		io_req_punt(req);
 		return false;
 	}
+	if (ret < 0)
+		req->res = ret;
+	return true;
+}
+
+/*
+ * Issue non-blocking, and park the request if it would block. Return:
+ * true if it completed (res set), false if it is parked.
+ */
+static __always_inline bool io_issue_or_park(struct io_kiocb *req)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+	int ret;
+
+	if (def->needs_file && !req->op.file) {
+		ret = io_req_assign_file(req);
+		if (ret)
+			goto done;
+	}
+	/* IOSQE_ASYNC: the first issue is a worker's; retries are inline */
+	if ((req->sqe_flags & IOSQE_ASYNC) && !req->went_async) {
+		io_req_punt(req);
+		return false;
+	}
+	ret = io_issue_inline(req, def);
+	/* the common case: done, with a result or an error */
+	if (unlikely(ret > 0 || ret == -EAGAIN))
+		return io_issue_retry(req, def, ret);
 done:
 	if (ret < 0)
 		req->res = ret;
 	return true;
+}
+
+/* Issue @req, and what is linked behind it while they complete inline. */
+static __always_inline void io_issue_chain(struct io_kiocb *req)
+{
+	while (req) {
+		if (!io_issue_or_park(req)) {
+			if (req->link && io_req_is_guard(req->link))
+				io_op_defs[req->link->opcode].link_arm(req->link, req);
+			return;
+		}
+		req = io_req_finish(req);
+	}
 }
 
 /**
@@ -472,13 +520,41 @@ void io_queue_req(struct io_kiocb *req)
 		io_req_finish(req);
 		return;
 	}
-	while (req) {
-		if (!io_issue_or_park(req)) {
-			if (req->link && io_req_is_guard(req->link))
-				io_op_defs[req->link->opcode].link_arm(req->link, req);
-			return;
-		}
-		req = io_req_finish(req);
+	io_issue_chain(req);
+}
+
+/**
+ * io_queue_new - io_queue_req() for a request its submitter just read
+ * from the SQ ring
+ * @req: the request, prepared
+ *
+ * Its submitter is alive and in io_uring_enter() (or is the ring's SQ
+ * thread): the context io_queue_req() checks for is known good.
+ *
+ * Context: ctx->uring_lock held, in req->task.
+ */
+void io_queue_new(struct io_kiocb *req)
+{
+	lockdep_assert_held(&req->ctx->uring_lock);
+	lockdep_assert(io_issue_context_ok(req));
+	io_issue_chain(req);
+}
+
+/**
+ * io_queue_alone - io_queue_new() for a request in no link chain
+ * @req: the request, prepared, with nothing linked to or behind it
+ *
+ * Most requests: without a chain, finishing one is just queueing its CQE.
+ *
+ * Context: ctx->uring_lock held, in req->task.
+ */
+void io_queue_alone(struct io_kiocb *req)
+{
+	lockdep_assert_held(&req->ctx->uring_lock);
+	lockdep_assert(io_issue_context_ok(req) && !req->link);
+	if (io_issue_or_park(req)) {
+		io_req_unpark(req);
+		io_req_complete_defer(req);
 	}
 }
 
@@ -534,11 +610,12 @@ static void io_wq_run_req(struct io_wq_work *work)
 	if (!(READ_ONCE(work->flags) & IO_WQ_WORK_CANCEL)) {
 		if (def->iowq_locked || req->multishot) {
 			mutex_lock(&req->ctx->uring_lock);
-			ret = io_issue_audited(req, flags);
+			ret = io_issue_audited(req, def, flags);
 			io_compl_flush(req->ctx);
 			mutex_unlock(&req->ctx->uring_lock);
 		} else {
-			ret = io_issue_audited(req, flags | IO_URING_F_UNLOCKED);
+			ret = io_issue_audited(req, def,
+					       flags | IO_URING_F_UNLOCKED);
 		}
 	}
 	revert_creds(old);

@@ -63,7 +63,7 @@ struct io_op_def {
 	unsigned int	big_cqe : 1;
 	void		(*link_arm)(struct io_kiocb *guard, struct io_kiocb *target);
 	struct io_kiocb	*(*link_detach)(struct io_kiocb *guard);
-};
+} __aligned(64);	/* a cache line each: indexing is a shift */
 
 /* Returned by an opcode's ->issue: the request waits; it completes later. */
 #define IOU_PARKED	1

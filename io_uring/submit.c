@@ -296,25 +296,6 @@ void io_compl_flush(struct io_ring_ctx *ctx)
 	}
 }
 
-/**
- * io_req_complete_defer - queue a finished request's CQE on the batch
- * @req: the request, with res and cflags set
- *
- * Context: ctx->uring_lock held. The CQE appears at the next flush, at the
- * latest when the current submission or task-work run ends.
- */
-void io_req_complete_defer(struct io_kiocb *req)
-{
-	struct io_ring_ctx *ctx = req->ctx;
-
-	lockdep_assert_held(&ctx->uring_lock);
-	req->next = NULL;
-	*ctx->compl_tail = req;
-	ctx->compl_tail = &req->next;
-	if (++ctx->compl_nr >= IO_COMPL_BATCH)
-		io_compl_flush(ctx);
-}
-
 /* Read the SQE's common fields once and let the opcode prepare the rest. */
 static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
@@ -454,7 +435,7 @@ static void io_chain_submit(struct io_ring_ctx *ctx, struct io_chain *chain)
 	}
 	if (unlikely(io_drain_hold(ctx, head, nr, drain)))
 		return;
-	io_queue_req(head);
+	io_queue_new(head);
 }
 
 /*
@@ -538,7 +519,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		}
 		ctx->nr_submitted++;
 		if (likely(!ret && io_req_alone(ctx, &chain, req))) {
-			io_queue_req(req);
+			io_queue_alone(req);
 			continue;
 		}
 		trace_io_uring_link(req, chain.head);
