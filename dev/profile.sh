@@ -20,7 +20,8 @@ case $row in
 nop-*)	prog=nop ops=${OPS:-16384} ;;
 blk-*)	prog="blkread /dev/nullb0" ops=${OPS:-4096} ;;
 sqpoll-nop) prog=sqpoll ops=${OPS:-65536} ;;
-*)	echo "WORKLOAD: $row is not a row make profile knows (nop-*, blk-*, sqpoll-nop)" >&2
+rings-*) prog=rings ops=${OPS:-16384} ;;
+*)	echo "WORKLOAD: $row is not a row make profile knows (nop-*, blk-*, sqpoll-nop, rings-*)" >&2
 	exit 2 ;;
 esac
 case $ops in ''|*[!0-9]*|0) echo "OPS must be a positive number" >&2; exit 2;; esac

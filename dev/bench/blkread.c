@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * blkread DEV: 4 KiB random O_DIRECT reads of DEV (null_blk in the guest)
- * at queue depth 1 and 32: interrupt-driven, IOPOLL, and interrupt-driven
- * with fixed buffers and a registered file. Reports IOPS.
+ * at queue depth 1 and 32: interrupt-driven, IOPOLL, interrupt-driven
+ * with fixed buffers and a registered file, and IOPOLL with both.
+ * Reports IOPS.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -16,8 +17,8 @@
 #define BS	4096
 #define MAXQD	32
 
-enum mode { IRQ, IOPOLL, FIXED };
-static const char *const mode_name[] = { "irq", "iopoll", "fixed" };
+enum mode { IRQ, IOPOLL, FIXED, POLL_FIXED };
+static const char *const mode_name[] = { "irq", "iopoll", "fixed", "pollfixed" };
 
 static const char *dev;
 static unsigned long long nblocks;
@@ -29,7 +30,7 @@ static void prep(struct io_uring *ring, enum mode m, int fd, int slot,
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	unsigned long long off = (bench_rand(seed) % nblocks) * BS;
 
-	if (m == FIXED) {
+	if (m == FIXED || m == POLL_FIXED) {
 		/* One registered buffer (index 0) holds every slot. */
 		io_uring_prep_read_fixed(sqe, 0, bufs + slot * BS, BS, off, 0);
 		sqe->flags |= IOSQE_FIXED_FILE;
@@ -58,7 +59,7 @@ static void run(enum mode m, int qd)
 		bench_fail(name, dev, errno);
 		return;
 	}
-	if (m == IOPOLL)
+	if (m == IOPOLL || m == POLL_FIXED)
 		p.flags = IORING_SETUP_IOPOLL;
 	ret = io_uring_queue_init_params(MAXQD * 2, &ring, &p);
 	if (ret) {
@@ -66,7 +67,7 @@ static void run(enum mode m, int qd)
 		close(fd);
 		return;
 	}
-	if (m == FIXED) {
+	if (m == FIXED || m == POLL_FIXED) {
 		struct iovec iov = { bufs, (size_t)MAXQD * BS };
 
 		ret = io_uring_register_buffers(&ring, &iov, 1);
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
 		err = ENOMEM;
 	if (!err)
 		memset(bufs, 0, (size_t)MAXQD * BS);
-	for (m = IRQ; m <= FIXED; m++) {
+	for (m = IRQ; m <= POLL_FIXED; m++) {
 		for (i = 0; i < 2; i++) {
 			char name[64];
 

@@ -3,7 +3,8 @@
  * rings: the scaling row. 1, 2, 4 and 8 threads, each with a ring of its
  * own, submit NOPs in batches of 32 for the same time; the row is their
  * total throughput. Rings share nothing, so it must not fall as rings are
- * added (the guest has 2 vCPUs: beyond 2 it should stay flat).
+ * added (the guest has 2 vCPUs: beyond 2 it should stay flat). Profiled
+ * (make profile), each thread runs its share of BENCH_OPS instead.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,6 +18,7 @@
 struct ring_thread {
 	pthread_t		thread;
 	unsigned long long	ops;
+	unsigned long long	quota;	/* profiled: NOPs to run; 0 when timed */
 	int			err;
 };
 
@@ -36,7 +38,8 @@ static void *drive(void *arg)
 		rt->err = ret;
 		return NULL;
 	}
-	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&stop, memory_order_relaxed) &&
+	       (!rt->quota || rt->ops < rt->quota)) {
 		for (i = 0; i < BATCH; i++)
 			io_uring_prep_nop(io_uring_get_sqe(&ring));
 		ret = io_uring_submit_and_wait(&ring, BATCH);
@@ -56,6 +59,7 @@ static void run(int nr)
 {
 	struct ring_thread rt[MAX_RINGS] = { };
 	unsigned long long ops = 0;
+	struct bench_clock c;
 	double t0, t;
 	char name[32];
 	int i, err = 0;
@@ -65,7 +69,9 @@ static void run(int nr)
 		return;
 	atomic_store(&stop, 0);
 	pthread_barrier_init(&ready, NULL, nr + 1);
+	bench_start(&c);
 	for (i = 0; i < nr; i++) {
+		rt[i].quota = c.ops / nr;
 		if (pthread_create(&rt[i].thread, NULL, drive, &rt[i])) {
 			/* the barrier cannot complete without it */
 			bench_fail(name, "pthread_create", EAGAIN);
@@ -74,14 +80,18 @@ static void run(int nr)
 	}
 	pthread_barrier_wait(&ready);
 	t0 = bench_now();
-	usleep(bench_secs() * 1e6);
-	atomic_store(&stop, 1);
+	if (!bench_counted(&c)) {
+		usleep(bench_secs() * 1e6);
+		atomic_store(&stop, 1);
+	}
 	for (i = 0; i < nr; i++) {
 		pthread_join(rt[i].thread, NULL);
 		ops += rt[i].ops;
 		if (rt[i].err && !err)
 			err = rt[i].err;
 	}
+	/* profiled: closes the window */
+	bench_going(&c, c.ops, &t);
 	t = bench_now() - t0;
 	pthread_barrier_destroy(&ready);
 	if (err)
