@@ -136,6 +136,11 @@ bool io_iopoll_settle(struct io_iopoll *ip)
  * @ctx: the ring
  * @spin: let the first poll spin until something completes
  *
+ * Polls the requests in issue order until one poll finds something: a
+ * poll completes whatever its queue has ready, for other requests too,
+ * so polling on for each one would only ask again. Then every request
+ * that is done is finished.
+ *
  * Context: ctx->uring_lock held.
  * Return: the number of requests that completed.
  */
@@ -147,8 +152,9 @@ unsigned int io_iopoll_reap(struct io_ring_ctx *ctx, bool spin)
 
 	lockdep_assert_held(&ctx->uring_lock);
 	list_for_each_entry(ip, &ctx->iopoll_list, node)
-		if (io_iopoll_try(ip, &iob, spin ? 0 : BLK_POLL_ONESHOT))
-			spin = false;
+		if (io_iopoll_try(ip, &iob, spin ? 0 : BLK_POLL_ONESHOT) ||
+		    !rq_list_empty(&iob.req_list))
+			break;
 	if (!rq_list_empty(&iob.req_list))
 		iob.complete(&iob);
 	list_for_each_entry_safe(ip, tmp, &ctx->iopoll_list, node) {

@@ -162,6 +162,13 @@ static struct io_kiocb *io_req_finish(struct io_kiocb *req)
 	return next;
 }
 
+/* io_req_finish() of a request in no chain: there is only its CQE. */
+static __always_inline void io_req_finish_alone(struct io_kiocb *req)
+{
+	io_req_unpark(req);
+	io_req_complete_defer(req);
+}
+
 /**
  * io_req_done - complete a request whose result is set
  * @req: the request
@@ -177,6 +184,10 @@ void io_req_done(struct io_kiocb *req)
 	struct io_kiocb *next;
 
 	lockdep_assert_held(&req->ctx->uring_lock);
+	if (likely(!req->link)) {
+		io_req_finish_alone(req);
+		return;
+	}
 	next = io_req_finish(req);
 	if (next)
 		io_queue_req(next);
@@ -552,10 +563,8 @@ void io_queue_alone(struct io_kiocb *req)
 {
 	lockdep_assert_held(&req->ctx->uring_lock);
 	lockdep_assert(io_issue_context_ok(req) && !req->link);
-	if (io_issue_or_park(req)) {
-		io_req_unpark(req);
-		io_req_complete_defer(req);
-	}
+	if (io_issue_or_park(req))
+		io_req_finish_alone(req);
 }
 
 /* task_work callback: issue a request again (after a poll wakeup). */

@@ -36,6 +36,8 @@
  * @exit_cancel: cancelled when its task exits, as it may otherwise wait
  *		 forever (nobody left to wake it, or it waits for the task)
  * @big_cqe: fills req->big_cqe, the extra words of a CQE32 ring's CQE
+ * @plug: may send block I/O: a submission batch holding one runs under a
+ *	  block plug, so the device gets the batch's requests together
  * @link_arm: a guard of the request linked in front of it (LINK_TIMEOUT):
  *	      called, ctx->uring_lock held, when that request goes async
  * @link_detach: ... and when it completes; returns what is linked behind
@@ -61,6 +63,7 @@ struct io_op_def {
 	unsigned int	audit_skip : 1;
 	unsigned int	exit_cancel : 1;
 	unsigned int	big_cqe : 1;
+	unsigned int	plug : 1;
 	void		(*link_arm)(struct io_kiocb *guard, struct io_kiocb *target);
 	struct io_kiocb	*(*link_detach)(struct io_kiocb *guard);
 } __aligned(64);	/* a cache line each: indexing is a shift */

@@ -327,8 +327,7 @@ static void io_table_free(struct io_rsrc_table *t, bool tags)
 void io_rsrc_free_all(struct io_ring_ctx *ctx)
 {
 	/* users are requests, and none is left */
-	WARN_ON_ONCE(atomic_read(&ctx->file_users) ||
-		     atomic_read(&ctx->buf_users));
+	WARN_ON_ONCE(ctx->file_users || ctx->buf_users);
 	io_table_free(&ctx->files, false);
 	io_table_free(&ctx->bufs, false);
 	io_pin_acct_put(ctx->pin_acct);
@@ -495,6 +494,23 @@ int io_register_files(struct io_ring_ctx *ctx, void __user *arg,
 	return 0;
 }
 
+/*
+ * ctx->file_users and ctx->buf_users change under ctx->uring_lock;
+ * io_rsrc_quiesce() also reads them while it sleeps without it.
+ */
+static void io_users_inc(unsigned int *users)
+{
+	WRITE_ONCE(*users, *users + 1);
+}
+
+static void io_users_dec(struct io_ring_ctx *ctx, unsigned int *users)
+{
+	WRITE_ONCE(*users, *users - 1);
+	/* the count before the check; pairs with the waiter's set_current_state() */
+	if (!*users && wq_has_sleeper(&ctx->rsrc_wait))
+		wake_up_all(&ctx->rsrc_wait);
+}
+
 /**
  * io_req_rsrc_put - a request is freed: drop what it took from the tables
  * @req: the request
@@ -508,13 +524,11 @@ void io_req_rsrc_put(struct io_kiocb *req)
 	lockdep_assert_held(&ctx->uring_lock);
 	if (req->rsrc_file) {
 		io_rsrc_put(req->rsrc_file);
-		if (atomic_dec_and_test(&ctx->file_users))
-			wake_up_all(&ctx->rsrc_wait);
+		io_users_dec(ctx, &ctx->file_users);
 	}
 	if (req->rsrc_buf) {
 		io_rsrc_put(req->rsrc_buf);
-		if (atomic_dec_and_test(&ctx->buf_users))
-			wake_up_all(&ctx->rsrc_wait);
+		io_users_dec(ctx, &ctx->buf_users);
 	}
 }
 
@@ -523,15 +537,15 @@ void io_req_rsrc_put(struct io_kiocb *req)
  * that the caller may reuse its buffers and files: completions may have
  * to run in this very task, so run them while waiting.
  */
-static int io_rsrc_quiesce(struct io_ring_ctx *ctx, atomic_t *users)
+static int io_rsrc_quiesce(struct io_ring_ctx *ctx, unsigned int *users)
 {
-	while (atomic_read(users)) {
+	while (*users) {
 		if (task_sigpending(current))
 			return -EINTR;
 		mutex_unlock(&ctx->uring_lock);
 		io_run_completions();
 		wait_event_interruptible_timeout(ctx->rsrc_wait,
-						 !atomic_read(users), HZ / 20);
+						 !READ_ONCE(*users), HZ / 20);
 		mutex_lock(&ctx->uring_lock);
 	}
 	return 0;
@@ -539,7 +553,7 @@ static int io_rsrc_quiesce(struct io_ring_ctx *ctx, atomic_t *users)
 
 /* Unregister @t once no request holds anything of its kind (@users). */
 static int io_table_unregister(struct io_ring_ctx *ctx, struct io_rsrc_table *t,
-			       atomic_t *users)
+			       unsigned int *users)
 {
 	int ret;
 
@@ -710,7 +724,7 @@ int io_req_fixed_file(struct io_kiocb *req, int fd)
 	if (!rsrc)
 		return -EBADF;
 	refcount_inc(&rsrc->refs);
-	atomic_inc(&req->ctx->file_users);
+	io_users_inc(&req->ctx->file_users);
 	req->rsrc_file = rsrc;
 	req->op.file = rsrc->file;
 	return 0;
@@ -1210,7 +1224,7 @@ int io_req_fixed_buf(struct io_kiocb *req, unsigned int index)
 	if (!rsrc)
 		return -EFAULT;
 	refcount_inc(&rsrc->refs);
-	atomic_inc(&req->ctx->buf_users);
+	io_users_inc(&req->ctx->buf_users);
 	req->rsrc_buf = rsrc;
 	return 0;
 }
@@ -1251,8 +1265,9 @@ int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,
 		iov_iter_bvec(iter, dir, buf->bvec, 0, 0);
 		return 0;
 	}
-	iov_iter_bvec(iter, dir, buf->bvec + idx, buf->nr_bvecs - idx, skip + len);
-	iov_iter_advance(iter, skip);
+	iov_iter_bvec(iter, dir, buf->bvec + idx, buf->nr_bvecs - idx, len);
+	/* within the first segment: no walk over the segments needed */
+	iter->iov_offset = skip;
 	return 0;
 }
 

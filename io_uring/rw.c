@@ -171,8 +171,10 @@ void io_rw_cleanup(struct io_kiocb *req)
 {
 	struct io_rw_state *st = req->async;
 
-	if (st)
-		kfree(st->free_iov);
+	/* most hold none: spare them the call */
+	if (!st || !st->free_iov)
+		return;
+	kfree(st->free_iov);
 }
 
 /* For a file that cannot do IOCB_NOWAIT: would the call block now? */
@@ -395,8 +397,13 @@ static void io_rw_progress(struct io_kiocb *req, ssize_t ret, loff_t end,
 		fsnotify_modify(file);
 	st->done += ret;
 	/* the iterator must reflect exactly what was moved */
-	iov_iter_restore(&st->iter, &st->saved);
-	iov_iter_advance(&st->iter, ret);
+	if (ret == st->saved.count) {
+		/* all of it, the common case: nothing is left */
+		iov_iter_truncate(&st->iter, 0);
+	} else {
+		iov_iter_restore(&st->iter, &st->saved);
+		iov_iter_advance(&st->iter, ret);
+	}
 	if (rw->cur_pos && !(file->f_mode & FMODE_STREAM))
 		file->f_pos = end;
 	else

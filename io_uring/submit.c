@@ -15,6 +15,7 @@
 #include <linux/sched/signal.h>
 #include <linux/file.h>
 #include <linux/nospec.h>
+#include <linux/blkdev.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -487,6 +488,8 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	u32 tail = smp_load_acquire(&ctx->hdr->sq_tail);
 	struct io_chain chain = { .tail = &chain.head };
 	unsigned int done = 0, used = 0;
+	struct blk_plug plug;
+	bool plugged = false;
 
 	lockdep_assert_held(&ctx->uring_lock);
 	nr = min3(nr, tail - ctx->sq_head, ctx->sq_entries);
@@ -518,6 +521,13 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 			trace_io_uring_submit_req(req);
 		}
 		ctx->nr_submitted++;
+		if (unlikely(io_op_defs[req->opcode].plug) && !plugged) {
+			/* the rest of the batch's block I/O goes out together */
+			blk_start_plug_nr_ios(&plug,
+					      min_t(unsigned int, nr - done + 1,
+						    USHRT_MAX));
+			plugged = true;
+		}
 		if (likely(!ret && io_req_alone(ctx, &chain, req))) {
 			io_queue_alone(req);
 			continue;
@@ -535,6 +545,8 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	/* a chain left open by the last SQE runs as it is */
 	if (chain.head)
 		io_chain_submit(ctx, &chain);
+	if (plugged)
+		blk_finish_plug(&plug);
 	if (used < nr)
 		io_req_refs_put(ctx, current, nr - used);
 	/* SQEs read before userspace may reuse their slots */

@@ -177,8 +177,8 @@ struct io_ring_ctx {
 	struct io_rsrc_table	files;
 	struct io_rsrc_table	bufs;
 	struct io_pin_acct	*pin_acct;	/* who pays for pinned pages */
-	atomic_t		file_users;	/* requests holding a fixed file */
-	atomic_t		buf_users;	/* ... a registered buffer */
+	unsigned int		file_users;	/* requests holding a fixed file */
+	unsigned int		buf_users;	/* ... a registered buffer */
 	struct wait_queue_head	rsrc_wait;	/* unregister waits for them */
 	unsigned int		file_alloc_start;	/* IORING_FILE_INDEX_ALLOC */
 	unsigned int		file_alloc_end;		/* ... picks in [start, end) */
