@@ -263,11 +263,12 @@ static struct io_kiocb *io_req_post_room(struct io_ring_ctx *ctx,
 {
 	u32 mask = ctx->cq_entries - 1;
 	struct io_uring_cqe *cqe;
-	u32 head, room;
+	u32 used, room;
 
 	/* as in io_cqe_slot(): entries before head are userspace's no more */
-	head = smp_load_acquire(&ctx->hdr->cq_head);
-	room = ctx->cq_entries - (ctx->cq_tail - head);
+	used = ctx->cq_tail - smp_load_acquire(&ctx->hdr->cq_head);
+	/* a head userspace put past the tail, or too far back: no room */
+	room = used < ctx->cq_entries ? ctx->cq_entries - used : 0;
 
 	for (; req && room; req = req->next) {
 		if (io_req_skips_cqe(req))

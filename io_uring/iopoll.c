@@ -139,7 +139,9 @@ bool io_iopoll_settle(struct io_iopoll *ip)
  * Polls the requests in issue order until one poll finds something: a
  * poll completes whatever its queue has ready, for other requests too,
  * so polling on for each one would only ask again. Then every request
- * that is done is finished.
+ * that is done is finished. A request on another queue is reached in a
+ * later round, once the queues in front of it have nothing ready or the
+ * requests there are done.
  *
  * Context: ctx->uring_lock held.
  * Return: the number of requests that completed.

@@ -209,6 +209,32 @@ TEST_F(ovf, close_with_backlog)
 	uring_exit(&r2);
 }
 
+/*
+ * A CQ head that userspace moved past the tail makes the ring look full:
+ * new CQEs wait in the overflow list instead of overwriting entries that
+ * head says are unread, and come out in order once the head is sane.
+ */
+TEST_F(ovf, cq_head_past_tail)
+{
+	struct io_uring_cqe cqe;
+	unsigned int i, tail = uring_load(self->r.cq_tail);
+
+	uring_store(self->r.cq_head, tail + 3);
+	ASSERT_EQ(0, submit_nops(&self->r, 0, OVF_SQ));
+	EXPECT_EQ(tail, uring_load(self->r.cq_tail));
+	EXPECT_TRUE(cq_overflow_flagged(&self->r));
+
+	uring_store(self->r.cq_head, tail);
+	ASSERT_EQ(0, sys_io_uring_enter(self->r.fd, 0, OVF_SQ,
+					IORING_ENTER_GETEVENTS));
+	for (i = 0; i < OVF_SQ; i++) {
+		ASSERT_EQ(0, uring_try_get_cqe(&self->r, &cqe));
+		EXPECT_EQ(i, cqe.user_data);
+	}
+	EXPECT_FALSE(cq_overflow_flagged(&self->r));
+	EXPECT_EQ(0, *self->r.cq_overflow);
+}
+
 /* CQE_SKIP_SUCCESS NOPs do not take CQ space, even when overflowing. */
 TEST_F(ovf, skip_success_no_overflow)
 {
