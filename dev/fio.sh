@@ -7,13 +7,7 @@ VER=3.33-3
 DIR=$CACHE/fio
 SRC=$DIR/fio-3.33
 
-if [ ! -e "$SRC/.fetched" ]; then
-	add_deb_src
-	mkdir -p "$DIR"
-	(cd "$DIR" && apt-get source -qq --download-only "fio=$VER" >/dev/null &&
-		rm -rf "$SRC" && dpkg-source -x --no-check fio_*.dsc "$SRC" >/dev/null)
-	touch "$SRC/.fetched"
-fi
+fetch_deb_source fio "$VER" "$DIR" "$SRC"
 if [ ! -e "$SRC/.built" ]; then
 	log "building fio $VER t/io_uring (static)"
 	(cd "$SRC" && ./configure --build-static --disable-native >/dev/null &&

@@ -62,3 +62,15 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOT
 	apt-get update -qq
 }
+
+# fetch_deb_source PACKAGE VERSION DIR SRC: Debian's source package of that
+# version, downloaded into DIR and unpacked into SRC, once (SRC/.fetched).
+fetch_deb_source() {
+	local pkg=$1 ver=$2 dir=$3 src=$4
+	[ -e "$src/.fetched" ] && return 0
+	add_deb_src
+	mkdir -p "$dir"
+	(cd "$dir" && apt-get source -qq --download-only "$pkg=$ver" >/dev/null &&
+		rm -rf "$src" && dpkg-source -x --no-check "${pkg}"_*.dsc "$src" >/dev/null)
+	touch "$src/.fetched"
+}

@@ -7,13 +7,7 @@ VER=2.9-1
 DIR=$CACHE/liburing
 SRC=$DIR/liburing-2.9
 
-if [ ! -e "$SRC/.fetched" ]; then
-	add_deb_src
-	mkdir -p "$DIR"
-	(cd "$DIR" && apt-get source -qq --download-only "liburing=$VER" >/dev/null &&
-		rm -rf "$SRC" && dpkg-source -x --no-check liburing_*.dsc "$SRC" >/dev/null)
-	touch "$SRC/.fetched"
-fi
+fetch_deb_source liburing "$VER" "$DIR" "$SRC"
 if [ ! -e "$SRC/.built" ]; then
 	log "building liburing $VER tests (static)"
 	(cd "$SRC" && ./configure --prefix=/usr >/dev/null &&
