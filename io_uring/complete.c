@@ -61,13 +61,23 @@ unsigned int io_cqes_ready(struct io_ring_ctx *ctx)
 	return READ_ONCE(ctx->hdr->cq_tail) - READ_ONCE(ctx->hdr->cq_head);
 }
 
-static struct io_uring_cqe *io_cqe_slot(struct io_ring_ctx *ctx)
+/*
+ * Free CQ slots: none if userspace put its head past the tail, or further
+ * back than the ring is long.
+ */
+static u32 io_cq_room(struct io_ring_ctx *ctx)
 {
 	/* userspace is done with an entry once its head has moved past it */
-	u32 head = smp_load_acquire(&ctx->hdr->cq_head);
+	u32 used = ctx->cq_tail - smp_load_acquire(&ctx->hdr->cq_head);
+
+	return used < ctx->cq_entries ? ctx->cq_entries - used : 0;
+}
+
+static struct io_uring_cqe *io_cqe_slot(struct io_ring_ctx *ctx)
+{
 	size_t idx;
 
-	if (ctx->cq_tail - head >= ctx->cq_entries)
+	if (!io_cq_room(ctx))
 		return NULL;
 	idx = ctx->cq_tail++ & (ctx->cq_entries - 1);
 	return (void *)ctx->cqes + (idx << ctx->cqe_shift);
@@ -261,14 +271,8 @@ static __always_inline void io_req_post(struct io_ring_ctx *ctx,
 static struct io_kiocb *io_req_post_room(struct io_ring_ctx *ctx,
 					 struct io_kiocb *req)
 {
-	u32 mask = ctx->cq_entries - 1;
+	u32 mask = ctx->cq_entries - 1, room = io_cq_room(ctx);
 	struct io_uring_cqe *cqe;
-	u32 used, room;
-
-	/* as in io_cqe_slot(): entries before head are userspace's no more */
-	used = ctx->cq_tail - smp_load_acquire(&ctx->hdr->cq_head);
-	/* a head userspace put past the tail, or too far back: no room */
-	room = used < ctx->cq_entries ? ctx->cq_entries - used : 0;
 
 	for (; req && room; req = req->next) {
 		if (io_req_skips_cqe(req))
