@@ -4,7 +4,7 @@
 #   make patches                  git format-patch series against the base tree
 #   make bisect                   build after each patch of the series
 #   make kernel                   just build the kernel
-#   make bench [ROUNDS=3] [BENCH_NOBUILD=1]  ours vs the reference, as ratios
+#   make bench [ROUNDS=3] [BENCH_NOBUILD=1] [BENCH_ONLY=regex]  ours vs the reference
 #   make fuzz [SECS=600] [SEED=N] [IMPL=upstream] [DEBUG=1]  seeded fuzzing
 #   make profile WORKLOAD=nop-b32 [OPS=N]  kernel instructions per operation
 export IMPL ?= ours

@@ -6,7 +6,8 @@
 # min-max over rounds. Under TCG only the ratios mean anything. The table goes
 # to out/bench/bench-<date>.txt, each boot's raw lines and console log to
 # out/bench/bench-<date>/. BENCH_NOBUILD=1 boots the fast bzImages already
-# built instead of building them.
+# built instead of building them; BENCH_ONLY=regex runs only the workloads
+# (programs of dev/bench, or fio rows) it matches, e.g. BENCH_ONLY=mem.
 . "$(dirname "$0")/lib.sh"
 # The body is one compound command, read whole before it runs: editing
 # this file during a run cannot change the run.
@@ -57,6 +58,7 @@ boot() {
 	mkdir -p "$share/bin/bench" "$share/out"
 	cp "$bin"/* "$share/bin/bench/"
 	cp "$REPO/dev/guest/run-bench" "$share/bin/"
+	[ -z "${BENCH_ONLY:-}" ] || echo "$BENCH_ONLY" > "$share/bin/only"
 	# TCG turns every busy vCPU into a busy host thread: another guest or
 	# a build on this machine shows in the numbers. Noted with the table.
 	read -r load _ < /proc/loadavg
