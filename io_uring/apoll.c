@@ -2,16 +2,19 @@
 /*
  * The readiness engine: a request that waits for its file to become ready.
  * It serves the retry of a request whose non-blocking issue would have
- * blocked (FEAT_FAST_POLL), re-issued once its file is ready, and any op
- * family that waits on a file (POLL_ADD), each through the ready()
- * callback it arms with.
+ * blocked (FEAT_FAST_POLL), re-issued once its file is ready, and an
+ * opcode that waits on its file itself (POLL_ADD), whose ->poll_ready of
+ * the opcode table it calls instead.
  *
- * A struct io_poll sits on up to two of the file's wait queues. Wakeups
- * never complete anything themselves; they hand the request to task_work.
- * Who may act on the request is decided by @owner: a wakeup, a cancel or
- * the arming code owns it when it raises the count from zero, and the
- * owner keeps working until it has accounted for every increment, so no
- * wakeup is lost and no two contexts act at once.
+ * A struct io_poll sits on the file's wait queue: in the opcode's state
+ * when the opcode holds one (so that a waiting POLL_ADD costs nothing but
+ * its request), else allocated by the engine; a file with two wait queues
+ * gets an io_poll_pair. Wakeups never complete anything themselves; they
+ * hand the request to task_work. Who may act on the request is decided by
+ * the owner count: a wakeup, a cancel or the arming code owns it when it
+ * raises the count from zero, and the owner keeps working until it has
+ * accounted for every increment, so no wakeup is lost and no two contexts
+ * act at once.
  *
  * Locking: the wait queue heads' locks for the entries; ctx->uring_lock
  * for everything else (task_work runs under it).
@@ -23,6 +26,7 @@
 
 #include "uring.h"
 #include "apoll.h"
+#include "opdef.h"
 #include "mshot.h"
 #include "issue.h"
 #include "napi.h"
@@ -30,36 +34,41 @@
 
 #include <trace/events/io_uring.h>
 
-#define IO_POLL_CANCEL		BIT(31)
-#define IO_POLL_COUNT_MASK	(IO_POLL_CANCEL - 1)
+/* io_poll.owner: a count of who wants to act, and these bits */
+#define IO_POLL_CANCEL		BIT(31)	/* end it: cancelled, or its queue went */
+#define IO_POLL_URING_WAKE	BIT(30)	/* woken by a ring's eventfd */
+#define IO_POLL_MUTED		BIT(29)	/* req->task posts a CQE for it */
+#define IO_POLL_PAIR		BIT(28)	/* an io_poll_pair: room for two queues */
+#define IO_POLL_INLINE		BIT(27)	/* in the opcode's state: never freed */
+#define IO_POLL_COUNT_MASK	(IO_POLL_INLINE - 1)
+/* what the storage is, kept when the poll is armed again */
+#define IO_POLL_STORAGE		(IO_POLL_PAIR | IO_POLL_INLINE)
 
-struct io_poll_entry {
-	struct wait_queue_entry	wait;
-	/* NULL once off the queue; under RCU across a POLLFREE */
-	struct wait_queue_head	*head;
+/* The engine's poll for a file with two wait queues. */
+struct io_poll_pair {
+	struct io_poll		poll;
+	struct io_poll_entry	second;
 };
-
-/* Packed to fit a 128-byte kmalloc slot: one per waiting request. */
-struct io_poll {
-	struct io_kiocb		*req;
-	io_apoll_ready_t	ready;
-	__poll_t		events;
-	atomic_t		owner;
-	u8			nr_entries;
-	bool			muted;		/* req->task posts a CQE */
-	bool			uring_wake;	/* woken by a ring's eventfd */
-	struct io_poll_entry	entries[2];
-};
-
-static_assert(sizeof(struct io_poll) <= 128);
 
 struct io_poll_table {
 	struct poll_table_struct	pt;
-	struct io_poll			*poll;
-	int				error;
+	struct io_kiocb			*req;
+	unsigned int			nr;	/* wait queues the file named */
 };
 
 static void io_apoll_tw(struct io_kiocb *req, unsigned int issue_flags);
+
+static unsigned int io_apoll_slots(struct io_poll *poll)
+{
+	return atomic_read(&poll->owner) & IO_POLL_PAIR ? 2 : 1;
+}
+
+static struct io_poll_entry *io_apoll_entry(struct io_poll *poll,
+					    unsigned int i)
+{
+	return i ? &container_of(poll, struct io_poll_pair, poll)->second :
+		   &poll->first;
+}
 
 /* Take ownership (or, if someone has it, leave them one more round). */
 static bool io_apoll_get_owner(struct io_poll *poll)
@@ -67,26 +76,31 @@ static bool io_apoll_get_owner(struct io_poll *poll)
 	return !(atomic_fetch_inc(&poll->owner) & IO_POLL_COUNT_MASK);
 }
 
-static void io_apoll_kick(struct io_poll *poll)
+static void io_apoll_kick(struct io_kiocb *req)
 {
-	if (io_apoll_get_owner(poll))
-		io_req_task_work_add(poll->req, io_apoll_tw);
+	if (io_apoll_get_owner(req->poll))
+		io_req_task_work_add(req, io_apoll_tw);
 }
 
 static int io_apoll_wake(struct wait_queue_entry *wait, unsigned int mode,
 			 int sync, void *key)
 {
 	struct io_poll_entry *e = container_of(wait, struct io_poll_entry, wait);
-	struct io_poll *poll = wait->private;
+	struct io_kiocb *req = wait->private;
+	struct io_poll *poll = req->poll;
 	__poll_t mask = key_to_poll(key);
 
 	if (unlikely(mask & POLLFREE)) {
-		/* the queue is going away: leave it, and end the request */
+		/*
+		 * The queue is going away: end the request and leave the
+		 * queue. Its owner's disarm waits for the queue's lock, held
+		 * here, until the entry is off.
+		 */
 		atomic_or(IO_POLL_CANCEL, &poll->owner);
+		io_apoll_kick(req);
 		list_del_init(&wait->entry);
-		/* off the queue before the head goes; pairs with io_apoll_disarm() */
+		/* the last touch; pairs with io_apoll_disarm() */
 		smp_store_release(&e->head, NULL);
-		io_apoll_kick(poll);
 		return 1;
 	}
 	if (mask && !(mask & poll->events))
@@ -96,15 +110,15 @@ static int io_apoll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	 * ring, an epoll set holding the ring fd): reporting that would post
 	 * another CQE, and so on forever.
 	 */
-	if (READ_ONCE(poll->muted) && current == poll->req->task)
+	if ((atomic_read(&poll->owner) & IO_POLL_MUTED) && current == req->task)
 		return 0;
 	/*
 	 * A ring's eventfd, signalled for CQEs (maybe ours, from a worker):
 	 * a multishot poll ends here, or it could go on forever.
 	 */
 	if (mask & EPOLL_URING_WAKE)
-		WRITE_ONCE(poll->uring_wake, true);
-	io_apoll_kick(poll);
+		atomic_or(IO_POLL_URING_WAKE, &poll->owner);
+	io_apoll_kick(req);
 	return 1;
 }
 
@@ -112,17 +126,17 @@ static void io_apoll_queue_proc(struct file *file, struct wait_queue_head *head,
 				struct poll_table_struct *pt)
 {
 	struct io_poll_table *ipt = container_of(pt, struct io_poll_table, pt);
-	struct io_poll *poll = ipt->poll;
+	struct io_kiocb *req = ipt->req;
+	struct io_poll *poll = req->poll;
 	struct io_poll_entry *e;
 
-	if (poll->nr_entries == ARRAY_SIZE(poll->entries)) {
-		ipt->error = -EOPNOTSUPP;
+	/* no room: io_apoll_arm() sees the count and arms again, or fails */
+	if (ipt->nr++ >= io_apoll_slots(poll))
 		return;
-	}
-	e = &poll->entries[poll->nr_entries++];
+	e = io_apoll_entry(poll, ipt->nr - 1);
 	e->head = head;
 	init_waitqueue_func_entry(&e->wait, io_apoll_wake);
-	e->wait.private = poll;
+	e->wait.private = req;
 	if (poll->events & EPOLLEXCLUSIVE)
 		add_wait_queue_exclusive(head, &e->wait);
 	else
@@ -136,12 +150,12 @@ static void io_apoll_queue_proc(struct file *file, struct wait_queue_head *head,
 void io_apoll_disarm(struct io_kiocb *req)
 {
 	struct io_poll *poll = req->poll;
-	unsigned int i;
+	unsigned int i, n = io_apoll_slots(poll);
 
 	/* a POLLFREE'd head stays valid for an RCU grace period */
 	rcu_read_lock();
-	for (i = 0; i < poll->nr_entries; i++) {
-		struct io_poll_entry *e = &poll->entries[i];
+	for (i = 0; i < n; i++) {
+		struct io_poll_entry *e = io_apoll_entry(poll, i);
 		/* pairs with the POLLFREE release in io_apoll_wake() */
 		struct wait_queue_head *head = smp_load_acquire(&e->head);
 
@@ -153,69 +167,103 @@ void io_apoll_disarm(struct io_kiocb *req)
 		spin_unlock_irq(&head->lock);
 	}
 	rcu_read_unlock();
-	poll->nr_entries = 0;
 }
 
 /**
- * io_apoll_queued - is @req on any wait queue?
+ * io_apoll_queued - is @req on its file's wait queue?
  * @req: an armed request
  *
  * Return: false for a file without a wait queue (no ->poll: always ready,
- * and never telling of a change).
+ * and never telling of a change), or one that went away (POLLFREE).
  */
 bool io_apoll_queued(struct io_kiocb *req)
 {
-	return req->poll->nr_entries;
+	return READ_ONCE(req->poll->first.head);
 }
 
 /* The file's state now, without queueing anything. */
-static __poll_t io_apoll_peek(struct io_poll *poll)
+static __poll_t io_apoll_peek(struct io_kiocb *req)
 {
-	struct poll_table_struct pt = { ._key = poll->events };
+	__poll_t events = req->poll->events;
+	struct poll_table_struct pt = { ._key = events };
 
-	return vfs_poll(poll->req->op.file, &pt) & poll->events;
+	return vfs_poll(req->op.file, &pt) & events;
+}
+
+/* Queue @req's poll, owned by the caller, with vfs_poll(). */
+static __poll_t io_apoll_queue(struct io_kiocb *req, __poll_t events,
+			       struct io_poll_table *ipt)
+{
+	struct io_poll *poll = req->poll;
+
+	poll->events = events;
+	atomic_set(&poll->owner, 1 | (atomic_read(&poll->owner) & IO_POLL_STORAGE));
+	ipt->req = req;
+	ipt->nr = 0;
+	init_poll_funcptr(&ipt->pt, io_apoll_queue_proc);
+	ipt->pt._key = events;
+	return vfs_poll(req->op.file, &ipt->pt) & events;
+}
+
+/* Give @req a poll of the engine's: @slots is 1, or 2 for an io_poll_pair. */
+static int io_apoll_alloc(struct io_kiocb *req, unsigned int slots)
+{
+	struct io_poll_pair *pair;
+
+	pair = kzalloc(slots == 2 ? sizeof(*pair) : sizeof(pair->poll),
+		       GFP_KERNEL_ACCOUNT);
+	if (!pair)
+		return -ENOMEM;
+	if (req->poll)
+		io_apoll_free(req);
+	atomic_set(&pair->poll.owner, slots == 2 ? IO_POLL_PAIR : 0);
+	req->poll = &pair->poll;
+	return 0;
 }
 
 /**
  * io_apoll_arm - queue @req on its file's wait queues
  * @req: the request; req->op.file is the file
+ * @own: the opcode's own storage for the poll (one with ->poll_ready), or
+ *	 NULL for a retry, whose poll the engine allocates
  * @events: what to wait for (EPOLLEXCLUSIVE for an exclusive wait)
- * @ready: called when the file is ready
  *
  * The caller owns the poll afterwards: io_apoll_wait() lets it wait,
- * io_apoll_disarm() takes it off the queues again.
+ * io_apoll_disarm() takes it off the queues again. A request keeps its
+ * poll when armed again.
  *
  * Context: ctx->uring_lock held.
  * Return: the events ready already, 0 if none, or -errno with nothing
  * queued.
  */
-int io_apoll_arm(struct io_kiocb *req, __poll_t events, io_apoll_ready_t ready)
+int io_apoll_arm(struct io_kiocb *req, struct io_poll *own, __poll_t events)
 {
-	struct io_poll_table ipt = { .error = 0 };
-	struct io_poll *poll = req->poll;
+	struct io_poll_table ipt;
 	__poll_t mask;
+	int ret;
 
 	lockdep_assert_held(&req->ctx->uring_lock);
-	if (!poll) {
-		poll = kzalloc(sizeof(*poll), GFP_KERNEL_ACCOUNT);
-		if (!poll)
-			return -ENOMEM;
-		req->poll = poll;
+	if (!req->poll && own) {
+		atomic_set(&own->owner, IO_POLL_INLINE);
+		own->first.head = NULL;
+		req->poll = own;
+	} else if (!req->poll) {
+		ret = io_apoll_alloc(req, 1);
+		if (ret)
+			return ret;
 	}
-	poll->req = req;
-	poll->ready = ready;
-	poll->events = events;
-	poll->nr_entries = 0;
-	poll->muted = false;
-	poll->uring_wake = false;
-	atomic_set(&poll->owner, 1);
-	ipt.poll = poll;
-	init_poll_funcptr(&ipt.pt, io_apoll_queue_proc);
-	ipt.pt._key = events;
-	mask = vfs_poll(req->op.file, &ipt.pt) & events;
-	if (unlikely(ipt.error || (!mask && !poll->nr_entries))) {
+	mask = io_apoll_queue(req, events, &ipt);
+	if (unlikely(ipt.nr == 2 && io_apoll_slots(req->poll) == 1)) {
+		/* two wait queues: again, with room for both */
 		io_apoll_disarm(req);
-		return ipt.error ?: -EINVAL;
+		ret = io_apoll_alloc(req, 2);
+		if (ret)
+			return ret;
+		mask = io_apoll_queue(req, events, &ipt);
+	}
+	if (unlikely(ipt.nr > io_apoll_slots(req->poll) || (!mask && !ipt.nr))) {
+		io_apoll_disarm(req);
+		return ipt.nr ? -EOPNOTSUPP : -EINVAL;
 	}
 	trace_io_uring_poll_arm(req, (__force int)mask, (__force int)events);
 	io_napi_add(req);
@@ -223,16 +271,16 @@ int io_apoll_arm(struct io_kiocb *req, __poll_t events, io_apoll_ready_t ready)
 }
 
 /* Give up ownership; if wakeups came meanwhile, task_work takes over. */
-static void io_apoll_release(struct io_poll *poll, unsigned int count)
+static void io_apoll_release(struct io_kiocb *req, unsigned int count)
 {
-	if (atomic_sub_return(count, &poll->owner) & IO_POLL_COUNT_MASK)
-		io_req_task_work_add(poll->req, io_apoll_tw);
+	if (atomic_sub_return(count, &req->poll->owner) & IO_POLL_COUNT_MASK)
+		io_req_task_work_add(req, io_apoll_tw);
 }
 
 /**
  * io_apoll_wait - park an armed request until its file is ready
  * @req: the request, whose poll the caller owns
- * @ready_now: the file is ready already: call ready() from task_work
+ * @ready_now: the file is ready already: act on it from task_work
  *	       rather than at the next wakeup
  *
  * Context: ctx->uring_lock held.
@@ -244,7 +292,7 @@ void io_apoll_wait(struct io_kiocb *req, bool ready_now)
 	if (ready_now)
 		io_req_task_work_add(req, io_apoll_tw);
 	else
-		io_apoll_release(req->poll, 1);
+		io_apoll_release(req, 1);
 }
 
 /**
@@ -260,7 +308,7 @@ int io_apoll_cancel(struct io_kiocb *req)
 {
 	lockdep_assert_held(&req->ctx->uring_lock);
 	atomic_or(IO_POLL_CANCEL, &req->poll->owner);
-	io_apoll_kick(req->poll);
+	io_apoll_kick(req);
 	return 0;
 }
 
@@ -280,7 +328,7 @@ bool io_apoll_claim(struct io_kiocb *req)
 	if (!io_apoll_get_owner(poll))
 		return false;
 	if (atomic_read(&poll->owner) & IO_POLL_CANCEL) {
-		io_apoll_release(poll, 1);
+		io_apoll_release(req, 1);
 		return false;
 	}
 	return true;
@@ -288,7 +336,7 @@ bool io_apoll_claim(struct io_kiocb *req)
 
 /**
  * io_apoll_post - post a CQE for @mask for a request that goes on waiting
- * @req: the request, in its ready() callback
+ * @req: the request, in its opcode's ->poll_ready
  * @mask: the events to report
  *
  * The wakeups the CQE itself causes (an eventfd of the ring, an epoll set
@@ -301,21 +349,43 @@ bool io_apoll_post(struct io_kiocb *req, __poll_t mask)
 	struct io_poll *poll = req->poll;
 	bool posted;
 
-	WRITE_ONCE(poll->muted, true);
+	atomic_or(IO_POLL_MUTED, &poll->owner);
 	posted = io_mshot_post(req, mangle_poll(mask), 0);
-	WRITE_ONCE(poll->muted, false);
+	atomic_andnot(IO_POLL_MUTED, &poll->owner);
 	return posted;
 }
 
 /**
  * io_apoll_uring_woken - was @req woken by a ring's eventfd?
- * @req: the request, in its ready() callback
+ * @req: the request, in its opcode's ->poll_ready
  *
  * Return: true if a wakeup carried EPOLL_URING_WAKE since it was armed.
  */
 bool io_apoll_uring_woken(struct io_kiocb *req)
 {
-	return READ_ONCE(req->poll->uring_wake);
+	return atomic_read(&req->poll->owner) & IO_POLL_URING_WAKE;
+}
+
+/* The retry's: issue the request again. */
+static bool io_apoll_requeue(struct io_kiocb *req)
+{
+	io_apoll_disarm(req);
+	io_req_unpark(req);
+	io_queue_req(req);
+	return true;
+}
+
+/*
+ * The file is ready with @mask: act on it. Return: true when the request
+ * is done waiting, false to wait for the next wakeup.
+ */
+static bool io_apoll_ready(struct io_kiocb *req, __poll_t mask)
+{
+	const struct io_op_def *def = &io_op_defs[req->opcode];
+
+	if (def->poll_ready)
+		return def->poll_ready(req, mask);
+	return io_apoll_requeue(req);
 }
 
 /* task_work: we own the poll; look at the file until no wakeup is left. */
@@ -333,20 +403,11 @@ static void io_apoll_tw(struct io_kiocb *req, unsigned int issue_flags)
 			io_req_done(req);
 			return;
 		}
-		mask = io_apoll_peek(poll);
-		if (mask && poll->ready(req, mask))
+		mask = io_apoll_peek(req);
+		if (mask && io_apoll_ready(req, mask))
 			return;
 	} while (atomic_sub_return(v & IO_POLL_COUNT_MASK, &poll->owner) &
 		 IO_POLL_COUNT_MASK);
-}
-
-/* The retry's ready(): issue the request again. */
-static bool io_apoll_requeue(struct io_kiocb *req, __poll_t mask)
-{
-	io_apoll_disarm(req);
-	io_req_unpark(req);
-	io_queue_req(req);
-	return true;
 }
 
 /**
@@ -365,7 +426,7 @@ int io_apoll_retry(struct io_kiocb *req, __poll_t events, bool next)
 {
 	int ret;
 
-	ret = io_apoll_arm(req, events, io_apoll_requeue);
+	ret = io_apoll_arm(req, NULL, events);
 	if (ret < 0)
 		return ret;
 	if (ret && !next) {
@@ -377,14 +438,19 @@ int io_apoll_retry(struct io_kiocb *req, __poll_t events, bool next)
 }
 
 /**
- * io_apoll_free - free the poll entry of a finished request
+ * io_apoll_free - free the poll of a finished request
  * @req: the request, off every wait queue for good
+ *
+ * An opcode's own poll is part of the request and stays.
  *
  * Context: ctx->uring_lock held.
  */
 void io_apoll_free(struct io_kiocb *req)
 {
+	struct io_poll *poll = req->poll;
+
 	lockdep_assert_held(&req->ctx->uring_lock);
-	kfree(req->poll);
 	req->poll = NULL;
+	if (!(atomic_read(&poll->owner) & IO_POLL_INLINE))
+		kfree(poll);
 }

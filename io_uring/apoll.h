@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * apoll.c: a request waiting for its file to become ready, the readiness
- * engine of the core. Whoever arms it gives a ready() callback; the engine
- * calls nothing else of an op family.
+ * engine of the core. A ready file re-issues the request, or, for an
+ * opcode that waits on its file itself (POLL_ADD), calls the opcode
+ * table's ->poll_ready; the engine calls nothing else of an op family.
  *
  * Locking: the wait queue heads' locks for the entries; an atomic owner
  * count decides who acts on the request (a wakeup, a cancel or the arming
@@ -16,15 +17,32 @@
 
 #include "uring.h"
 
-/*
- * The file is ready with @mask; the caller owns the poll, holds
- * ctx->uring_lock and runs in the request's task_work. Return: true when
- * the request is done waiting (completed, issued again or disarmed), false
- * to wait for the next wakeup.
+/**
+ * struct io_poll_entry - a waiting request's place on one wait queue
+ * @wait: the entry; its private is the request
+ * @head: the queue; NULL once off it (under RCU across a POLLFREE)
  */
-typedef bool (*io_apoll_ready_t)(struct io_kiocb *req, __poll_t mask);
+struct io_poll_entry {
+	struct wait_queue_entry	wait;
+	struct wait_queue_head	*head;
+};
 
-int io_apoll_arm(struct io_kiocb *req, __poll_t events, io_apoll_ready_t ready);
+/**
+ * struct io_poll - a request waiting for its file to become ready
+ * @owner: who acts on the request (a count) and the engine's IO_POLL_* bits
+ * @events: what it waits for
+ * @first: its entry on the file's wait queue
+ *
+ * 56 bytes, so that an opcode's state (POLL_ADD's) can hold it. A file with
+ * two wait queues gets a poll of the engine's with room for both.
+ */
+struct io_poll {
+	atomic_t		owner;
+	__poll_t		events;
+	struct io_poll_entry	first;
+};
+
+int io_apoll_arm(struct io_kiocb *req, struct io_poll *own, __poll_t events);
 void io_apoll_wait(struct io_kiocb *req, bool ready_now);
 void io_apoll_disarm(struct io_kiocb *req);
 bool io_apoll_queued(struct io_kiocb *req);

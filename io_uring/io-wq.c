@@ -188,7 +188,7 @@ static void io_wq_list_splice(struct io_wq_list *dst, struct io_wq_list *src)
 
 static void io_wq_mark_cancelled(struct io_wq_work *work)
 {
-	set_bit(ilog2(IO_WQ_WORK_CANCEL), &work->flags);
+	atomic_or(IO_WQ_WORK_CANCEL, &work->flags);
 }
 
 /* Runs a chain of items, taken off every queue, as cancelled. */
@@ -221,12 +221,12 @@ static void io_wq_put_thread(struct io_wq *wq)
 
 static bool io_wq_is_hashed(const struct io_wq_work *work)
 {
-	return READ_ONCE(work->flags) & IO_WQ_WORK_HASHED;
+	return atomic_read(&work->flags) & IO_WQ_WORK_HASHED;
 }
 
 static unsigned int io_wq_bucket(const struct io_wq_work *work)
 {
-	return hash_long(work->hash, IO_WQ_HASH_BITS);
+	return hash_32(work->hash, IO_WQ_HASH_BITS);
 }
 
 /*
@@ -632,7 +632,7 @@ void io_wq_worker_running(struct task_struct *tsk)
  */
 void io_wq_enqueue(struct io_wq *wq, struct io_wq_work *work)
 {
-	bool unbound = work->flags & IO_WQ_WORK_UNBOUND;
+	bool unbound = atomic_read(&work->flags) & IO_WQ_WORK_UNBOUND;
 	struct io_wq_pool *pool = &wq->pools[unbound ? IO_WQ_UNBOUND : IO_WQ_BOUND];
 	bool create;
 

@@ -18,6 +18,7 @@
 #include <linux/cred.h>
 #include <linux/sched/signal.h>
 #include <linux/audit.h>
+#include <linux/hash.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -238,7 +239,7 @@ static int io_iowq_cancel(struct io_kiocb *req)
 bool io_req_exit_cancels(struct io_kiocb *req)
 {
 	if (req->cancel == io_iowq_cancel)
-		return req->work.flags & IO_WQ_WORK_UNBOUND;
+		return atomic_read(&req->work.flags) & IO_WQ_WORK_UNBOUND;
 	if (io_op_defs[req->opcode].exit_cancel)
 		return true;
 	return req->op.file && io_is_uring_fops(req->op.file);
@@ -284,6 +285,7 @@ void io_req_punt(struct io_kiocb *req)
 	 */
 	bool context_ok = io_issue_context_ok(req);
 	struct io_wq *wq = NULL;
+	int flags = 0;
 
 	lockdep_assert_held(&req->ctx->uring_lock);
 	/* a provisional buffer pick must not outlive the ring lock */
@@ -297,19 +299,19 @@ void io_req_punt(struct io_kiocb *req)
 		io_req_task_work_add(req, io_req_complete_tw);
 		return;
 	}
-	req->work.flags = 0;
 	if (def->unbound_nonreg_file && (!file || !io_file_is_bounded(file)))
-		req->work.flags |= IO_WQ_WORK_UNBOUND;
+		flags |= IO_WQ_WORK_UNBOUND;
 	if (def->hash_reg_file && file && S_ISREG(file_inode(file)->i_mode)) {
-		req->work.flags |= IO_WQ_WORK_HASHED;
-		req->work.hash = (unsigned long)file_inode(file);
+		flags |= IO_WQ_WORK_HASHED;
+		req->work.hash = hash_ptr(file_inode(file), 32);
 	}
+	atomic_set(&req->work.flags, flags);
 	/* IORING_FEAT_CUR_PERSONALITY: run as the submitter is now */
 	if (!req->creds)
 		req->creds = get_cred(io_req_creds(req) ?: current_cred());
 	io_req_park(req, io_iowq_cancel);
 	trace_io_uring_queue_async_work(req,
-					!!(req->work.flags & IO_WQ_WORK_UNBOUND));
+					!!(flags & IO_WQ_WORK_UNBOUND));
 	io_wq_enqueue(wq, &req->work);
 }
 
@@ -616,7 +618,7 @@ static void io_wq_run_req(struct io_wq_work *work)
 	if (req->multishot ||
 	    (!req->nowait && !req->iowq_block && io_req_pollable(req)))
 		flags |= IO_URING_F_NONBLOCK;
-	if (!(READ_ONCE(work->flags) & IO_WQ_WORK_CANCEL)) {
+	if (!(atomic_read(&work->flags) & IO_WQ_WORK_CANCEL)) {
 		if (def->iowq_locked || req->multishot) {
 			mutex_lock(&req->ctx->uring_lock);
 			ret = io_issue_audited(req, def, flags);

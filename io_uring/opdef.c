@@ -85,6 +85,7 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.audit_skip	= 1,
 		.prep		= io_poll_add_prep,
 		.issue		= io_poll_add,
+		.poll_ready	= io_poll_add_ready,
 		.needs_file	= 1,
 		.unbound_nonreg_file = 1,
 		.iowq_locked	= 1,

@@ -43,6 +43,11 @@
  * @link_detach: ... and when it completes; returns what is linked behind
  *		 the guard. A guard's CQE obeys only its own
  *		 IOSQE_CQE_SKIP_SUCCESS
+ * @poll_ready: the opcode waits on its file with the readiness engine
+ *		itself (POLL_ADD): the file is ready with @mask. Called by
+ *		the poll's owner in task_work, ctx->uring_lock held; returns
+ *		true when the request is done waiting. Without it, a request
+ *		waiting on its file is a retry, issued again when it is ready
  *
  * An opcode without @issue is not supported: its SQEs fail with -EINVAL
  * and IORING_REGISTER_PROBE does not list it.
@@ -66,6 +71,7 @@ struct io_op_def {
 	unsigned int	plug : 1;
 	void		(*link_arm)(struct io_kiocb *guard, struct io_kiocb *target);
 	struct io_kiocb	*(*link_detach)(struct io_kiocb *guard);
+	bool		(*poll_ready)(struct io_kiocb *req, __poll_t mask);
 } __aligned(64);	/* a cache line each: indexing is a shift */
 
 /* Returned by an opcode's ->issue: the request waits; it completes later. */
@@ -117,6 +123,7 @@ int io_uring_cmd(struct io_kiocb *req, unsigned int issue_flags);
 /* poll.c */
 int io_poll_add_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_poll_add(struct io_kiocb *req, unsigned int issue_flags);
+bool io_poll_add_ready(struct io_kiocb *req, __poll_t mask);
 int io_poll_remove_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_poll_remove(struct io_kiocb *req, unsigned int issue_flags);
 

@@ -20,11 +20,14 @@
 #define IO_POLL_UPDATE_FLAGS	(IORING_POLL_UPDATE_EVENTS | \
 				 IORING_POLL_UPDATE_USER_DATA | IORING_POLL_ADD_MULTI)
 
-/* IORING_OP_POLL_ADD */
+/*
+ * IORING_OP_POLL_ADD: the poll it waits with is its own, so that a waiting
+ * POLL_ADD costs its request and nothing more. poll.events holds what it
+ * waits for, with EPOLLONESHOT unless it is multishot.
+ */
 struct io_poll_add {
 	struct file	*file;
-	__poll_t	events;
-	bool		multishot;
+	struct io_poll	poll;
 };
 
 /* IORING_OP_POLL_REMOVE */
@@ -58,23 +61,38 @@ int io_poll_add_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		return -EINVAL;
 	if (flags & ~IO_POLL_ADD_FLAGS)
 		return -EINVAL;
-	pa->multishot = flags & IORING_POLL_ADD_MULTI;
-	pa->events = io_poll_events(sqe);
-	/* an exclusive wait wakes one waiter: it cannot go on forever */
-	if ((pa->events & EPOLLEXCLUSIVE) && pa->multishot)
-		return -EINVAL;
+	pa->poll.events = io_poll_events(sqe);
+	if (flags & IORING_POLL_ADD_MULTI) {
+		/* an exclusive wait wakes one waiter: it cannot go on forever */
+		if (pa->poll.events & EPOLLEXCLUSIVE)
+			return -EINVAL;
+	} else {
+		pa->poll.events |= EPOLLONESHOT;
+	}
 	return 0;
 }
 
-/*
- * The file is ready (@mask): report it. A multishot poll goes on unless a
- * ring's eventfd woke it or the CQ ring is full. Return: true if done.
- */
-static bool io_poll_add_ready(struct io_kiocb *req, __poll_t mask)
+static bool io_poll_multishot(__poll_t events)
 {
-	struct io_poll_add *pa = io_kiocb_to_cmd(req, struct io_poll_add);
+	return !(events & EPOLLONESHOT);
+}
 
-	if (pa->multishot && !io_apoll_uring_woken(req) && io_apoll_post(req, mask))
+/**
+ * io_poll_add_ready - POLL_ADD's ->poll_ready: report the ready events
+ * @req: the request, whose poll the caller owns
+ * @mask: the events
+ *
+ * A multishot poll goes on unless a ring's eventfd woke it or the CQ ring
+ * is full.
+ *
+ * Context: ctx->uring_lock held, in task_work.
+ * Return: true if the request is done.
+ */
+bool io_poll_add_ready(struct io_kiocb *req, __poll_t mask)
+{
+	lockdep_assert_held(&req->ctx->uring_lock);
+	if (io_poll_multishot(req->poll->events) && !io_apoll_uring_woken(req) &&
+	    io_apoll_post(req, mask))
 		return false;
 	io_apoll_disarm(req);
 	req->res = mangle_poll(mask);
@@ -83,15 +101,15 @@ static bool io_poll_add_ready(struct io_kiocb *req, __poll_t mask)
 }
 
 /*
- * (Re)arm a POLL_ADD request. Return: as an ->issue handler: 0 with res
- * set when it completes at once, IOU_PARKED, or -errno.
+ * (Re)arm a POLL_ADD request for @events. Return: as an ->issue handler: 0
+ * with res set when it completes at once, IOU_PARKED, or -errno.
  */
-static int io_poll_add_arm(struct io_kiocb *req)
+static int io_poll_add_arm(struct io_kiocb *req, __poll_t events)
 {
 	struct io_poll_add *pa = io_kiocb_to_cmd(req, struct io_poll_add);
 	int ret;
 
-	ret = io_apoll_arm(req, pa->events, io_poll_add_ready);
+	ret = io_apoll_arm(req, &pa->poll, events);
 	if (ret < 0)
 		return ret;
 	/*
@@ -99,7 +117,7 @@ static int io_poll_add_arm(struct io_kiocb *req)
 	 * always ready and never tells of a change: a multishot poll on it
 	 * reports once and ends, as a one-shot one does.
 	 */
-	if (ret && (!pa->multishot || !io_apoll_queued(req))) {
+	if (ret && (!io_poll_multishot(events) || !io_apoll_queued(req))) {
 		io_apoll_disarm(req);
 		req->res = mangle_poll(ret);
 		return 0;
@@ -114,7 +132,9 @@ static int io_poll_add_arm(struct io_kiocb *req)
 
 int io_poll_add(struct io_kiocb *req, unsigned int issue_flags)
 {
-	return io_poll_add_arm(req);
+	struct io_poll_add *pa = io_kiocb_to_cmd(req, struct io_poll_add);
+
+	return io_poll_add_arm(req, pa->poll.events);
 }
 
 int io_poll_remove_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
@@ -158,19 +178,20 @@ static struct io_kiocb *io_poll_find(struct io_ring_ctx *ctx, u64 user_data)
 /* POLL_REMOVE with update flags: change a poll in place and re-arm it. */
 static int io_poll_update(struct io_kiocb *preq, struct io_poll_update *pu)
 {
-	struct io_poll_add *pa = io_kiocb_to_cmd(preq, struct io_poll_add);
+	__poll_t events = preq->poll->events;
 	int ret;
 
 	if (!io_apoll_claim(preq))
 		return -EALREADY;
 	io_apoll_disarm(preq);
 	if (pu->flags & IORING_POLL_UPDATE_EVENTS) {
-		pa->events = pu->events;
-		pa->multishot = pu->flags & IORING_POLL_ADD_MULTI;
+		events = pu->events;
+		if (!(pu->flags & IORING_POLL_ADD_MULTI))
+			events |= EPOLLONESHOT;
 	}
 	if (pu->flags & IORING_POLL_UPDATE_USER_DATA)
 		preq->user_data = pu->new_user_data;
-	ret = io_poll_add_arm(preq);
+	ret = io_poll_add_arm(preq, events);
 	if (ret < 0)
 		preq->res = ret;
 	/* in task_work: an io-wq worker must not move the chain on */

@@ -176,10 +176,10 @@ static void io_req_release(struct io_kiocb *req)
 		def->cleanup(req);
 	if (req->buf_sel != IO_KBUF_NONE)
 		io_buffer_drop(req);
-	if (req->async)
-		io_req_async_free(ctx, req);
 	if (req->poll)
 		io_apoll_free(req);
+	if (req->async)
+		io_req_async_free(ctx, req);
 	if (req->creds)
 		put_cred(req->creds);
 	if (!req->rsrc_file && req->op.file && def->needs_file)
@@ -556,6 +556,9 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		return done;
 	return fatal_signal_pending(current) ? -EINTR : -EAGAIN;
 }
+
+/* Four cache lines: a request costs no more than the original's. */
+static_assert(sizeof(struct io_kiocb) <= 256);
 
 static int __init io_submit_init(void)
 {

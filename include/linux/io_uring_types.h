@@ -49,13 +49,14 @@ struct io_cmd_data {
 /**
  * struct io_wq_work - a request's place in an io-wq queue (see io_uring/io-wq.h)
  * @next: queue linkage, owned by io-wq while queued
- * @flags: IO_WQ_WORK_*
- * @hash: serialisation key for IO_WQ_WORK_HASHED work
+ * @flags: IO_WQ_WORK_*; a canceller sets IO_WQ_WORK_CANCEL while io-wq runs it
+ * @hash: serialisation key for IO_WQ_WORK_HASHED work (32 bits of the
+ *	  inode's address, so that the request stays within 256 bytes)
  */
 struct io_wq_work {
 	struct io_wq_work	*next;
-	unsigned long		flags;
-	unsigned long		hash;
+	atomic_t		flags;
+	u32			hash;
 };
 
 /**
@@ -83,7 +84,8 @@ struct io_wq_work {
  * @cancel: how to cancel it while parked; NULL when it cannot be
  * @async: state the opcode keeps while the request waits (freed by the
  *	   core after the opcode's ->cleanup)
- * @poll: the internal poll of a request waiting for its file to be ready
+ * @poll: the poll of a request waiting for its file to be ready (apoll.c):
+ *	  in its opcode's state (POLL_ADD's) or allocated by the engine
  * @creds: the submitter's credentials, for a worker to run it with
  * @rsrc_file: the registered file it uses (IOSQE_FIXED_FILE), held
  * @rsrc_buf: the registered buffer it uses, held

@@ -11,6 +11,8 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "uring_helpers.h"
@@ -210,6 +212,91 @@ TEST_F(pt, poll_multishot)
 		}
 	}
 	EXPECT_TRUE(quiet(&self->r, 50));
+}
+
+/*
+ * A pty's master. Its ->poll names two wait queues (the tty's read and
+ * write queues), so a request waiting on it needs room for two entries.
+ * Return: the master fd with *slave set, or -1 (the test skips).
+ */
+static int open_pty(int flags, int *slave)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | flags);
+
+	if (m < 0)
+		return -1;
+	if (grantpt(m) || unlockpt(m)) {
+		close(m);
+		return -1;
+	}
+	*slave = open(ptsname(m), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0) {
+		close(m);
+		return -1;
+	}
+	return m;
+}
+
+/*
+ * POLL_ADD on a file with two wait queues: a multishot poll reports each
+ * event and is removed, a one-shot poll fires once.
+ */
+TEST_F(pt, poll_two_queues)
+{
+	struct io_uring_cqe cqe;
+	int m, s, i;
+	char buf[8];
+
+	m = open_pty(O_NONBLOCK, &s);
+	if (m < 0)
+		SKIP(return, "no pty: %s", strerror(errno));
+	uring_prep_poll_add(sqe_of(&self->r), m, POLLIN, IORING_POLL_ADD_MULTI, 1);
+	ASSERT_EQ(1, uring_submit(&self->r));
+	ASSERT_TRUE(quiet(&self->r, 50));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(1, write(s, "x", 1));
+		ASSERT_EQ(0, wait_ud(&self->r, 1, &cqe)) TH_LOG("event %d", i);
+		EXPECT_TRUE(cqe.res & POLLIN) TH_LOG("res %#x", cqe.res);
+		EXPECT_TRUE(cqe.flags & IORING_CQE_F_MORE);
+		ASSERT_EQ(1, read(m, buf, sizeof(buf)));
+	}
+	uring_prep_poll_remove(sqe_of(&self->r), 1, 2);
+	ASSERT_EQ(1, uring_submit(&self->r));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, WAIT_MS));
+		EXPECT_EQ(cqe.user_data == 1 ? -ECANCELED : 0, cqe.res);
+		EXPECT_FALSE(cqe.flags & IORING_CQE_F_MORE);
+	}
+	uring_prep_poll_add(sqe_of(&self->r), m, POLLIN, 0, 3);
+	ASSERT_EQ(1, uring_submit(&self->r));
+	ASSERT_TRUE(quiet(&self->r, 50));
+	ASSERT_EQ(1, write(s, "x", 1));
+	ASSERT_EQ(0, wait_ud(&self->r, 3, &cqe));
+	EXPECT_TRUE(cqe.res & POLLIN) TH_LOG("res %#x", cqe.res);
+	EXPECT_FALSE(cqe.flags & IORING_CQE_F_MORE);
+	close(s);
+	close(m);
+}
+
+/* A READ of a file with two wait queues waits on both, then reads. */
+TEST_F(pt, read_two_queues)
+{
+	struct io_uring_cqe cqe;
+	char buf[8] = "";
+	int m, s;
+
+	m = open_pty(0, &s);
+	if (m < 0)
+		SKIP(return, "no pty: %s", strerror(errno));
+	uring_prep_rw(sqe_of(&self->r), IORING_OP_READ, m, buf, sizeof(buf), -1, 1);
+	ASSERT_EQ(1, uring_submit(&self->r));
+	ASSERT_TRUE(quiet(&self->r, 50));
+	ASSERT_EQ(2, write(s, "hi", 2));
+	ASSERT_EQ(0, wait_ud(&self->r, 1, &cqe));
+	EXPECT_EQ(2, cqe.res);
+	EXPECT_EQ(0, memcmp(buf, "hi", 2));
+	close(s);
+	close(m);
 }
 
 /* --- timeouts --- */
