@@ -8,8 +8,10 @@
  *
  * A struct io_poll sits on the file's wait queue: in the opcode's state
  * when the opcode holds one (so that a waiting POLL_ADD costs nothing but
- * its request), else allocated by the engine; a file with two wait queues
- * gets an io_poll_pair. Wakeups never complete anything themselves; they
+ * its request), else in the unused end of the request's async state slot
+ * (io_req_async_spare(): a waiting read allocates nothing more), else
+ * allocated by the engine; a file with two wait queues gets an
+ * io_poll_pair. Wakeups never complete anything themselves; they
  * hand the request to task_work. Who may act on the request is decided by
  * the owner count: a wakeup, a cancel or the arming code owns it when it
  * raises the count from zero, and the owner keeps working until it has
@@ -29,6 +31,7 @@
 #include "opdef.h"
 #include "mshot.h"
 #include "issue.h"
+#include "submit.h"
 #include "napi.h"
 #include "tw.h"
 
@@ -39,7 +42,7 @@
 #define IO_POLL_URING_WAKE	BIT(30)	/* woken by a ring's eventfd */
 #define IO_POLL_MUTED		BIT(29)	/* req->task posts a CQE for it */
 #define IO_POLL_PAIR		BIT(28)	/* an io_poll_pair: room for two queues */
-#define IO_POLL_INLINE		BIT(27)	/* in the opcode's state: never freed */
+#define IO_POLL_INLINE		BIT(27)	/* in the opcode's state or slot: not freed */
 #define IO_POLL_COUNT_MASK	(IO_POLL_INLINE - 1)
 /* what the storage is, kept when the poll is armed again */
 #define IO_POLL_STORAGE		(IO_POLL_PAIR | IO_POLL_INLINE)
@@ -225,7 +228,8 @@ static int io_apoll_alloc(struct io_kiocb *req, unsigned int slots)
  * io_apoll_arm - queue @req on its file's wait queues
  * @req: the request; req->op.file is the file
  * @own: the opcode's own storage for the poll (one with ->poll_ready), or
- *	 NULL for a retry, whose poll the engine allocates
+ *	 NULL for a retry, whose poll goes to the unused end of the request's
+ *	 async state slot if it fits, else the engine allocates it
  * @events: what to wait for (EPOLLEXCLUSIVE for an exclusive wait)
  *
  * The caller owns the poll afterwards: io_apoll_wait() lets it wait,
@@ -243,14 +247,18 @@ int io_apoll_arm(struct io_kiocb *req, struct io_poll *own, __poll_t events)
 	int ret;
 
 	lockdep_assert_held(&req->ctx->uring_lock);
-	if (!req->poll && own) {
-		atomic_set(&own->owner, IO_POLL_INLINE);
-		own->first.head = NULL;
-		req->poll = own;
-	} else if (!req->poll) {
-		ret = io_apoll_alloc(req, 1);
-		if (ret)
-			return ret;
+	if (!req->poll) {
+		/* a retry's goes beside the opcode's state if there is room */
+		own = own ?: io_req_async_spare(req, sizeof(*own));
+		if (own) {
+			atomic_set(&own->owner, IO_POLL_INLINE);
+			own->first.head = NULL;
+			req->poll = own;
+		} else {
+			ret = io_apoll_alloc(req, 1);
+			if (ret)
+				return ret;
+		}
 	}
 	mask = io_apoll_queue(req, events, &ipt);
 	if (unlikely(ipt.nr == 2 && io_apoll_slots(req->poll) == 1)) {

@@ -23,6 +23,7 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "apoll.h"
 #include "mshot.h"
 #include "iopoll.h"
 #include "issue.h"
@@ -42,16 +43,15 @@ struct io_rw_state {
 	struct iov_iter_state	saved;
 	struct iovec		*free_iov;
 	ssize_t			done;		/* bytes moved by earlier tries */
-	size_t			sel_len;	/* IOSQE_BUFFER_SELECT: most wanted */
-	bool			select;		/* ... a provided buffer is read into */
-	size_t			want;		/* bytes asked of this try */
 	long			async_res;	/* ->ki_complete's result */
-	loff_t			async_pos;	/* where the asynchronous try began */
 	struct io_iopoll	iopoll;		/* IOPOLL: awaits the reaper */
 	struct io_kiocb		*req;
 	struct kiocb		kiocb;
 	struct iovec		fast_iov[];	/* READV/WRITEV only */
 };
+
+/* A retry's poll fits beside the state in its slot (io_req_async_spare()). */
+static_assert(sizeof(struct io_rw_state) + sizeof(struct io_poll) <= IO_ASYNC_SIZE);
 
 struct io_rw {
 	struct file		*file;
@@ -59,6 +59,10 @@ struct io_rw {
 	rwf_t			flags;
 	u16			ioprio;		/* 0: the task's */
 	bool			cur_pos;	/* offset -1: use and move f_pos */
+	bool			select;		/* a provided buffer is read into */
+	size_t			sel_len;	/* ... at most this much of it */
+	size_t			want;		/* bytes asked of this try */
+	loff_t			async_pos;	/* where an asynchronous try began */
 };
 
 static int io_rw_dir(struct io_kiocb *req)
@@ -74,13 +78,13 @@ static int io_rw_dir(struct io_kiocb *req)
  * IOSQE_BUFFER_SELECT: the buffer is picked at issue. READV names how much
  * it wants in its one iovec.
  */
-static int io_rw_prep_select(struct io_kiocb *req, struct io_rw_state *st,
-			     void __user *buf, u32 len)
+static int io_rw_prep_select(struct io_kiocb *req, void __user *buf, u32 len)
 {
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
 	struct iovec iov;
 
-	st->select = true;
-	st->sel_len = len;
+	rw->select = true;
+	rw->sel_len = len;
 	if (req->opcode == IORING_OP_READ_MULTISHOT) {
 		req->multishot = true;
 		return 0;
@@ -91,7 +95,7 @@ static int io_rw_prep_select(struct io_kiocb *req, struct io_rw_state *st,
 		return -EINVAL;
 	if (io_user_iovec(req->ctx, &iov, buf, 0))
 		return -EFAULT;
-	st->sel_len = iov.iov_len;
+	rw->sel_len = iov.iov_len;
 	return 0;
 }
 
@@ -99,7 +103,7 @@ static int io_rw_prep_select(struct io_kiocb *req, struct io_rw_state *st,
 static int io_rw_select(struct io_kiocb *req, struct io_rw_state *st,
 			unsigned int issue_flags)
 {
-	size_t len = st->sel_len;
+	size_t len = io_kiocb_to_cmd(req, struct io_rw)->sel_len;
 	void __user *buf = io_buffer_select(req, &len, issue_flags);
 
 	if (IS_ERR(buf))
@@ -144,9 +148,9 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	st->done = 0;
 	st->free_iov = NULL;
 	st->req = req;
-	st->select = false;
+	rw->select = false;
 	if (req->sqe_flags & IOSQE_BUFFER_SELECT)
-		return io_rw_prep_select(req, st, buf, len);
+		return io_rw_prep_select(req, buf, len);
 	if (req->opcode == IORING_OP_READ_MULTISHOT)
 		return -EINVAL;
 	if (fixed) {
@@ -371,7 +375,7 @@ static int io_rw_result(struct io_kiocb *req, struct io_rw_state *st,
 	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
 	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
 		ret = -EINTR;
-	if (st->select)
+	if (io_kiocb_to_cmd(req, struct io_rw)->select)
 		req->cflags = io_buffer_put(req, st->done ?: ret, issue_flags);
 	if (ret < 0 && !st->done)
 		return ret;
@@ -413,6 +417,7 @@ static void io_rw_progress(struct io_kiocb *req, ssize_t ret, loff_t end,
 /* task_work: an asynchronous try has completed. */
 static void io_rw_async_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
 	struct io_rw_state *st = req->async;
 	long res = st->async_res;
 	int dir = io_rw_dir(req);
@@ -425,8 +430,8 @@ static void io_rw_async_tw(struct io_kiocb *req, unsigned int issue_flags)
 		return;
 	}
 	if (res > 0)
-		io_rw_progress(req, res, st->async_pos + res, dir);
-	res = io_rw_result(req, st, res, st->want, issue_flags);
+		io_rw_progress(req, res, rw->async_pos + res, dir);
+	res = io_rw_result(req, st, res, rw->want, issue_flags);
 	if (res < 0) {
 		req->res = res;
 		req->failed = true;
@@ -489,7 +494,7 @@ static bool io_rw_can_async(struct io_kiocb *req, struct kiocb *kiocb,
 	if (!(issue_flags & IO_URING_F_NONBLOCK) || (issue_flags & IO_URING_F_IOWQ))
 		return false;
 	/* a provided buffer picked under the lock must be settled under it */
-	if (((struct io_rw_state *)req->async)->select)
+	if (rw->select)
 		return false;
 	return (kiocb->ki_flags & IOCB_DIRECT) && !rw->cur_pos &&
 	       (S_ISREG(mode) || S_ISBLK(mode));
@@ -502,7 +507,7 @@ static bool io_rw_can_async(struct io_kiocb *req, struct kiocb *kiocb,
 static void io_rw_retry_later(struct io_kiocb *req, struct io_rw_state *st,
 			      unsigned int issue_flags)
 {
-	if (!st->select)
+	if (!io_kiocb_to_cmd(req, struct io_rw)->select)
 		return;
 	if (st->done)
 		io_buffer_keep(req);
@@ -526,16 +531,16 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 	if (ret)
 		return ret;
 	/* picked last: nothing may return before the pick is settled */
-	if (st->select && req->buf_sel == IO_KBUF_NONE) {
+	if (rw->select && req->buf_sel == IO_KBUF_NONE) {
 		ret = io_rw_select(req, st, issue_flags);
 		if (ret)
 			return ret;
 	}
-	st->want = iov_iter_count(&st->iter);
-	st->async_pos = kiocb->ki_pos;
+	rw->want = iov_iter_count(&st->iter);
+	rw->async_pos = kiocb->ki_pos;
 	iov_iter_save_state(&st->iter, &st->saved);
 	if (req->ctx->flags & IORING_SETUP_IOPOLL) {
-		if (st->select)
+		if (rw->select)
 			io_buffer_keep(req);
 		kiocb->ki_complete = io_rw_iopoll_done;
 		st->iopoll.done = false;
@@ -576,13 +581,13 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 		if (dir == ITER_SOURCE && iov_iter_count(&st->iter) &&
 		    S_ISREG(file_inode(file)->i_mode))
 			trace_io_uring_short_write(req->ctx, kiocb->ki_pos - ret,
-						   st->want, ret);
+						   rw->want, ret);
 		if (nonblock && !req->nowait && io_rw_continue(kiocb, &st->iter, dir)) {
 			io_rw_retry_later(req, st, issue_flags);
 			return -EAGAIN;
 		}
 	}
-	return io_rw_result(req, st, ret, st->want, issue_flags);
+	return io_rw_result(req, st, ret, rw->want, issue_flags);
 }
 
 int io_read(struct io_kiocb *req, unsigned int issue_flags)

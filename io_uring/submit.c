@@ -117,6 +117,12 @@ static void io_req_unalloc(struct io_kiocb *req)
 	ctx->req_cache = req;
 }
 
+/* 8-byte units of a cached slot that @size takes: never 0, which is none. */
+static u8 io_async_units(size_t size)
+{
+	return max_t(size_t, DIV_ROUND_UP(size, sizeof(u64)), 1);
+}
+
 /**
  * io_req_async_alloc - give a request its async state (req->async)
  * @req: the request, being prepared
@@ -140,13 +146,35 @@ void *io_req_async_alloc(struct io_kiocb *req, size_t size)
 	} else if (ctx->async_nr) {
 		st = ctx->async_cache[--ctx->async_nr];
 		kasan_mempool_unpoison_object(st, IO_ASYNC_SIZE);
-		req->async_cached = true;
+		req->async_units = io_async_units(size);
 	} else {
 		st = kmalloc(IO_ASYNC_SIZE, GFP_KERNEL_ACCOUNT);
-		req->async_cached = true;
+		req->async_units = io_async_units(size);
 	}
 	req->async = st;
 	return st;
+}
+
+/**
+ * io_req_async_spare - the unused end of a request's async state slot
+ * @req: the request
+ * @size: bytes wanted
+ *
+ * A cached async state takes a whole IO_ASYNC_SIZE slot; what its opcode
+ * leaves unused is lent to the readiness engine, for the poll of a retry,
+ * so that a waiting read costs no allocation of its own. The memory goes
+ * with the state, when the request is freed.
+ *
+ * Return: @size bytes of the slot, or NULL if the request has no cached
+ * state or it leaves less.
+ */
+void *io_req_async_spare(struct io_kiocb *req, size_t size)
+{
+	size_t used = req->async_units * sizeof(u64);
+
+	if (!req->async_units || used + size > IO_ASYNC_SIZE)
+		return NULL;
+	return req->async + used;
 }
 
 /* Back to the ring's cache if it came from it and there is room. */
@@ -155,7 +183,7 @@ static void io_req_async_free(struct io_ring_ctx *ctx, struct io_kiocb *req)
 	void *st = req->async;
 
 	req->async = NULL;
-	if (!req->async_cached || ctx->async_nr == IO_ASYNC_CACHE_MAX) {
+	if (!req->async_units || ctx->async_nr == IO_ASYNC_CACHE_MAX) {
 		kfree(st);
 		return;
 	}
@@ -309,7 +337,7 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	req->opcode = READ_ONCE(sqe->opcode);
 	req->sqe_flags = READ_ONCE(sqe->flags);
 	req->mshot_posted = false;
-	req->async_cached = false;
+	req->async_units = 0;
 	req->user_data = READ_ONCE(sqe->user_data);
 	/* the file is taken at issue: io_req_assign_file() */
 	req->file_fd = READ_ONCE(sqe->fd);

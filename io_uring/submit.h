@@ -12,6 +12,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr);
 void io_req_cache_free(struct io_ring_ctx *ctx);
 void io_compl_flush(struct io_ring_ctx *ctx);
 void *io_req_async_alloc(struct io_kiocb *req, size_t size);
+void *io_req_async_spare(struct io_kiocb *req, size_t size);
 
 /**
  * io_req_complete_defer - queue a finished request's CQE on the batch

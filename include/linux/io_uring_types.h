@@ -99,8 +99,9 @@ struct io_wq_work {
  * @sqe_flags: IOSQE_* as submitted
  * @mshot_posted: a multishot request posted a result since the core's
  *		  retry loop last asked (io_mshot_progressed())
- * @async_cached: @async is one of the ring's cached states
- *		  (io_req_async_alloc())
+ * @async_units: @async is one of the ring's cached states
+ *		 (io_req_async_alloc()), its opcode using this many 8-byte
+ *		 units of the slot; 0 if it is not
  * @file_fd: sqe->fd, the file (or fixed slot) taken at first issue
  * @parked: on ctx->parked while it waits somewhere it can be cancelled
  * @task_parked: on its task's list of parked requests at the same time
@@ -150,7 +151,7 @@ struct io_kiocb {
 	u8			opcode;
 	u8			sqe_flags;
 	bool			mshot_posted;
-	bool			async_cached;
+	u8			async_units;
 	s32			file_fd;
 	struct list_head	parked;
 	struct list_head	task_parked;
