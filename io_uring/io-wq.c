@@ -264,19 +264,21 @@ static bool io_wq_wake_idle(struct io_wq_pool *pool)
 
 /*
  * The holder of @bucket finished or was cancelled: the next parked item of
- * the bucket becomes its holder, or the bucket is free. pool->lock held.
+ * the bucket becomes its holder, on @ready, or the bucket is free.
+ * pool->lock held. Return: true if an item became ready (the caller sees
+ * that a worker takes it).
  */
-static void io_wq_hash_release(struct io_wq_pool *pool, unsigned int bucket)
+static bool io_wq_hash_release(struct io_wq_pool *pool, unsigned int bucket)
 {
 	struct io_wq_work *next = pool->parked[bucket].first;
 
 	if (!next) {
 		__clear_bit(bucket, pool->hash_busy);
-		return;
+		return false;
 	}
 	io_wq_list_del(&pool->parked[bucket], next, NULL);
 	io_wq_list_append(&pool->ready, next);
-	io_wq_wake_idle(pool);
+	return true;
 }
 
 /*
@@ -402,13 +404,19 @@ static void io_wq_worker_run(struct io_wq_worker *worker,
 
 	pool->wq->ops->run(work);
 
-	/* @work may be gone: from here on only its bucket number is used. */
+	/*
+	 * @work may be gone: from here on only its bucket number is used. The
+	 * bucket's next item is this worker's next take when nothing else is
+	 * ready (a serialised file's writes run on one worker, with no wakeup
+	 * between them); behind other work, an idle worker takes it.
+	 */
 	raw_spin_lock(&pool->lock);
 	worker->cur = NULL;
 	worker->busy = false;
 	pool->nr_running--;
-	if (hashed)
-		io_wq_hash_release(pool, bucket);
+	if (hashed && io_wq_hash_release(pool, bucket) &&
+	    pool->ready.first != pool->ready.last)
+		io_wq_wake_idle(pool);
 	raw_spin_unlock(&pool->lock);
 }
 
@@ -515,6 +523,9 @@ static int io_wq_worker_fn(void *data)
 	/* Leaving under the lock that decided it: enqueue sees a true count. */
 	list_del(&worker->node);
 	pool->nr_workers--;
+	/* killed with work ready: it is another's */
+	if (pool->ready.first)
+		io_wq_wake_idle(pool);
 	raw_spin_unlock(&pool->lock);
 
 	/* The scheduler hooks must not find the worker once it is freed. */
@@ -687,8 +698,9 @@ static void io_wq_cancel_list(struct io_wq_pool *pool, struct io_wq_list *list,
 		}
 		io_wq_list_del(list, work, prev);
 		/* A hashed item on @ready holds its bucket; pass it on. */
-		if (list == &pool->ready && io_wq_is_hashed(work))
-			io_wq_hash_release(pool, io_wq_bucket(work));
+		if (list == &pool->ready && io_wq_is_hashed(work) &&
+		    io_wq_hash_release(pool, io_wq_bucket(work)))
+			io_wq_wake_idle(pool);
 		io_wq_list_append(&m->taken, work);
 		m->queued = true;
 		if (!m->all)
