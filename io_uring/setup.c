@@ -372,6 +372,7 @@ static const struct file_operations io_uring_fops = {
  * Used to keep ring fds out of SCM_RIGHTS, where a ring could end up
  * referencing itself.
  *
+ * Context: any.
  * Return: true if @file is a ring.
  */
 bool io_is_uring_fops(struct file *file)

@@ -254,6 +254,8 @@ void io_uring_task_exit(bool exec)
 /**
  * io_uring_task_release - release a task's io_uring state when it is freed
  * @tsk: the task
+ *
+ * Context: free_task(), maybe from an RCU callback; does not sleep.
  */
 void io_uring_task_release(struct task_struct *tsk)
 {

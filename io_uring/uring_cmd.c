@@ -131,6 +131,7 @@ EXPORT_SYMBOL_GPL(io_uring_cmd_done);
  * The command must have been submitted with IORING_URING_CMD_FIXED, which
  * makes its request hold the buffer sqe->buf_index names.
  *
+ * Context: the command's issue; does not sleep.
  * Return: 0, or -EFAULT.
  */
 int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
@@ -148,6 +149,9 @@ EXPORT_SYMBOL_GPL(io_uring_cmd_import_fixed);
  * io_uring_cmd_mark_cancelable - let ring teardown cancel this command
  * @cmd: the command
  * @issue_flags: as passed to the driver
+ *
+ * Context: the command's issue. Issued from io-wq (IO_URING_F_UNLOCKED),
+ * it takes ctx->uring_lock and may sleep.
  */
 void io_uring_cmd_mark_cancelable(struct io_uring_cmd *cmd,
 				  unsigned int issue_flags)
@@ -169,6 +173,8 @@ EXPORT_SYMBOL_GPL(io_uring_cmd_mark_cancelable);
  *
  * The driver's nonblocking try found it would block: an io-wq worker of
  * the submitter issues it again.
+ *
+ * Context: any.
  */
 void io_uring_cmd_issue_blocking(struct io_uring_cmd *ioucmd)
 {
@@ -239,6 +245,8 @@ static int io_uring_cmd_sock_queued(struct sock *sk, u32 op)
  * @issue_flags: IO_URING_F_COMPAT for a 32-bit ring, whose socket options
  *		 skip the cgroup BPF hooks as the compat syscalls' do
  *
+ * Context: the command's issue; socket options take the socket's lock
+ * and may sleep.
  * Return: for SIOCINQ/SIOCOUTQ the byte count the matching ioctl would
  * give; for GETSOCKOPT the option's length; for SETSOCKOPT 0; or -errno.
  */
