@@ -21,7 +21,9 @@ nop-*)	prog=nop ops=${OPS:-16384} ;;
 blk-*)	prog="blkread /dev/nullb0" ops=${OPS:-4096} ;;
 sqpoll-nop) prog=sqpoll ops=${OPS:-65536} ;;
 rings-*) prog=rings ops=${OPS:-16384} ;;
-*)	echo "WORKLOAD: $row is not a row make profile knows (nop-*, blk-*, sqpoll-nop, rings-*)" >&2
+echo-*)	prog=echo ops=${OPS:-2048} ;;
+bufio-*) prog=bufio ops=${OPS:-2048} ;;
+*)	echo "WORKLOAD: $row is not a row make profile knows (nop-*, blk-*, sqpoll-nop, rings-*, echo-*, bufio-*)" >&2
 	exit 2 ;;
 esac
 case $ops in ''|*[!0-9]*|0) echo "OPS must be a positive number" >&2; exit 2;; esac

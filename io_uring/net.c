@@ -32,9 +32,11 @@
 
 #include "uring.h"
 #include "opdef.h"
+#include "apoll.h"
 #include "complete.h"
 #include "kbuf.h"
 #include "mshot.h"
+#include "submit.h"
 
 #define IO_RECV_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECV_MULTISHOT | \
 			 IORING_RECVSEND_BUNDLE)
@@ -87,10 +89,11 @@ struct io_sr {
  * @done: bytes moved by earlier tries
  * @notif: a zero-copy send's, until its notification
  * @fast_iov: the iovecs of a small array, or of a bundle
+ *
+ * A plain send or receive has no @addr or @fast_iov (io_net_state_size()).
  */
 struct io_net_state {
 	struct msghdr			msg;
-	struct sockaddr_storage		addr;
 	struct iovec			*free_iov;
 	void __user			*uctrl;
 	__kernel_size_t			ctrl_len;
@@ -99,8 +102,17 @@ struct io_net_state {
 	int				name_len;
 	int				done;
 	struct io_zc_notif		*notif;
+	/* the request's state ends here unless it needs these */
+	struct sockaddr_storage		addr;
 	struct iovec			fast_iov[UIO_FASTIOV];
 };
+
+/*
+ * A plain send or receive keeps its state, and a retry's poll beside it
+ * (io_req_async_spare()), in one slot of the ring's cache.
+ */
+static_assert(offsetof(struct io_net_state, addr) + sizeof(struct io_poll) <=
+	      IO_ASYNC_SIZE);
 
 /*
  * Read the user's msghdr into @m. A 32-bit ring's is a struct
@@ -168,11 +180,24 @@ static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
 	return 0;
 }
 
-/* A SEND's destination (sendto): sqe->addr2, sqe->addr_len. */
-static int io_send_addr(struct io_sr *sr, struct io_net_state *st,
-			const struct io_uring_sqe *sqe)
+/*
+ * How much of struct io_net_state the request uses: a msghdr's name and
+ * iovecs or a bundle's iovecs need it all, a send to an address all but
+ * the iovecs, a plain send or receive neither.
+ */
+static size_t io_net_state_size(struct io_sr *sr, void __user *uaddr)
 {
-	void __user *uaddr = u64_to_user_ptr(READ_ONCE(sqe->addr2));
+	if (sr->is_msg || (sr->flags & IORING_RECVSEND_BUNDLE))
+		return sizeof(struct io_net_state);
+	if (uaddr)
+		return offsetof(struct io_net_state, fast_iov);
+	return offsetof(struct io_net_state, addr);
+}
+
+/* A SEND's destination (sendto): @uaddr (sqe->addr2), sqe->addr_len. */
+static int io_send_addr(struct io_sr *sr, struct io_net_state *st,
+			void __user *uaddr)
+{
 	int ret;
 
 	if (!uaddr)
@@ -268,7 +293,9 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 {
 	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
 	bool select = req->sqe_flags & IOSQE_BUFFER_SELECT;
+	void __user *uaddr = NULL;
 	struct io_net_state *st;
+	size_t size;
 	int ret;
 
 	sr->is_msg = req->opcode == IORING_OP_SENDMSG ||
@@ -319,10 +346,14 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 	/* MSG_DONTWAIT: the would-block is the answer, nothing waits */
 	if ((sr->msg_flags & MSG_DONTWAIT) && !req->multishot)
 		req->nowait = true;
-	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	/* read once: it decides the state's size, then fills it */
+	if (dir == ITER_SOURCE)
+		uaddr = u64_to_user_ptr(READ_ONCE(sqe->addr2));
+	size = io_net_state_size(sr, uaddr);
+	st = io_req_async_alloc(req, size);
 	if (!st)
 		return -ENOMEM;
-	req->async = st;
+	memset(st, 0, size);
 	if (sr->zc) {
 		ret = io_send_zc_init(req, st);
 		if (ret)
@@ -334,7 +365,7 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 		return io_net_copy_msghdr(req, st, dir);
 	}
 	if (dir == ITER_SOURCE) {
-		ret = io_send_addr(sr, st, sqe);
+		ret = io_send_addr(sr, st, uaddr);
 		if (ret)
 			return ret;
 	}

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/param.h>
 #include <unistd.h>
 #include <liburing.h>
 #include "bench.h"
@@ -24,6 +25,7 @@
 
 struct job {
 	int fd, write, qd, id, pin;
+	unsigned long long quota;	/* profiled: requests to run; 0 when timed */
 	unsigned long long ops;
 	double secs;
 	int err;
@@ -46,7 +48,10 @@ static void job_prep(struct job *j, struct io_uring *ring, int n,
 	}
 }
 
-/* Keep @j->qd reads or writes in flight for bench_secs(). */
+/*
+ * Keep @j->qd reads or writes in flight for bench_secs(), or (profiled)
+ * until @j->quota of them have completed.
+ */
 static void *job_run(void *arg)
 {
 	struct job *j = arg;
@@ -54,6 +59,7 @@ static void *job_run(void *arg)
 	struct io_uring_cqe *cqe;
 	unsigned long long seed = 0x2545f4914f6cdd1dULL + j->id;
 	double t0, secs = bench_secs();
+	unsigned long long queued;
 	int ret;
 
 	ret = io_uring_queue_init(j->qd * 2, &ring, 0);
@@ -76,7 +82,8 @@ static void *job_run(void *arg)
 			return NULL;
 		}
 	}
-	job_prep(j, &ring, j->qd, &seed);
+	queued = j->quota ? MIN(j->qd, j->quota) : j->qd;
+	job_prep(j, &ring, queued, &seed);
 	t0 = bench_now();
 	for (;;) {
 		unsigned int head, got = 0;
@@ -100,8 +107,11 @@ static void *job_run(void *arg)
 			break;
 		j->ops += got;
 		j->secs = bench_now() - t0;
-		if (j->secs >= secs)
+		if (j->quota ? j->ops >= j->quota : j->secs >= secs)
 			break;
+		if (j->quota)
+			got = MIN(got, (unsigned int)(j->quota - queued));
+		queued += got;
 		job_prep(j, &ring, got, &seed);
 	}
 	io_uring_queue_exit(&ring);
@@ -136,12 +146,17 @@ static void run(const char *name, int fd, int nthreads, int write, int qd,
 	struct job jobs[THREADS] = { };
 	pthread_t tids[THREADS];
 	unsigned long long ops = 0;
-	double secs = 0;
+	struct bench_clock c;
+	double secs = 0, t;
 	int i;
 
+	if (!bench_wanted(name))
+		return;
+	bench_start(&c);
 	for (i = 0; i < nthreads; i++) {
 		jobs[i] = (struct job){ .fd = fd, .write = write, .qd = qd,
-					.id = i, .pin = pin };
+					.id = i, .pin = pin,
+					.quota = c.ops / nthreads };
 		if (posix_memalign((void **)&jobs[i].buf, BS, BS))
 			return;
 		memset(jobs[i].buf, 'a' + i, BS);
@@ -149,6 +164,8 @@ static void run(const char *name, int fd, int nthreads, int write, int qd,
 	}
 	for (i = 0; i < nthreads; i++)
 		pthread_join(tids[i], NULL);
+	/* profiled: the window ends here */
+	bench_going(&c, c.ops, &t);
 	for (i = 0; i < nthreads; i++) {
 		if (jobs[i].err) {
 			bench_fail(name, jobs[i].what, jobs[i].err);

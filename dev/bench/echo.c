@@ -7,7 +7,8 @@
  * echo-accept-256: the io_uring server over 256 connections, which it
  * takes with a multishot accept.
  * Client and server share CPU 0: the figure is CPU cost per message, not
- * how well two emulated CPUs happen to overlap. Reports round trips/s.
+ * how well two emulated CPUs happen to overlap. Reports round trips/s
+ * (profiled: runs BENCH_OPS of them).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -46,7 +47,10 @@ static void nodelay(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-/* Ping-pong MSG bytes on every connection until bench_secs() has passed. */
+/*
+ * Ping-pong MSG bytes on every connection until bench_secs() has passed
+ * or, profiled, until BENCH_OPS round trips have been made.
+ */
 static void *client_run(void *arg)
 {
 	struct client *c = arg;
@@ -56,8 +60,9 @@ static void *client_run(void *arg)
 	struct epoll_event ev, evs[MAX_CONNS];
 	int fds[MAX_CONNS], got[MAX_CONNS] = { }, busy = 0, ep, i;
 	char msg[MSG], buf[BUFSZ];
-	double t0, secs = bench_secs();
+	struct bench_clock clk;
 	int stopping = 0;
+	double t;
 
 	memset(msg, 'x', MSG);
 	ep = epoll_create1(0);
@@ -72,7 +77,7 @@ static void *client_run(void *arg)
 		ev.data.u32 = i;
 		epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev);
 	}
-	t0 = bench_now();
+	bench_start(&clk);
 	for (i = 0; i < c->conns; i++, busy++)
 		if (write(fds[i], msg, MSG) != MSG)
 			c->err = EIO;
@@ -86,9 +91,10 @@ static void *client_run(void *arg)
 			c->err = n ? errno : ETIMEDOUT;
 			break;
 		}
-		if (!stopping && bench_now() - t0 >= secs) {
+		if (!stopping && !bench_counted(&clk) &&
+		    !bench_going(&clk, c->trips, &t)) {
 			stopping = 1;
-			c->secs = bench_now() - t0;
+			c->secs = t;
 		}
 		for (i = 0; i < n; i++) {
 			int k = evs[i].data.u32;
@@ -103,6 +109,11 @@ static void *client_run(void *arg)
 				continue;
 			got[k] = 0;
 			busy--;
+			if (!stopping && bench_counted(&clk) &&
+			    !bench_going(&clk, c->trips, &t)) {
+				stopping = 1;
+				c->secs = t;
+			}
 			if (stopping)
 				continue;
 			c->trips++;

@@ -1091,8 +1091,6 @@ TEST_F(pbuf, register_errors)
 	munmap(mem, big);
 }
 
-TEST_HARNESS_MAIN
-
 /* --- READ_MULTISHOT through its yields, until its buffers run out --- */
 
 #define RM_BGID		5
@@ -1207,3 +1205,61 @@ TEST_F_TIMEOUT(read_mshot, yields_until_enobufs, 60)
 	if (variant->writer)
 		pthread_join(thread, NULL);
 }
+
+/*
+ * A SEND to an address (sqe->addr2) on an unconnected UDP socket reaches
+ * a RECV that waited for it; without an address, or with a short one, the
+ * SEND fails as sendto(2) does.
+ */
+TEST(udp_send_to_address)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	char buf[16] = "";
+	struct uring r;
+	int rx, tx, i;
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, rx);
+	ASSERT_LE(0, tx);
+	ASSERT_EQ(0, bind(rx, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, getsockname(rx, (struct sockaddr *)&sa, &sl));
+
+	uring_prep_recv(uring_get_sqe(&r), rx, buf, sizeof(buf), 0, 1);
+	ASSERT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(-ETIME, uring_get_cqe_ms(&r, &cqe, 50));
+	sqe = uring_get_sqe(&r);
+	uring_prep_send(sqe, tx, "hello", 5, 0, 2);
+	sqe->addr2 = (__u64)(uintptr_t)&sa;
+	sqe->addr_len = sizeof(sa);
+	ASSERT_EQ(1, uring_submit(&r));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, WAIT_MS));
+		EXPECT_EQ(5, cqe.res) TH_LOG("user_data %llu", cqe.user_data);
+	}
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+
+	/* no address: an unconnected socket has nowhere to send */
+	uring_prep_send(uring_get_sqe(&r), tx, "x", 1, 0, 3);
+	ASSERT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, WAIT_MS));
+	EXPECT_EQ(-EDESTADDRREQ, cqe.res);
+	/* an address shorter than an IPv4 one */
+	sqe = uring_get_sqe(&r);
+	uring_prep_send(sqe, tx, "x", 1, 0, 4);
+	sqe->addr2 = (__u64)(uintptr_t)&sa;
+	sqe->addr_len = 4;
+	ASSERT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, WAIT_MS));
+	EXPECT_EQ(-EINVAL, cqe.res);
+	close(rx);
+	close(tx);
+	uring_exit(&r);
+}
+
+TEST_HARNESS_MAIN
