@@ -43,7 +43,8 @@
 #define IO_POLL_MUTED		BIT(29)	/* req->task posts a CQE for it */
 #define IO_POLL_PAIR		BIT(28)	/* an io_poll_pair: room for two queues */
 #define IO_POLL_INLINE		BIT(27)	/* in the opcode's state or slot: not freed */
-#define IO_POLL_COUNT_MASK	(IO_POLL_INLINE - 1)
+#define IO_POLL_KEYED		BIT(26)	/* a wakeup said which events: ready */
+#define IO_POLL_COUNT_MASK	(IO_POLL_KEYED - 1)
 /* what the storage is, kept when the poll is armed again */
 #define IO_POLL_STORAGE		(IO_POLL_PAIR | IO_POLL_INLINE)
 
@@ -121,6 +122,9 @@ static int io_apoll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	 */
 	if (mask & EPOLL_URING_WAKE)
 		atomic_or(IO_POLL_URING_WAKE, &poll->owner);
+	/* the key names events we wait for: a retry need not look again */
+	if (mask)
+		atomic_or(IO_POLL_KEYED, &poll->owner);
 	io_apoll_kick(req);
 	return 1;
 }
@@ -409,6 +413,10 @@ static void io_apoll_tw(struct io_kiocb *req, unsigned int issue_flags)
 			io_apoll_disarm(req);
 			req->res = -ECANCELED;
 			io_req_done(req);
+			return;
+		}
+		if ((v & IO_POLL_KEYED) && !io_op_defs[req->opcode].poll_ready) {
+			io_apoll_requeue(req);
 			return;
 		}
 		mask = io_apoll_peek(req);

@@ -51,25 +51,24 @@ bool io_mshot_post(struct io_kiocb *req, s32 res, u32 cflags)
 int io_mshot_issue(struct io_kiocb *req, unsigned int issue_flags,
 		   io_mshot_step_t step)
 {
+	enum io_mshot_step next;
 	s32 res = 0;
 	u32 cflags = 0;
 	int i;
 
 	lockdep_assert_held(&req->ctx->uring_lock);
 	for (i = 0; i < IO_MSHOT_BATCH; i++) {
-		switch (step(req, issue_flags, &res, &cflags)) {
-		case IO_MSHOT_WAIT:
+		next = step(req, issue_flags, &res, &cflags);
+		if (next == IO_MSHOT_WAIT)
 			return -EAGAIN;
-		case IO_MSHOT_MORE:
-			if (io_mshot_post(req, res, cflags))
-				continue;
-			/* no room in the CQ ring: this result is the last */
-			fallthrough;
-		case IO_MSHOT_DONE:
+		/* no room in the CQ ring: this result is the last */
+		if (next == IO_MSHOT_DONE || !io_mshot_post(req, res, cflags)) {
 			req->res = res;
 			req->cflags = cflags;
 			return 0;
 		}
+		if (next == IO_MSHOT_MORE_WAIT)
+			return -EAGAIN;
 	}
 	return IOU_REQUEUE;
 }

@@ -5,7 +5,9 @@
  * first that does not fit becomes its final CQE (which may overflow), as
  * does an error or an end of data. It yields after IO_MSHOT_BATCH results
  * so that others run (IOU_REQUEUE, issued again from task_work), and
- * waits for its file when nothing is ready (-EAGAIN, the core's poll).
+ * waits for its file when nothing is ready (-EAGAIN, the core's poll), or
+ * right after a result when the file says it has nothing more (a socket's
+ * inq: a try that could only fail is not made).
  * The core counts the wakeups that find nothing to do; a posted result
  * starts that count afresh (io_mshot_progressed()).
  *
@@ -23,6 +25,7 @@
 /* What one step of a multishot request came to. */
 enum io_mshot_step {
 	IO_MSHOT_MORE,		/* a result that does not end it */
+	IO_MSHOT_MORE_WAIT,	/* ... and the file has nothing more now */
 	IO_MSHOT_WAIT,		/* nothing ready: wait for the file */
 	IO_MSHOT_DONE,		/* the last result: an error, the end, ... */
 };

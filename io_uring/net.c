@@ -443,7 +443,8 @@ static int io_sr_call(struct io_kiocb *req, struct socket *sock, int dir,
 	msg->msg_control_is_user = true;
 	msg->msg_controllen = st->ctrl_len;
 	msg->msg_get_inq = dir == ITER_DEST;
-	msg->msg_inq = 0;
+	/* what is still queued after the call; -1: the socket does not say */
+	msg->msg_inq = -1;
 	if (dir == ITER_SOURCE) {
 		if (sr->is_msg)
 			return __sys_sendmsg_sock(sock, msg, flags);
@@ -558,6 +559,7 @@ static int io_recvmsg_mshot_call(struct io_kiocb *req, struct socket *sock,
 	msg->msg_control_is_user = true;
 	msg->msg_controllen = st->ctrl_len;
 	msg->msg_get_inq = 1;
+	msg->msg_inq = -1;
 	/* as recvmsg(2): these two say how to write the control data */
 	msg->msg_flags = flags & (MSG_CMSG_CLOEXEC | MSG_CMSG_COMPAT);
 	ret = sock_recvmsg(sock, msg, flags);
@@ -601,7 +603,12 @@ static enum io_mshot_step io_recv_mshot_step(struct io_kiocb *req,
 	*res = n;
 	*cflags = io_recv_cflags(req, n, issue_flags);
 	/* an error or EOF ends it */
-	return n > 0 && !eof ? IO_MSHOT_MORE : IO_MSHOT_DONE;
+	if (n <= 0 || eof)
+		return IO_MSHOT_DONE;
+	/* the socket said nothing more is queued: no try that would fail */
+	if (!((struct io_net_state *)req->async)->msg.msg_inq)
+		return IO_MSHOT_MORE_WAIT;
+	return IO_MSHOT_MORE;
 }
 
 static int io_recv_mshot(struct io_kiocb *req, unsigned int issue_flags)
