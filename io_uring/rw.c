@@ -370,18 +370,20 @@ static bool io_rw_continue(struct kiocb *kiocb, struct iov_iter *iter, int dir)
 }
 
 static int io_rw_result(struct io_kiocb *req, struct io_rw_state *st,
-			ssize_t ret, size_t want, unsigned int issue_flags)
+			ssize_t ret, unsigned int issue_flags)
 {
+	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
+
 	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
 	    ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK)
 		ret = -EINTR;
-	if (io_kiocb_to_cmd(req, struct io_rw)->select)
+	if (rw->select)
 		req->cflags = io_buffer_put(req, st->done ?: ret, issue_flags);
 	if (ret < 0 && !st->done)
 		return ret;
 	req->res = st->done;
 	/* a short transfer breaks a link chain */
-	if (iov_iter_count(&st->iter) && want)
+	if (iov_iter_count(&st->iter) && rw->want)
 		req->failed = true;
 	return 0;
 }
@@ -431,7 +433,7 @@ static void io_rw_async_tw(struct io_kiocb *req, unsigned int issue_flags)
 	}
 	if (res > 0)
 		io_rw_progress(req, res, rw->async_pos + res, dir);
-	res = io_rw_result(req, st, res, rw->want, issue_flags);
+	res = io_rw_result(req, st, res, issue_flags);
 	if (res < 0) {
 		req->res = res;
 		req->failed = true;
@@ -587,7 +589,7 @@ static int io_rw(struct io_kiocb *req, unsigned int issue_flags, int dir)
 			return -EAGAIN;
 		}
 	}
-	return io_rw_result(req, st, ret, rw->want, issue_flags);
+	return io_rw_result(req, st, ret, issue_flags);
 }
 
 int io_read(struct io_kiocb *req, unsigned int issue_flags)
