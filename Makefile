@@ -1,6 +1,6 @@
 # Dev loop for our io_uring: see README.md.
 #   make run [INTERACTIVE=1]      build, boot, show the demo (or a shell)
-#   make check [IMPL=upstream] [DEBUG=1] [FAULT=1] [ACCEL=kvm] [TESTS=regex [REPEAT=N]]
+#   make check [IMPL=upstream|upstream-7.2] [DEBUG=1] [FAULT=1] [ACCEL=kvm] [TESTS=regex [REPEAT=N]]
 #   make patches                  git format-patch series against the base tree
 #   make bisect                   build after each patch of the series
 #   make kernel                   just build the kernel

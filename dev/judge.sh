@@ -11,7 +11,7 @@ exp=$REPO/dev/expectations.txt
 # whose own race fails it now and then on both kernels (a pass is then a
 # plain PASS). Upstream has none. Prints "suite/test flaky|expected".
 expected() {
-	[ "$IMPL" = upstream ] && return 0
+	[ "$IMPL" = ours ] || return 0
 	grep -v '^\s*#' "$exp" 2>/dev/null | awk -v cfg="$CFG" 'NF {
 		if ($2 ~ /^\[(fast|debug)\]$/ && $2 != "[" cfg "]") next
 		print $1, ($2 == "[flaky]") ? "flaky" : "expected" }'
@@ -62,29 +62,46 @@ fail=$(( $(count FAIL) + $(count TIMEOUT) ))
 skip=$(count SKIP)
 xfail=$(count XFAIL)
 xpass=$(count XPASS)
-ref=$OUT/results-upstream-$CFG.txt
-# "SUITE: P/T passed (reference run: R/T)" for liburing and, when it ran,
-# its 32-bit subset (liburing32).
+# The references' results: a local IMPL=upstream[-7.2] run's when there is
+# one, else those committed in dev/reference/ (CI boots no reference).
+ref_file() {
+	local f=$OUT/results-$1-$CFG.txt
+	[ -e "$f" ] || f=$REPO/dev/reference/results-$1-$CFG.txt
+	[ -e "$f" ] && echo "$f"
+	return 0
+}
+ref=$(ref_file upstream)
+ref72=$(ref_file upstream-7.2)
+# passed FILE SUITE: "P/T" of that suite's lines in a results file.
+passed() {
+	echo "$(grep -cE "^X?PASS $2/" "$1" || true)/$(grep -c " $2/" "$1" || true)"
+}
+# One line per suite that ran: "liburing 2.9: P/T (reference 6.12: R/T)".
 suite_line() {
-	local s=$1 lp lt rp rt line
-	lp=$(grep -cE "^X?PASS $s/" "$results" || true)
-	lt=$(grep -c " $s/" "$results" || true)
-	[ "$s" = liburing ] || [ "$lt" -gt 0 ] || return 0
-	line="$s: $lp/$lt passed"
-	if [ "$IMPL" = ours ] && [ -e "$ref" ]; then
-		rp=$(grep -cE "^X?PASS $s/" "$ref" || true)
-		rt=$(grep -c " $s/" "$ref" || true)
-		line="$line (reference run: $rp/$rt)"
+	local s=$1 title=$2 refs=() line
+	grep -q " $s/" "$results" || return 0
+	line="$title: $(passed "$results" "$s")"
+	if [ "$IMPL" = ours ]; then
+		[ -n "$ref" ] && refs+=("reference 6.12: $(passed "$ref" "$s")")
+		[ "$s" = liburing215 ] && [ -n "$ref72" ] &&
+			refs+=("reference 7.2: $(passed "$ref72" "$s")")
 	fi
+	[ ${#refs[@]} -gt 0 ] && line="$line ($(IFS=,; echo "${refs[*]}" | sed 's/,/, /g'))"
 	echo "$line"
 }
-suite_line liburing
-suite_line liburing32
-if [ "$IMPL" = ours ] && [ -e "$ref" ]; then
-	gap=$(join <(grep '^SKIP ' "$results" | awk '{print $2}' | sort) \
-		<(grep -E '^X?PASS ' "$ref" | awk '{print $2}' | sort) | tr '\n' ' ')
-	[ -z "$gap" ] || echo "skipped here but passing on the reference: $gap"
-fi
+suite_line liburing "liburing 2.9"
+suite_line liburing32 "liburing 2.9, 32-bit"
+suite_line liburing215 "liburing 2.15"
+# gap NAME FILE: the tests skipped here that pass on that reference.
+gap() {
+	local g
+	[ "$IMPL" = ours ] && [ -n "$2" ] || return 0
+	g=$(join <(grep '^SKIP ' "$results" | awk '{print $2}' | sort) \
+		<(grep -E '^X?PASS ' "$2" | awk '{print $2}' | sort) | tr '\n' ' ')
+	[ -z "$g" ] || echo "skipped here but passing on reference $1: $g"
+}
+gap 6.12 "$ref"
+gap 7.2 "$ref72"
 faulted=$(count FAULTED)
 [ "$faulted" -gt 0 ] &&
 	echo "$faulted failed under fault injection with the kernel clean (FAULTED: no splat, no stuck task)"

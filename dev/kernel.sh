@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Build the kernel for $IMPL (ours|upstream) and $DEBUG (0|1); prints the bzImage path.
-# ours = pristine base tree, original io_uring removed, this repo's overlaid,
-# patches/*.patch applied. upstream = the pristine base tree as it is.
+# Build the kernel for $IMPL (ours|upstream|upstream-7.2) and $DEBUG (0|1);
+# prints the bzImage path. ours = pristine base tree, original io_uring
+# removed, this repo's overlaid, patches/*.patch applied. upstream = the
+# pristine base tree as it is. upstream-7.2 = Debian's linux 7.2.x source
+# package from sid as it is (the newer reference; never part of CI).
 . "$(dirname "$0")/lib.sh"
 
 base_tree() {
@@ -16,6 +18,35 @@ base_tree() {
 		echo "$ver" > "$BASE/.uring-base"
 	fi
 	log "base tree: Debian linux-source-6.12 $ver ($(make -s -C "$BASE" kernelversion))"
+}
+
+# The newest 7.2.x of Debian's linux source package that the archive still
+# serves (sid keeps only its latest), unpacked once into $BASE72.
+tree_72() {
+	local dir=$CACHE/debian-linux-7.2 v
+	[ -e "$BASE72/.uring-base" ] && {
+		log "base tree: Debian linux $(cat "$BASE72/.uring-base")"
+		return 0
+	}
+	add_deb_src
+	mkdir -p "$dir"
+	for v in $(apt-cache showsrc linux | awk '/^Version: 7\.2\./ {print $2}' | sort -urV); do
+		if [ ! -e "$dir/linux_$v.dsc" ]; then
+			rm -f "$dir"/linux_*
+			(cd "$dir" && apt-get source -qq --download-only "linux=$v" \
+				>/dev/null 2>&1) || continue
+		fi
+		log "unpacking Debian linux $v into $BASE72"
+		rm -rf "$BASE72"
+		if ! (cd "$dir" && dpkg-source -x --no-check "linux_$v.dsc" "$BASE72" >/dev/null); then
+			rm -rf "$BASE72" "$dir"/linux_*
+			continue
+		fi
+		echo "$v" > "$BASE72/.uring-base"
+		return 0
+	done
+	log "no linux 7.2.x source package could be fetched"
+	exit 1
 }
 
 # Bring src-ours in line with base + patches + overlay, rewriting only files
@@ -73,12 +104,12 @@ configure() {
 	echo "$stamp" > "$BUILD/.uring-config"
 }
 
-base_tree
-src=$BASE
-if [ "$IMPL" = ours ]; then
-	ours_tree
-	src=$CACHE/src-ours
-fi
+case $IMPL in
+upstream-7.2) tree_72 ;;
+*) base_tree ;;
+esac
+[ "$IMPL" = ours ] && ours_tree
+src=$(src_tree)
 configure "$src"
 log "building $IMPL-$CFG kernel in $BUILD (first build ~8 min, incremental ~1 min)"
 start=$(date +%s)

@@ -9,6 +9,8 @@ DEBUG=${DEBUG:-0}
 CFG=fast
 [ "$DEBUG" = 1 ] && CFG=debug
 BASE=$CACHE/linux-source-6.12
+# The newer reference (IMPL=upstream-7.2): Debian's linux 7.2.x from sid.
+BASE72=$CACHE/linux-7.2
 BUILD=$CACHE/build/$IMPL-$CFG
 OUT=$REPO/out
 JOBS=${JOBS:-$(nproc)}
@@ -17,13 +19,18 @@ JOBS=${JOBS:-$(nproc)}
 URING_PATHS="io_uring include/linux/io_uring.h include/linux/io_uring_types.h
 include/linux/io_uring include/trace/events/io_uring.h"
 
-case $IMPL in ours|upstream) ;; *) echo "IMPL must be ours or upstream" >&2; exit 2;; esac
+case $IMPL in ours|upstream|upstream-7.2) ;;
+*) echo "IMPL must be ours, upstream or upstream-7.2" >&2; exit 2;; esac
 
 log() { printf '==> %s\n' "$*" >&2; }
 
 # The source tree a build of $IMPL uses.
 src_tree() {
-	if [ "$IMPL" = upstream ]; then echo "$BASE"; else echo "$CACHE/src-ours"; fi
+	case $IMPL in
+	upstream) echo "$BASE";;
+	upstream-7.2) echo "$BASE72";;
+	*) echo "$CACHE/src-ours";;
+	esac
 }
 
 # bench_workloads DEST: build dev/bench's workloads (static, with liburing
@@ -32,7 +39,7 @@ src_tree() {
 bench_workloads() {
 	local dest=$1 lib fio c
 	log "building the benchmark workloads"
-	lib=$("$REPO/dev/liburing.sh" | tail -n1)
+	lib=$("$REPO/dev/liburing.sh" 2.9 | tail -n1)
 	fio=$("$REPO/dev/fio.sh" | tail -n1)
 	rm -rf "$dest"
 	mkdir -p "$dest"
@@ -43,20 +50,23 @@ bench_workloads() {
 	cp "$fio" "$dest/fio-io_uring"
 }
 
-# deb-src entries for bookworm and trixie, derived from the machine's own
-# Debian archive URI (never a hard-coded host).
+# deb-src entries for bookworm and trixie (liburing 2.9, fio) and for
+# forky and sid (liburing 2.15, linux 7.2), derived from the machine's own
+# Debian archive URI (never a hard-coded host). Rewritten when the suites
+# it names change.
+DEB_SRC_SUITES="bookworm trixie forky sid"
 add_deb_src() {
 	local list=/etc/apt/sources.list.d/uring-dev-src.sources uri
-	[ -e "$list" ] && return 0
+	grep -qxF "Suites: $DEB_SRC_SUITES" "$list" 2>/dev/null && return 0
 	uri=$(grep -rhoE '^(URIs:\s*|deb\s+(\[[^]]*\]\s+)?)\S+' /etc/apt/sources.list \
 		/etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
 		awk '{print $NF}' | grep -v security | grep -m1 '/debian/\?$' || true)
 	[ -n "$uri" ] || { log "no Debian archive URI in the apt sources"; exit 1; }
-	log "adding deb-src for bookworm and trixie from $uri"
+	log "adding deb-src for $DEB_SRC_SUITES from $uri"
 	cat > "$list" <<EOT
 Types: deb-src
 URIs: $uri
-Suites: bookworm trixie
+Suites: $DEB_SRC_SUITES
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOT

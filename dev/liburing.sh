@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Fetch liburing 2.9-1 from Debian's source archive and build its test suite
-# statically. Prints the directory holding the *.t test binaries.
+# liburing.sh [2.9|2.15]: fetch that liburing from Debian's source archive
+# (2.9-1 from bookworm/trixie, 2.15-1 from forky/sid) and build its test
+# suite statically. Prints the directory holding the *.t test binaries.
 . "$(dirname "$0")/lib.sh"
 
-VER=2.9-1
-DIR=$CACHE/liburing
-SRC=$DIR/liburing-2.9
+case ${1:-2.9} in
+2.9) VER=2.9-1 DIR=$CACHE/liburing ;;
+2.15) VER=2.15-1 DIR=$CACHE/liburing215 ;;
+*) echo "liburing.sh: version 2.9 or 2.15" >&2; exit 2 ;;
+esac
+SRC=$DIR/liburing-${VER%-*}
 
 fetch_deb_source liburing "$VER" "$DIR" "$SRC"
 if [ ! -e "$SRC/.built" ]; then

@@ -23,7 +23,7 @@ DIR=$CACHE/liburing
 SRC32=$DIR/liburing-2.9-m32
 OUT32=$DIR/test32
 
-"$REPO/dev/liburing.sh" >/dev/null
+"$REPO/dev/liburing.sh" 2.9 >/dev/null
 if [ ! -e "$SRC32/.configured" ]; then
 	log "building liburing 2.9 tests, 32-bit (static)"
 	rm -rf "$SRC32"
