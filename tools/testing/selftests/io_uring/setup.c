@@ -32,6 +32,26 @@ static bool kernel_newer_than(int major, int minor)
 	return ma > major || (ma == major && mi > minor);
 }
 
+/*
+ * Every feature bit of the 6.12 ABI is reported: programs that test a
+ * bit take slower paths or skip a feature when it is missing, though the
+ * behaviour is there.
+ */
+TEST(features_6_12)
+{
+	const __u32 all = (IORING_FEAT_MIN_TIMEOUT << 1) - 1;
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	fd = sys_io_uring_setup(4, &p);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(all, p.features & all);
+	EXPECT_TRUE(p.features & IORING_FEAT_RSRC_TAGS);
+	EXPECT_TRUE(p.features & IORING_FEAT_LINKED_FILE);
+	close(fd);
+}
+
 /* A ring of 0 entries is refused (-EINVAL), with or without CLAMP. */
 TEST(entries_zero)
 {
