@@ -110,18 +110,18 @@ static int io_apoll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	if (mask && !(mask & poll->events))
 		return 0;
 	/*
+	 * A ring's eventfd, signalled for CQEs (maybe ours): a multishot
+	 * poll ends with its next event, or it could go on forever.
+	 */
+	if (mask & EPOLL_URING_WAKE)
+		atomic_or(IO_POLL_URING_WAKE, &poll->owner);
+	/*
 	 * Our own CQE made the file ready (an eventfd registered with the
 	 * ring, an epoll set holding the ring fd): reporting that would post
 	 * another CQE, and so on forever.
 	 */
 	if ((atomic_read(&poll->owner) & IO_POLL_MUTED) && current == req->task)
 		return 0;
-	/*
-	 * A ring's eventfd, signalled for CQEs (maybe ours, from a worker):
-	 * a multishot poll ends here, or it could go on forever.
-	 */
-	if (mask & EPOLL_URING_WAKE)
-		atomic_or(IO_POLL_URING_WAKE, &poll->owner);
 	/* the key names events we wait for: a retry need not look again */
 	if (mask)
 		atomic_or(IO_POLL_KEYED, &poll->owner);
