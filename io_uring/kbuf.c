@@ -48,6 +48,7 @@ struct io_buffer {
  * @bgid: its id, sqe->buf_group
  * @is_ring: a shared ring, else a list of struct io_buffer
  * @inc: IOU_PBUF_RING_INC: a buffer is used up piece by piece
+ * @min_left: with @inc, a buffer with less than this left is used up
  * @bufs: the list's buffers, in the order they are taken
  * @br: the ring, seen through @region's mapping
  * @mask: ring entries - 1
@@ -58,6 +59,7 @@ struct io_buf_group {
 	u16			bgid;
 	bool			is_ring;
 	bool			inc;
+	u32			min_left;
 	struct list_head	bufs;
 	struct io_uring_buf_ring *br;
 	u32			mask;
@@ -119,6 +121,22 @@ static void io_kbuf_unlock(struct io_ring_ctx *ctx, unsigned int issue_flags)
 }
 
 /*
+ * IOU_PBUF_RING_INC: use the first @used bytes of the ring's head entry,
+ * of @len, and leave the rest in place for the next request, unless what
+ * is left is below the group's minimum.
+ * Return: true if the entry stays (partly used), false if it is used up.
+ */
+static bool io_ring_use_part(struct io_buf_group *bg, struct io_uring_buf *buf,
+			     u32 len, size_t used)
+{
+	if (!bg->inc || !used || used >= len || len - used < bg->min_left)
+		return false;
+	WRITE_ONCE(buf->addr, READ_ONCE(buf->addr) + used);
+	WRITE_ONCE(buf->len, len - used);
+	return true;
+}
+
+/*
  * Take back @used bytes' worth of the ring's first entries for a request
  * that selected up to @nr of them (at least one is always taken).
  * Return: IORING_CQE_F_BUF_MORE when the first entry left stays partly
@@ -133,11 +151,8 @@ static u32 io_ring_consume(struct io_buf_group *bg, unsigned int nr,
 	do {
 		buf = io_ring_entry(bg, 0);
 		len = READ_ONCE(buf->len);
-		if (bg->inc && used && used < len) {
-			WRITE_ONCE(buf->addr, READ_ONCE(buf->addr) + used);
-			WRITE_ONCE(buf->len, len - used);
+		if (io_ring_use_part(bg, buf, len, used))
 			return IORING_CQE_F_BUF_MORE;
-		}
 		bg->head++;
 		used -= min_t(size_t, used, len);
 	} while (used && --nr);
@@ -177,7 +192,12 @@ static void __user *io_ring_pick(struct io_kiocb *req, struct io_buf_group *bg,
 	req->buf_nr = 1;
 	req->buf_sel = IO_KBUF_PEEK;
 	if (issue_flags & IO_URING_F_UNLOCKED) {
-		/* it may be used long after the lock is gone: take it whole */
+		/*
+		 * It may be used long after the lock is gone: take it whole,
+		 * RING_INC or not. A piece taken ahead of a transfer that
+		 * comes up short, or waits, could not be given back, and the
+		 * entry's next CQE would not start where this one ends.
+		 */
 		bg->head++;
 		req->buf_sel = IO_KBUF_TAKEN;
 	}
@@ -410,6 +430,26 @@ void io_buffer_keep(struct io_kiocb *req)
 	req->buf_sel = IO_KBUF_TAKEN;
 }
 
+/*
+ * A transfer of nothing hands its pick back. At EOF, a RING_INC entry's
+ * CQE still names it, with IORING_CQE_F_BUF_MORE: it is there for more.
+ */
+static u32 io_buffer_put_nothing(struct io_kiocb *req, int res,
+				 unsigned int issue_flags)
+{
+	struct io_buf_group *bg;
+	u32 cflags = 0;
+
+	if (!res && req->buf_sel == IO_KBUF_PEEK) {
+		/* still under the lock the selection was made with */
+		bg = io_group_find(req->ctx, req->buf_group);
+		if (bg && bg->inc)
+			cflags = io_buffer_cflags(req) | IORING_CQE_F_BUF_MORE;
+	}
+	io_buffer_recycle(req, issue_flags);
+	return cflags;
+}
+
 /**
  * io_buffer_put - settle the selected buffer(s) after a transfer
  * @req: the request
@@ -417,7 +457,8 @@ void io_buffer_keep(struct io_kiocb *req)
  * @issue_flags: as the request is issued
  *
  * A transfer of nothing (an error, or EOF) hands back what it selected,
- * unless it was taken from its ring already.
+ * unless it was taken from its ring already; an EOF still names a
+ * RING_INC entry (io_buffer_put_nothing()).
  *
  * Return: the CQE flags naming the buffer, or 0 when none was used.
  */
@@ -429,10 +470,8 @@ u32 io_buffer_put(struct io_kiocb *req, int res, unsigned int issue_flags)
 
 	if (req->buf_sel == IO_KBUF_NONE)
 		return 0;
-	if (res <= 0 && req->buf_sel != IO_KBUF_TAKEN) {
-		io_buffer_recycle(req, issue_flags);
-		return 0;
-	}
+	if (res <= 0 && req->buf_sel != IO_KBUF_TAKEN)
+		return io_buffer_put_nothing(req, res, issue_flags);
 	cflags = io_buffer_cflags(req);
 	switch (req->buf_sel) {
 	case IO_KBUF_LIST:
@@ -614,6 +653,9 @@ int io_register_pbuf_ring(struct io_ring_ctx *ctx, void __user *arg)
 		return ret;
 	if (reg.flags & ~IO_PBUF_FLAGS)
 		return -EINVAL;
+	/* a minimum left in a buffer means something for RING_INC only */
+	if (reg.min_left && !(reg.flags & IOU_PBUF_RING_INC))
+		return -EINVAL;
 	if (!is_power_of_2(reg.ring_entries) || reg.ring_entries > IO_PBUF_RING_MAX)
 		return -EINVAL;
 	if ((reg.flags & IOU_PBUF_RING_MMAP) && reg.ring_addr)
@@ -637,6 +679,7 @@ int io_register_pbuf_ring(struct io_ring_ctx *ctx, void __user *arg)
 	}
 	bg->is_ring = true;
 	bg->inc = reg.flags & IOU_PBUF_RING_INC;
+	bg->min_left = max(reg.min_left, 1U);
 	bg->br = bg->region.ptr;
 	bg->mask = reg.ring_entries - 1;
 	if (old)

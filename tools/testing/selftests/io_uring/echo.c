@@ -1091,6 +1091,23 @@ TEST_F(pbuf, register_errors)
 	munmap(mem, big);
 }
 
+/* A minimum left in a buffer (min_left) is for IOU_PBUF_RING_INC only. */
+TEST_F(pbuf, min_left_needs_inc)
+{
+	struct io_uring_buf_reg reg;
+
+	memset(&reg, 0, sizeof(reg));
+	reg.ring_addr = (__u64)(unsigned long)self->ring;
+	reg.ring_entries = PB_ENTRIES;
+	reg.bgid = PB_BGID;
+	reg.min_left = 32;
+	EXPECT_EQ(-EINVAL, sys_io_uring_register(self->r.fd, IORING_REGISTER_PBUF_RING,
+						 &reg, 1));
+	reg.flags = IOU_PBUF_RING_INC;
+	EXPECT_EQ(0, sys_io_uring_register(self->r.fd, IORING_REGISTER_PBUF_RING,
+					   &reg, 1));
+}
+
 /* --- READ_MULTISHOT through its yields, until its buffers run out --- */
 
 #define RM_BGID		5
