@@ -69,6 +69,8 @@ int io_mshot_issue(struct io_kiocb *req, unsigned int issue_flags,
 		}
 		if (next == IO_MSHOT_MORE_WAIT)
 			return -EAGAIN;
+		if (next == IO_MSHOT_MORE_YIELD)
+			break;
 	}
 	return IOU_REQUEUE;
 }

@@ -4,6 +4,7 @@
  * with IORING_CQE_F_MORE per result while each fits in the CQ ring; the
  * first that does not fit becomes its final CQE (which may overflow), as
  * does an error or an end of data. It yields after IO_MSHOT_BATCH results
+ * (or sooner, when its opcode says its turn is over: a RECV's length)
  * so that others run (IOU_REQUEUE, issued again from task_work), and
  * waits for its file when nothing is ready (-EAGAIN, the core's poll), or
  * right after a result when the file says it has nothing more (a socket's
@@ -26,6 +27,7 @@
 enum io_mshot_step {
 	IO_MSHOT_MORE,		/* a result that does not end it */
 	IO_MSHOT_MORE_WAIT,	/* ... and the file has nothing more now */
+	IO_MSHOT_MORE_YIELD,	/* ... and others have their turn first */
 	IO_MSHOT_WAIT,		/* nothing ready: wait for the file */
 	IO_MSHOT_DONE,		/* the last result: an error, the end, ... */
 };

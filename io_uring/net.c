@@ -74,6 +74,7 @@ struct io_sr {
 	bool		poll_first;	/* the first try waits for poll */
 	bool		is_msg;
 	bool		zc;		/* SEND_ZC, SENDMSG_ZC */
+	u32		turn;		/* multishot RECV: bytes this turn */
 };
 
 /**
@@ -393,11 +394,10 @@ int io_sendrecv_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
  * IORING_RECVSEND_BUNDLE as many as the ring has ready (up to a limit).
  */
 static int io_net_select(struct io_kiocb *req, struct io_net_state *st,
-			 int dir, unsigned int issue_flags)
+			 int dir, size_t len, unsigned int issue_flags)
 {
 	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
 	void __user *buf;
-	size_t len = sr->len;
 	int nr;
 
 	if (sr->flags & IORING_RECVSEND_BUNDLE) {
@@ -498,7 +498,7 @@ static int io_sr_issue(struct io_kiocb *req, unsigned int issue_flags, int dir)
 		return -EAGAIN;
 	}
 	if ((req->sqe_flags & IOSQE_BUFFER_SELECT) && req->buf_sel == IO_KBUF_NONE) {
-		ret = io_net_select(req, st, dir, issue_flags);
+		ret = io_net_select(req, st, dir, sr->len, issue_flags);
 		if (ret)
 			return ret;
 	}
@@ -590,7 +590,10 @@ static enum io_mshot_step io_recv_mshot_step(struct io_kiocb *req,
 	bool eof = false;
 	int n;
 
-	n = io_net_select(req, req->async, ITER_DEST, issue_flags);
+	/* RECV with a length: what is left of this turn's */
+	n = io_net_select(req, req->async, ITER_DEST,
+			  sr->len && !sr->is_msg ? sr->len - sr->turn : sr->len,
+			  issue_flags);
 	if (!n && sr->is_msg)
 		n = io_recvmsg_mshot_call(req, sock, flags, &eof);
 	else if (!n)
@@ -608,6 +611,12 @@ static enum io_mshot_step io_recv_mshot_step(struct io_kiocb *req,
 	/* the socket said nothing more is queued: no try that would fail */
 	if (!((struct io_net_state *)req->async)->msg.msg_inq)
 		return IO_MSHOT_MORE_WAIT;
+	/* RECV with a length moves at most that much a turn, then others go */
+	if (sr->len && !sr->is_msg) {
+		sr->turn += n;
+		if (sr->turn >= sr->len)
+			return IO_MSHOT_MORE_YIELD;
+	}
 	return IO_MSHOT_MORE;
 }
 
@@ -621,6 +630,8 @@ static int io_recv_mshot(struct io_kiocb *req, unsigned int issue_flags)
 		sr->poll_first = false;
 		return -EAGAIN;
 	}
+	/* each issue is a turn */
+	sr->turn = 0;
 	return io_mshot_issue(req, issue_flags, io_recv_mshot_step);
 }
 
