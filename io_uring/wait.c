@@ -28,6 +28,7 @@ struct io_wait {
 	ktime_t			deadline;	/* KTIME_MAX: none */
 	ktime_t			min_deadline;	/* from then on, 1 CQE is enough */
 	bool			min_passed;
+	bool			iowait;		/* no IORING_ENTER_NO_IOWAIT */
 	u32			timeouts;	/* ctx->cq_timeouts at the start */
 };
 
@@ -57,6 +58,7 @@ static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
 	w->deadline = KTIME_MAX;
 	w->min_deadline = KTIME_MAX;
 	w->min_passed = false;
+	w->iowait = !(flags & IORING_ENTER_NO_IOWAIT);
 	if (!(flags & IORING_ENTER_EXT_ARG)) {
 		w->sig = argp;
 		w->sigsz = argsz;
@@ -132,11 +134,33 @@ static int io_wait_check(struct io_ring_ctx *ctx, unsigned int min_complete,
 	return 1;
 }
 
+/*
+ * Sleep until woken, or until @until. While requests of the task are in
+ * flight the sleep counts as waiting for I/O (iowait, as a task in
+ * io_schedule() does), unless the waiter said not to
+ * (IORING_ENTER_NO_IOWAIT).
+ */
+static void io_wait_sleep(struct io_wait *w, ktime_t until)
+{
+	struct io_uring_task *tctx = current->io_uring;
+	bool iowait = w->iowait && tctx && atomic_read(&tctx->inflight);
+	int token = 0;
+
+	if (iowait)
+		token = io_schedule_prepare();
+	if (until == KTIME_MAX)
+		schedule();
+	else
+		schedule_hrtimeout_range_clock(&until, 0, HRTIMER_MODE_ABS,
+					       w->clockid);
+	if (iowait)
+		io_schedule_finish(token);
+}
+
 static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
 			struct io_wait *w)
 {
 	DEFINE_WAIT(wait);
-	ktime_t until;
 	int ret;
 
 	for (;;) {
@@ -147,12 +171,8 @@ static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
 		/* task_work is no signal: run it and look again */
 		if (io_run_completions())
 			continue;
-		until = w->min_deadline != KTIME_MAX ? w->min_deadline : w->deadline;
-		if (until == KTIME_MAX)
-			schedule();
-		else
-			schedule_hrtimeout_range_clock(&until, 0, HRTIMER_MODE_ABS,
-						       w->clockid);
+		io_wait_sleep(w, w->min_deadline != KTIME_MAX ? w->min_deadline :
+				 w->deadline);
 	}
 	finish_wait(&ctx->cq_wait, &wait);
 	return ret;
@@ -162,7 +182,7 @@ static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
  * io_cqring_wait - wait for @min_complete CQEs
  * @ctx: the ring
  * @min_complete: how many CQEs must be ready (clamped to the CQ size)
- * @flags: io_uring_enter() flags (EXT_ARG, ABS_TIMER)
+ * @flags: io_uring_enter() flags (EXT_ARG, ABS_TIMER, NO_IOWAIT)
  * @argp: io_uring_enter() argp
  * @argsz: io_uring_enter() argsz
  *

@@ -18,6 +18,11 @@
 
 #define PROBE_OPS	256
 
+#ifndef IORING_ENTER_NO_IOWAIT
+#define IORING_ENTER_NO_IOWAIT	0x00000080U
+#define IORING_FEAT_NO_IOWAIT	0x00020000U
+#endif
+
 /* A plain 8-entry ring. */
 FIXTURE(ring) {
 	struct uring r;
@@ -242,6 +247,39 @@ TEST_F(ring, enter_invalid_flags)
 {
 	EXPECT_EQ(-EINVAL, sys_io_uring_enter(self->r.fd, 0, 0, 1U << 31));
 	EXPECT_EQ(-EINVAL, sys_io_uring_enter(self->r.fd, 0, 0, ~0U));
+}
+
+/*
+ * IORING_ENTER_NO_IOWAIT is reported and accepted, alone and with a wait
+ * that times out while a read is pending.
+ */
+TEST_F(ring, enter_no_iowait)
+{
+	struct io_uring_getevents_arg arg;
+	struct __kernel_timespec ts = { .tv_nsec = 50 * 1000 * 1000 };
+	struct io_uring_cqe cqe;
+	char buf[8];
+	int fds[2];
+
+	if (!(self->r.features & IORING_FEAT_NO_IOWAIT))
+		SKIP(return, "IORING_FEAT_NO_IOWAIT not reported");
+	EXPECT_EQ(0, sys_io_uring_enter(self->r.fd, 0, 0, IORING_ENTER_NO_IOWAIT));
+	ASSERT_EQ(0, pipe(fds));
+	uring_prep_rw(uring_get_sqe(&self->r), IORING_OP_READ, fds[0], buf,
+		      sizeof(buf), (__u64)-1, 1);
+	ASSERT_EQ(1, uring_submit(&self->r));
+	memset(&arg, 0, sizeof(arg));
+	arg.ts = (__u64)(unsigned long)&ts;
+	EXPECT_EQ(-ETIME, sys_io_uring_enter2(self->r.fd, 0, 1,
+					      IORING_ENTER_GETEVENTS |
+					      IORING_ENTER_EXT_ARG |
+					      IORING_ENTER_NO_IOWAIT,
+					      &arg, sizeof(arg)));
+	ASSERT_EQ(1, write(fds[1], "x", 1));
+	ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, 5000));
+	EXPECT_EQ(1, cqe.res);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /* io_uring_enter(2) on a negative or unused fd fails with -EBADF. */
