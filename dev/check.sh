@@ -82,35 +82,29 @@ test_line() {
 	echo "$xfails" | grep -qxF "$1/$2" && t=$((limit / 2))
 	echo "$1 $2 $t $3"
 }
+# suite_lines SUITE DEVICE_TESTS NG_TESTS: a liburing suite's tests, then
+# those that take a device (liburing's TEST_FILES) once more on the raw
+# NVMe namespace and on null_blk, and the passthrough ones on the NVMe
+# char device.
+suite_lines() {
+	local s=$1 t d
+	for t in "$share/bin/$s"/*.t; do
+		test_line "$s" "$(basename "$t" .t)" "/host/bin/$s/$(basename "$t")"
+	done
+	for t in $2; do
+		for d in nvme nullb; do
+			test_line "$s" "$t@$d" "/host/bin/$s/$t.t /dev/${dev_path[$d]}"
+		done
+	done
+	for t in $3; do
+		test_line "$s" "$t@ng" "/host/bin/$s/$t.t /dev/uring-ng"
+	done
+}
 {
-	for t in "$share"/bin/liburing/*.t; do
-		test_line liburing "$(basename "$t" .t)" "/host/bin/liburing/$(basename "$t")"
-	done
-	for t in "$share"/bin/liburing32/*.t; do
-		test_line liburing32 "$(basename "$t" .t)" "/host/bin/liburing32/$(basename "$t")"
-	done
-	# The tests that take a device (liburing's TEST_FILES) once more on
-	# the raw NVMe namespace and on null_blk; passthrough on the NVMe
-	# char device.
-	for t in $dev_tests; do
-		for d in nvme nullb; do
-			test_line liburing "$t@$d" "/host/bin/liburing/$t.t /dev/${dev_path[$d]}"
-		done
-	done
-	test_line liburing io_uring_passthrough@ng \
-		"/host/bin/liburing/io_uring_passthrough.t /dev/uring-ng"
+	suite_lines liburing "$dev_tests" io_uring_passthrough
+	suite_lines liburing32 "" ""
 	# liburing 2.15, after 2.9, the same way.
-	for t in "$share"/bin/liburing215/*.t; do
-		test_line liburing215 "$(basename "$t" .t)" "/host/bin/liburing215/$(basename "$t")"
-	done
-	for t in $dev_tests215; do
-		for d in nvme nullb; do
-			test_line liburing215 "$t@$d" "/host/bin/liburing215/$t.t /dev/${dev_path[$d]}"
-		done
-	done
-	for t in $ng_tests215; do
-		test_line liburing215 "$t@ng" "/host/bin/liburing215/$t.t /dev/uring-ng"
-	done
+	suite_lines liburing215 "$dev_tests215" "$ng_tests215"
 	# The selftests that take a block device (dio, security, lsm_smack)
 	# find it in the environment; run-tests word-splits the command and
 	# execs it without a shell, so env(1) sets the variable.
