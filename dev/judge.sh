@@ -78,16 +78,14 @@ passed() {
 }
 # One line per suite that ran: "liburing 2.9: P/T (reference 6.12: R/T)".
 suite_line() {
-	local s=$1 title=$2 refs=() line
+	local s=$1 title=$2 refs=
 	grep -q " $s/" "$results" || return 0
-	line="$title: $(passed "$results" "$s")"
 	if [ "$IMPL" = ours ]; then
-		[ -n "$ref" ] && refs+=("reference 6.12: $(passed "$ref" "$s")")
+		[ -n "$ref" ] && refs="reference 6.12: $(passed "$ref" "$s")"
 		[ "$s" = liburing215 ] && [ -n "$ref72" ] &&
-			refs+=("reference 7.2: $(passed "$ref72" "$s")")
+			refs="${refs:+$refs, }reference 7.2: $(passed "$ref72" "$s")"
 	fi
-	[ ${#refs[@]} -gt 0 ] && line="$line ($(IFS=,; echo "${refs[*]}" | sed 's/,/, /g'))"
-	echo "$line"
+	echo "$title: $(passed "$results" "$s")${refs:+ ($refs)}"
 }
 suite_line liburing "liburing 2.9"
 suite_line liburing32 "liburing 2.9, 32-bit"

@@ -24,29 +24,15 @@ base_tree() {
 # serves (sid keeps only its latest), unpacked once into $BASE72.
 tree_72() {
 	local dir=$CACHE/debian-linux-7.2 v
-	[ -e "$BASE72/.uring-base" ] && {
-		log "base tree: Debian linux $(cat "$BASE72/.uring-base")"
-		return 0
-	}
-	add_deb_src
-	mkdir -p "$dir"
-	for v in $(apt-cache showsrc linux | awk '/^Version: 7\.2\./ {print $2}' | sort -urV); do
-		if [ ! -e "$dir/linux_$v.dsc" ]; then
-			rm -f "$dir"/linux_*
-			(cd "$dir" && apt-get source -qq --download-only "linux=$v" \
-				>/dev/null 2>&1) || continue
-		fi
-		log "unpacking Debian linux $v into $BASE72"
-		rm -rf "$BASE72"
-		if ! (cd "$dir" && dpkg-source -x --no-check "linux_$v.dsc" "$BASE72" >/dev/null); then
-			rm -rf "$BASE72" "$dir"/linux_*
-			continue
-		fi
-		echo "$v" > "$BASE72/.uring-base"
-		return 0
-	done
-	log "no linux 7.2.x source package could be fetched"
-	exit 1
+	if [ ! -e "$BASE72/.fetched" ]; then
+		add_deb_src
+		for v in $(apt-cache showsrc linux | awk '/^Version: 7\.2\./ {print $2}' | sort -urV); do
+			log "fetching Debian linux $v"
+			fetch_deb_source linux "$v" "$dir" "$BASE72" 2>/dev/null && break
+		done
+	fi
+	[ -e "$BASE72/.fetched" ] || { log "no linux 7.2.x source package could be fetched"; exit 1; }
+	log "base tree: Debian linux $(cat "$BASE72/.fetched")"
 }
 
 # Bring src-ours in line with base + patches + overlay, rewriting only files

@@ -74,13 +74,15 @@ EOT
 }
 
 # fetch_deb_source PACKAGE VERSION DIR SRC: Debian's source package of that
-# version, downloaded into DIR and unpacked into SRC, once (SRC/.fetched).
+# version, downloaded into DIR and unpacked into SRC, once (SRC/.fetched
+# holds the version). Returns non-zero if the archive does not serve it.
 fetch_deb_source() {
 	local pkg=$1 ver=$2 dir=$3 src=$4
 	[ -e "$src/.fetched" ] && return 0
 	add_deb_src
 	mkdir -p "$dir"
 	(cd "$dir" && apt-get source -qq --download-only "$pkg=$ver" >/dev/null &&
-		rm -rf "$src" && dpkg-source -x --no-check "${pkg}"_*.dsc "$src" >/dev/null)
-	touch "$src/.fetched"
+		rm -rf "$src" && dpkg-source -x --no-check "${pkg}_$ver.dsc" "$src" >/dev/null) ||
+		return 1
+	echo "$ver" > "$src/.fetched"
 }
