@@ -73,6 +73,9 @@
 #ifndef IORING_SETUP_HYBRID_IOPOLL
 #define IORING_SETUP_HYBRID_IOPOLL	(1U << 17)
 #endif
+#ifndef IORING_ENTER_NO_IOWAIT
+#define IORING_ENTER_NO_IOWAIT		(1U << 7)
+#endif
 #ifndef sigev_notify_thread_id
 #define sigev_notify_thread_id		_sigev_un._tid
 #endif
@@ -2012,6 +2015,8 @@ static int do_enter(struct actor *a, struct ring *r, unsigned int submit)
 		flags |= IORING_ENTER_SQ_WAIT;
 	if (chance(a, 1, 10))
 		flags |= IORING_ENTER_ABS_TIMER;
+	if (chance(a, 1, 8))
+		flags |= IORING_ENTER_NO_IOWAIT;
 	if (chance(a, 2, 5)) {
 		flags |= IORING_ENTER_EXT_ARG;
 		arg = ext_arg(a, &argsz, flags);
@@ -2234,6 +2239,8 @@ static void build_pbuf_reg(struct actor *a, struct ring *r, struct regcall *c)
 		}
 		if (chance(a, 1, 20))
 			br->resv[rnd(a, 5)] = 1;
+		if (chance(a, 1, 4))
+			br->min_left = chance(a, 1, 2) ? rnd(a, 64) : rnd32(a);
 	}
 	c->breg = br;
 	c->arg = br;
@@ -2599,6 +2606,9 @@ static void ring_seed_bufs(struct actor *a, struct ring *r)
 	c.breg->ring_addr = U64(a->f->pbmem[c.pbmem]);
 	c.breg->ring_entries = 1U << (3 + rnd(a, 5));
 	c.breg->flags = chance(a, 1, 3) ? IOU_PBUF_RING_INC : 0;
+	/* an incremental ring may want more than a byte left in a buffer */
+	c.breg->min_left = (c.breg->flags & IOU_PBUF_RING_INC) && chance(a, 1, 2) ?
+			   1 + rnd(a, 128) : 0;
 	memset(c.breg->resv, 0, sizeof(c.breg->resv));
 	count_op(a);
 	reg_done(a, r, &c, sys_register(r->fd >= 0 ? r->fd : r->reg,
