@@ -587,13 +587,13 @@ static enum io_mshot_step io_recv_mshot_step(struct io_kiocb *req,
 	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
 	struct socket *sock = sock_from_file(sr->file);
 	unsigned int flags = sr->msg_flags | MSG_DONTWAIT;
+	/* a RECV's length caps what a turn moves */
+	bool capped = sr->len && !sr->is_msg;
 	bool eof = false;
 	int n;
 
-	/* RECV with a length: what is left of this turn's */
 	n = io_net_select(req, req->async, ITER_DEST,
-			  sr->len && !sr->is_msg ? sr->len - sr->turn : sr->len,
-			  issue_flags);
+			  capped ? sr->len - sr->turn : sr->len, issue_flags);
 	if (!n && sr->is_msg)
 		n = io_recvmsg_mshot_call(req, sock, flags, &eof);
 	else if (!n)
@@ -611,8 +611,8 @@ static enum io_mshot_step io_recv_mshot_step(struct io_kiocb *req,
 	/* the socket said nothing more is queued: no try that would fail */
 	if (!((struct io_net_state *)req->async)->msg.msg_inq)
 		return IO_MSHOT_MORE_WAIT;
-	/* RECV with a length moves at most that much a turn, then others go */
-	if (sr->len && !sr->is_msg) {
+	/* a turn that reached its cap lets the others go */
+	if (capped) {
 		sr->turn += n;
 		if (sr->turn >= sr->len)
 			return IO_MSHOT_MORE_YIELD;
