@@ -73,14 +73,57 @@ static u32 io_cq_room(struct io_ring_ctx *ctx)
 	return used < ctx->cq_entries ? ctx->cq_entries - used : 0;
 }
 
-static struct io_uring_cqe *io_cqe_slot(struct io_ring_ctx *ctx)
+/*
+ * Does a CQE with these flags take two slots? Only a 32-byte CQE of an
+ * IORING_SETUP_CQE_MIXED ring, which says so with IORING_CQE_F_32.
+ */
+static __always_inline bool io_cqe_is_pair(struct io_ring_ctx *ctx, u32 cflags)
+{
+	return unlikely(ctx->flags & IORING_SETUP_CQE_MIXED) &&
+	       (cflags & IORING_CQE_F_32);
+}
+
+/*
+ * The two slots of a mixed ring's 32-byte CQE, which must not be split by
+ * the end of the ring: in the last slot goes a CQE userspace skips
+ * (IORING_CQE_F_SKIP), even if the pair then has to wait for room.
+ */
+static noinline struct io_uring_cqe *io_cqe_pair_slot(struct io_ring_ctx *ctx)
+{
+	u32 mask = ctx->cq_entries - 1, room = io_cq_room(ctx);
+	struct io_uring_cqe *cqe;
+
+	if (room && (ctx->cq_tail & mask) == mask) {
+		cqe = &ctx->cqes[ctx->cq_tail++ & mask];
+		WRITE_ONCE(cqe->user_data, 0);
+		WRITE_ONCE(cqe->res, 0);
+		WRITE_ONCE(cqe->flags, IORING_CQE_F_SKIP);
+		room--;
+	}
+	if (room < 2)
+		return NULL;
+	cqe = &ctx->cqes[ctx->cq_tail & mask];
+	ctx->cq_tail += 2;
+	return cqe;
+}
+
+static __always_inline struct io_uring_cqe *io_cqe_slot(struct io_ring_ctx *ctx,
+							u32 cflags)
 {
 	size_t idx;
 
+	if (io_cqe_is_pair(ctx, cflags))
+		return io_cqe_pair_slot(ctx);
 	if (!io_cq_room(ctx))
 		return NULL;
 	idx = ctx->cq_tail++ & (ctx->cq_entries - 1);
 	return (void *)ctx->cqes + (idx << ctx->cqe_shift);
+}
+
+/* Does a CQE with these flags carry the two extra words? */
+static __always_inline bool io_cqe_is_big(struct io_ring_ctx *ctx, u32 cflags)
+{
+	return (ctx->flags & IORING_SETUP_CQE32) || io_cqe_is_pair(ctx, cflags);
 }
 
 static __always_inline void io_fill_cqe(struct io_ring_ctx *ctx,
@@ -90,7 +133,7 @@ static __always_inline void io_fill_cqe(struct io_ring_ctx *ctx,
 	WRITE_ONCE(cqe->user_data, user_data);
 	WRITE_ONCE(cqe->res, res);
 	WRITE_ONCE(cqe->flags, cflags);
-	if (ctx->flags & IORING_SETUP_CQE32) {
+	if (io_cqe_is_big(ctx, cflags)) {
 		WRITE_ONCE(cqe->big_cqe[0], big ? big[0] : 0);
 		WRITE_ONCE(cqe->big_cqe[1], big ? big[1] : 0);
 	}
@@ -113,7 +156,7 @@ static bool io_overflow_cqe(struct io_ring_ctx *ctx,
 	size_t size = sizeof(struct io_overflow_cqe);
 	struct io_overflow_cqe *ocqe;
 
-	if (ctx->flags & IORING_SETUP_CQE32)
+	if (io_cqe_is_big(ctx, cqe->flags))
 		size += 2 * sizeof(u64);
 	ocqe = kmalloc(size, GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
 	trace_io_uring_cqe_overflow(ctx, cqe, ocqe);
@@ -124,7 +167,7 @@ static bool io_overflow_cqe(struct io_ring_ctx *ctx,
 		return false;
 	}
 	ocqe->cqe = *cqe;
-	if (ctx->flags & IORING_SETUP_CQE32) {
+	if (io_cqe_is_big(ctx, cqe->flags)) {
 		ocqe->cqe.big_cqe[0] = big ? big[0] : 0;
 		ocqe->cqe.big_cqe[1] = big ? big[1] : 0;
 	}
@@ -148,7 +191,7 @@ static __always_inline bool io_cqe_try(struct io_ring_ctx *ctx,
 	if (unlikely(!list_empty(&ctx->overflow_list)) &&
 	    !io_flush_overflow(ctx))
 		return false;
-	cqe = io_cqe_slot(ctx);
+	cqe = io_cqe_slot(ctx, cflags);
 	if (unlikely(!cqe))
 		return false;
 	trace_io_uring_complete(ctx, req, user_data, res, cflags, big);
@@ -204,11 +247,11 @@ bool io_flush_overflow(struct io_ring_ctx *ctx)
 
 	lockdep_assert_held(&ctx->cq_lock);
 	while (!list_empty(&ctx->overflow_list)) {
-		cqe = io_cqe_slot(ctx);
-		if (!cqe)
-			return false;
 		ocqe = list_first_entry(&ctx->overflow_list,
 					struct io_overflow_cqe, list);
+		cqe = io_cqe_slot(ctx, ocqe->cqe.flags);
+		if (!cqe)
+			return false;
 		io_fill_cqe(ctx, cqe, ocqe->cqe.user_data, ocqe->cqe.res,
 			    ocqe->cqe.flags, ocqe->cqe.big_cqe);
 		list_del(&ocqe->list);
@@ -253,9 +296,15 @@ static __always_inline void io_req_post(struct io_ring_ctx *ctx,
 		return;
 	if (req->went_async)
 		ctx->async_posted = true;
-	/* only some opcodes have big CQE words; elsewhere the union holds others */
+	/*
+	 * Only some opcodes have big CQE words, and a mixed ring's request
+	 * asks for them with IORING_CQE_F_32; elsewhere the union holds
+	 * other state.
+	 */
 	if (unlikely(ctx->flags & IORING_SETUP_CQE32) &&
 	    io_op_defs[req->opcode].big_cqe)
+		big = req->big_cqe;
+	else if (io_cqe_is_pair(ctx, req->cflags))
 		big = req->big_cqe;
 	if (likely(io_cqe_try(ctx, req, req->user_data, req->res, req->cflags,
 			      big)))
@@ -305,7 +354,7 @@ void io_req_post_list(struct io_ring_ctx *ctx, struct io_kiocb *req)
 {
 	lockdep_assert_held(&ctx->uring_lock);
 	io_cq_lock(ctx);
-	if (likely(!(ctx->flags & IORING_SETUP_CQE32) &&
+	if (likely(!(ctx->flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED)) &&
 		   list_empty(&ctx->overflow_list)))
 		req = io_req_post_room(ctx, req);
 	for (; req; req = req->next)

@@ -15,11 +15,6 @@
 #include "tctx.h"
 #include "wait.h"
 
-#define IO_ENTER_FLAGS	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
-			 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG |	   \
-			 IORING_ENTER_REGISTERED_RING | IORING_ENTER_ABS_TIMER | \
-			 IORING_ENTER_NO_IOWAIT)
-
 /*
  * SINGLE_ISSUER: only the submitter task may submit (or, with
  * DEFER_TASKRUN, wait, since waiting runs its completions).

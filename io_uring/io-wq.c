@@ -71,6 +71,8 @@ struct io_wq_list {
  * @mask_gen: the wq->mask_gen it runs with; under wq->aff_lock
  * @busy: inside ops->run(), counted in pool->nr_running unless @blocked
  * @blocked: busy and asleep
+ * @dismissed: taken off pool->idle by io_wq_dismiss_idle(): leave unless
+ *	       work is ready; under pool->lock
  */
 struct io_wq_worker {
 	struct list_head	node;
@@ -81,6 +83,7 @@ struct io_wq_worker {
 	unsigned int		mask_gen;
 	bool			busy;
 	bool			blocked;
+	bool			dismissed;
 };
 
 /**
@@ -136,6 +139,8 @@ struct io_wq_pool {
  * @custom_mask: @cpu_mask is the caller's; new workers take it. Otherwise
  *		 they keep the affinity they inherit from their creator.
  * @mask_gen: bumped by each io_wq_set_affinity()
+ * @dismissing: io_wq_dismiss_idle() was called and no work queued since:
+ *		a worker that finds nothing to do leaves at once
  */
 struct io_wq {
 	struct io_wq_pool	pools[2];
@@ -148,6 +153,7 @@ struct io_wq {
 	cpumask_var_t		cpu_mask;
 	bool			custom_mask;
 	unsigned int		mask_gen;
+	bool			dismissing;
 };
 
 static void io_wq_list_append(struct io_wq_list *list, struct io_wq_work *work)
@@ -439,12 +445,13 @@ static bool io_wq_worker_fatal_signal(void)
 
 /*
  * Waits on pool->idle. Entered with pool->lock held, returns without it.
- * Return: false if the wait timed out without anyone handing us work.
+ * Return: false if the wait timed out without anyone handing us work, or
+ * the worker was dismissed.
  */
 static bool io_wq_worker_idle(struct io_wq_worker *worker)
 {
 	struct io_wq_pool *pool = worker->pool;
-	bool claimed;
+	bool claimed, dismissed;
 	long left;
 
 	list_add(&worker->idle_node, &pool->idle);
@@ -455,8 +462,10 @@ static bool io_wq_worker_idle(struct io_wq_worker *worker)
 	raw_spin_lock(&pool->lock);
 	claimed = list_empty(&worker->idle_node);
 	list_del_init(&worker->idle_node);
+	dismissed = worker->dismissed;
+	worker->dismissed = false;
 	raw_spin_unlock(&pool->lock);
-	return claimed || left;
+	return !dismissed && (claimed || left);
 }
 
 /* A new worker takes a custom affinity; otherwise it keeps the inherited one. */
@@ -516,7 +525,8 @@ static int io_wq_worker_fn(void *data)
 			timed_out = false;
 			continue;
 		}
-		if (timed_out || pool->exiting || pool->nr_workers > pool->max)
+		if (timed_out || pool->exiting || pool->nr_workers > pool->max ||
+		    READ_ONCE(wq->dismissing))
 			break;
 		timed_out = !io_wq_worker_idle(worker);
 	}
@@ -647,6 +657,9 @@ void io_wq_enqueue(struct io_wq *wq, struct io_wq_work *work)
 	struct io_wq_pool *pool = &wq->pools[unbound ? IO_WQ_UNBOUND : IO_WQ_BOUND];
 	bool create;
 
+	/* the owner submits again: idle workers may stay */
+	if (unlikely(READ_ONCE(wq->dismissing)))
+		WRITE_ONCE(wq->dismissing, false);
 	raw_spin_lock(&pool->lock);
 	if (pool->exiting) {
 		raw_spin_unlock(&pool->lock);
@@ -823,6 +836,37 @@ static void io_wq_cancel_leftovers(struct io_wq *wq)
 		raw_spin_unlock(&wq->pools[i].lock);
 	}
 	io_wq_run_cancelled(wq, left.first);
+}
+
+/**
+ * io_wq_dismiss_idle - let every idle worker go now
+ * @wq: the io_wq
+ *
+ * For an owner that has no ring left to submit from: its workers would
+ * otherwise idle on for IO_WQ_IDLE_TIMEOUT. A dismissed worker still runs
+ * what is ready when it wakes; a busy one leaves when it is done and
+ * finds nothing else, until io_wq_enqueue() queues work again, which
+ * creates workers again as needed.
+ *
+ * Context: any; takes each pool's lock.
+ */
+void io_wq_dismiss_idle(struct io_wq *wq)
+{
+	struct io_wq_worker *worker, *next;
+	int i;
+
+	WRITE_ONCE(wq->dismissing, true);
+	for (i = 0; i < ARRAY_SIZE(wq->pools); i++) {
+		struct io_wq_pool *pool = &wq->pools[i];
+
+		raw_spin_lock(&pool->lock);
+		list_for_each_entry_safe(worker, next, &pool->idle, idle_node) {
+			list_del_init(&worker->idle_node);
+			worker->dismissed = true;
+			wake_up_process(worker->task);
+		}
+		raw_spin_unlock(&pool->lock);
+	}
 }
 
 /**

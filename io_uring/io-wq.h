@@ -53,6 +53,7 @@ enum io_wq_cancel io_wq_cancel(struct io_wq *wq,
 			       bool (*match)(struct io_wq_work *work, void *data),
 			       void *data, bool all);
 void io_wq_exit(struct io_wq *wq);
+void io_wq_dismiss_idle(struct io_wq *wq);
 int io_wq_max_workers(struct io_wq *wq, unsigned int *new_count);
 int io_wq_set_affinity(struct io_wq *wq, const struct cpumask *mask);
 

@@ -17,6 +17,9 @@
  * sqe->fd is the target ring's fd, held by the core for the request's life.
  * Our own CQE has res 0, or for an allocated slot that slot.
  *
+ * IORING_REGISTER_SEND_MSG_RING sends a data message from no ring at all:
+ * io_uring_register(2) with fd -1 and such an SQE (io_msg_ring_sync()).
+ *
  * A target's CQ is posted to under its cq_lock from any task, so a data
  * message needs no lock of the target beyond that. A file needs the
  * target's uring_lock, and two rings may be sending files to each other
@@ -29,6 +32,7 @@
 #include <linux/fs.h>
 #include <linux/file.h>
 #include <linux/mutex.h>
+#include <linux/uaccess.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -52,20 +56,9 @@ struct io_msg {
 	u32			dst;
 };
 
-/**
- * io_msg_ring_prep - prepare IORING_OP_MSG_RING
- * @req: the request
- * @sqe: fd the target ring, addr the IORING_MSG_* command, off the target
- *	 CQE's user_data, len its res (DATA), addr3 our fixed slot (SEND_FD),
- *	 file_index the target slot (SEND_FD) or the target CQE's flags
- *	 (DATA with IORING_MSG_RING_FLAGS_PASS), msg_ring_flags
- *
- * Return: 0, or -EINVAL for an unknown command or flag or a field the
- * command does not use.
- */
-int io_msg_ring_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+/* The SQE's fields, checked as io_msg_ring_prep() says. */
+static int io_msg_parse(struct io_msg *msg, const struct io_uring_sqe *sqe)
 {
-	struct io_msg *msg = io_kiocb_to_cmd(req, struct io_msg);
 	u64 cmd = READ_ONCE(sqe->addr);
 	u64 src_slot = READ_ONCE(sqe->addr3);
 
@@ -101,6 +94,22 @@ int io_msg_ring_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	return 0;
 }
 
+/**
+ * io_msg_ring_prep - prepare IORING_OP_MSG_RING
+ * @req: the request
+ * @sqe: fd the target ring, addr the IORING_MSG_* command, off the target
+ *	 CQE's user_data, len its res (DATA), addr3 our fixed slot (SEND_FD),
+ *	 file_index the target slot (SEND_FD) or the target CQE's flags
+ *	 (DATA with IORING_MSG_RING_FLAGS_PASS), msg_ring_flags
+ *
+ * Return: 0, or -EINVAL for an unknown command or flag or a field the
+ * command does not use.
+ */
+int io_msg_ring_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+{
+	return io_msg_parse(io_kiocb_to_cmd(req, struct io_msg), sqe);
+}
+
 /*
  * Post a CQE in @ctx, from any task. Return: false if it was lost, for
  * want of memory to overflow it.
@@ -116,18 +125,21 @@ static bool io_msg_post(struct io_ring_ctx *ctx, u64 user_data, s32 res,
 	return posted;
 }
 
+/* A data message's CQE flags: passed along, or none. */
+static u32 io_msg_cflags(const struct io_msg *msg)
+{
+	return (msg->flags & IORING_MSG_RING_FLAGS_PASS) ? msg->dst : 0;
+}
+
 static int io_msg_data(struct io_kiocb *req, struct io_ring_ctx *target,
 		       unsigned int issue_flags)
 {
 	struct io_msg *msg = io_kiocb_to_cmd(req, struct io_msg);
-	u32 cflags = 0;
 
-	if (msg->flags & IORING_MSG_RING_FLAGS_PASS)
-		cflags = msg->dst;
 	/* a message to ourselves comes after what completed before it */
 	if (target == req->ctx && !(issue_flags & IO_URING_F_UNLOCKED))
 		io_compl_flush(target);
-	if (!io_msg_post(target, msg->user_data, msg->len, cflags))
+	if (!io_msg_post(target, msg->user_data, msg->len, io_msg_cflags(msg)))
 		return -EOVERFLOW;
 	req->res = 0;
 	return 0;
@@ -182,6 +194,20 @@ static int io_msg_send_fd(struct io_kiocb *req, struct io_ring_ctx *target,
 	return 0;
 }
 
+/* The ring @file is, if it takes messages (it is enabled), or NULL. */
+static struct io_ring_ctx *io_msg_target(struct file *file)
+{
+	struct io_ring_ctx *target;
+
+	if (!io_is_uring_fops(file))
+		return NULL;
+	target = file->private_data;
+	/* pairs with the release in io_enable_rings() */
+	if (smp_load_acquire(&target->disabled))
+		return NULL;
+	return target;
+}
+
 /**
  * io_msg_ring - issue IORING_OP_MSG_RING
  * @req: the request; req->op.file is the target ring's file
@@ -196,17 +222,60 @@ static int io_msg_send_fd(struct io_kiocb *req, struct io_ring_ctx *target,
 int io_msg_ring(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_msg *msg = io_kiocb_to_cmd(req, struct io_msg);
-	struct io_ring_ctx *target;
+	struct io_ring_ctx *target = io_msg_target(msg->file);
 
-	if (!io_is_uring_fops(msg->file))
-		return -EBADFD;
-	target = msg->file->private_data;
-	/* pairs with the release in io_enable_rings() */
-	if (smp_load_acquire(&target->disabled))
+	if (!target)
 		return -EBADFD;
 	if (msg->cmd == IORING_MSG_DATA)
 		return io_msg_data(req, target, issue_flags);
 	return io_msg_send_fd(req, target, issue_flags);
+}
+
+/**
+ * io_msg_ring_sync - IORING_REGISTER_SEND_MSG_RING: a message from no ring
+ * @arg: an SQE, prepared as for an IORING_OP_MSG_RING data message
+ * @nr_args: 1
+ *
+ * io_uring_register(2) with fd -1: the message is posted to the ring the
+ * SQE's fd names (a plain fd, no fixed file) before this returns, and
+ * its result comes back here instead of in a CQE. Only data messages.
+ *
+ * Context: process context, no ring lock held.
+ * Return: 0; -EINVAL for @nr_args other than 1, an SQE that is not a data
+ * MSG_RING or has flags, or a field a data message does not use;
+ * -EFAULT; -EBADF; -EBADFD if the fd is no ring or a disabled one;
+ * -EOVERFLOW if the target's CQE was lost.
+ */
+int io_msg_ring_sync(void __user *arg, unsigned int nr_args)
+{
+	struct io_uring_sqe sqe;
+	struct io_ring_ctx *target;
+	struct io_msg msg = {};
+	struct file *file;
+	int ret;
+
+	if (nr_args != 1)
+		return -EINVAL;
+	if (copy_from_user(&sqe, arg, sizeof(sqe)))
+		return -EFAULT;
+	if (sqe.opcode != IORING_OP_MSG_RING || sqe.flags)
+		return -EINVAL;
+	ret = io_msg_parse(&msg, &sqe);
+	if (ret)
+		return ret;
+	if (msg.cmd != IORING_MSG_DATA)
+		return -EINVAL;
+	file = fget(sqe.fd);
+	if (!file)
+		return -EBADF;
+	target = io_msg_target(file);
+	if (!target)
+		ret = -EBADFD;
+	else if (!io_msg_post(target, msg.user_data, msg.len,
+			      io_msg_cflags(&msg)))
+		ret = -EOVERFLOW;
+	fput(file);
+	return ret;
 }
 
 /**

@@ -81,7 +81,8 @@ struct io_sr {
  * struct io_net_state - what a socket request transfers through
  * @msg: its msghdr; @msg.msg_iter is where the next try starts
  * @addr: the destination (send) or where the source goes (recvmsg)
- * @free_iov: an iovec array too big for @fast_iov, to free
+ * @free_vec: an iovec array too big for @fast_iov, or the bio_vec array
+ *	      of a SENDMSG_ZC from a registered buffer, to kvfree()
  * @uctrl: the user's control buffer, as each try must start with it
  * @ctrl_len: its length
  * @uname: RECVMSG: where the source address goes in user memory
@@ -95,7 +96,7 @@ struct io_sr {
  */
 struct io_net_state {
 	struct msghdr			msg;
-	struct iovec			*free_iov;
+	void				*free_vec;
 	void __user			*uctrl;
 	__kernel_size_t			ctrl_len;
 	struct sockaddr __user		*uname;
@@ -139,9 +140,28 @@ static int io_net_get_msghdr(struct io_kiocb *req, struct user_msghdr *m)
 	return 0;
 }
 
+/* SENDMSG_ZC with IORING_RECVSEND_FIXED_BUF: the iovecs are in a buffer. */
+static int io_net_import_fixed_vec(struct io_kiocb *req,
+				   struct io_net_state *st,
+				   const struct user_msghdr *m, u16 buf_index)
+{
+	struct bio_vec *bv;
+	int ret;
+
+	ret = io_req_fixed_buf(req, buf_index);
+	if (ret)
+		return ret;
+	bv = io_import_fixed_vec(req, ITER_SOURCE, m->msg_iov, m->msg_iovlen,
+				 &st->msg.msg_iter);
+	if (IS_ERR(bv))
+		return PTR_ERR(bv);
+	st->free_vec = bv;
+	return 0;
+}
+
 /* Copy a SENDMSG/RECVMSG msghdr and its iovecs in. */
 static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
-			      int dir)
+			      int dir, u16 buf_index)
 {
 	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
 	struct user_msghdr __user *umsg = sr->buf;
@@ -173,11 +193,13 @@ static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
 		sr->len = m.msg_iovlen ? iov->iov_len : 0;
 		return 0;
 	}
+	if (sr->flags & IORING_RECVSEND_FIXED_BUF)
+		return io_net_import_fixed_vec(req, st, &m, buf_index);
 	ret = __import_iovec(dir, m.msg_iov, m.msg_iovlen, UIO_FASTIOV, &iov,
 			     &st->msg.msg_iter, io_is_compat(req->ctx));
 	if (ret < 0)
 		return ret;
-	st->free_iov = iov;
+	st->free_vec = iov;
 	return 0;
 }
 
@@ -256,7 +278,7 @@ void io_net_cleanup(struct io_kiocb *req)
 
 	if (!st)
 		return;
-	kfree(st->free_iov);
+	kvfree(st->free_vec);
 	nd = st->notif;
 	if (!nd)
 		return;
@@ -360,11 +382,9 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 		if (ret)
 			return ret;
 	}
-	if (sr->is_msg) {
-		if (sr->flags & IORING_RECVSEND_FIXED_BUF)
-			return -EINVAL;
-		return io_net_copy_msghdr(req, st, dir);
-	}
+	if (sr->is_msg)
+		return io_net_copy_msghdr(req, st, dir,
+					  READ_ONCE(sqe->buf_index));
 	if (dir == ITER_SOURCE) {
 		ret = io_send_addr(sr, st, uaddr);
 		if (ret)

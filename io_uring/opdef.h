@@ -35,7 +35,9 @@
  *		stands for are not audited either
  * @exit_cancel: cancelled when its task exits, as it may otherwise wait
  *		 forever (nobody left to wake it, or it waits for the task)
- * @big_cqe: fills req->big_cqe, the extra words of a CQE32 ring's CQE
+ * @big_cqe: fills req->big_cqe, the extra words of a CQE32 ring's CQE (on
+ *	     an IORING_SETUP_CQE_MIXED ring, a request that sets
+ *	     IORING_CQE_F_32 in req->cflags gets a 32-byte CQE)
  * @plug: may send block I/O: a submission batch holding one runs under a
  *	  block plug, so the device gets the batch's requests together
  * @link_arm: a guard of the request linked in front of it (LINK_TIMEOUT):
@@ -251,14 +253,23 @@ int io_shutdown(struct io_kiocb *req, unsigned int issue_flags);
 int io_msg_ring_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_msg_ring(struct io_kiocb *req, unsigned int issue_flags);
 void io_msg_ring_cleanup(struct io_kiocb *req);
+int io_msg_ring_sync(void __user *arg, unsigned int nr_args);
+
+/* pipe.c */
+int io_pipe_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_pipe(struct io_kiocb *req, unsigned int issue_flags);
 
 #if IS_ENABLED(CONFIG_EPOLL)
 /* epoll.c */
 int io_epoll_ctl_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
 int io_epoll_ctl(struct io_kiocb *req, unsigned int issue_flags);
+int io_epoll_wait_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe);
+int io_epoll_wait(struct io_kiocb *req, unsigned int issue_flags);
 #else
 #define io_epoll_ctl_prep	NULL
 #define io_epoll_ctl		NULL
+#define io_epoll_wait_prep	NULL
+#define io_epoll_wait		NULL
 #endif
 
 #ifdef CONFIG_FUTEX

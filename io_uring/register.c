@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * io_uring_register(2): the ring's control plane. Every opcode runs under
- * ctx->uring_lock; opcodes not implemented here fail with -EINVAL.
+ * ctx->uring_lock; opcodes not implemented here fail with -EINVAL. Two
+ * need no ring and take fd -1 too: IORING_REGISTER_SEND_MSG_RING and
+ * IORING_REGISTER_QUERY.
  */
 #include <linux/kernel.h>
 #include <linux/syscalls.h>
@@ -13,6 +15,7 @@
 #include "uring.h"
 #include "napi.h"
 #include "opdef.h"
+#include "query.h"
 #include "io-wq.h"
 #include "cancel.h"
 #include "creds.h"
@@ -290,8 +293,24 @@ static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (!arg || nr_args != 1)
 			return -EINVAL;
 		return io_sync_cancel(ctx, arg);
+	case IORING_REGISTER_QUERY:
+		return io_register_query(arg, nr_args);
 	default:
 		return -EINVAL;
+	}
+}
+
+/* io_uring_register(2) with fd -1: the opcodes that need no ring. */
+static int io_register_blind(unsigned int opcode, void __user *arg,
+			     unsigned int nr_args)
+{
+	switch (opcode) {
+	case IORING_REGISTER_SEND_MSG_RING:
+		return io_msg_ring_sync(arg, nr_args);
+	case IORING_REGISTER_QUERY:
+		return io_register_query(arg, nr_args);
+	default:
+		return -EBADF;
 	}
 }
 
@@ -306,6 +325,8 @@ SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
 	opcode &= ~IORING_REGISTER_USE_REGISTERED_RING;
 	if (opcode >= IORING_REGISTER_LAST)
 		return -EINVAL;
+	if (fd == -1 && !registered)
+		return io_register_blind(opcode, arg, nr_args);
 	file = io_ring_fd_get(fd, registered);
 	if (IS_ERR(file))
 		return PTR_ERR(file);

@@ -675,6 +675,81 @@ int io_fixed_fd_install_ctx(struct io_ring_ctx *ctx, struct file *file,
 	return (!ret && alloc) ? slot : ret;
 }
 
+/* The two slots a pair goes to: both free, picked or named by @file_slot. */
+static int io_file_slot_pair(struct io_ring_ctx *ctx, unsigned int file_slot,
+			     int slots[2])
+{
+	if (file_slot == IORING_FILE_INDEX_ALLOC) {
+		if (!ctx->files.nr)
+			return -ENFILE;
+		slots[0] = io_file_slot_alloc(ctx);
+		if (slots[0] < 0)
+			return slots[0];
+		/* the search goes on after slots[0], back to it only if full */
+		slots[1] = io_file_slot_alloc(ctx);
+		if (slots[1] == slots[0])
+			return -ENFILE;
+		return 0;
+	}
+	if (!ctx->files.nr)
+		return -ENXIO;
+	if (!file_slot || file_slot >= ctx->files.nr)
+		return -EINVAL;
+	slots[0] = array_index_nospec(file_slot - 1, ctx->files.nr - 1);
+	slots[1] = slots[0] + 1;
+	if (ctx->files.slots[slots[0]] || ctx->files.slots[slots[1]])
+		return -EBUSY;
+	return 0;
+}
+
+/**
+ * io_fixed_fd_install_pair - put two new files in free fixed slots
+ * @req: the request that made them (PIPE with a file_index)
+ * @issue_flags: as the request was issued with
+ * @files: the files; their references are consumed in every case
+ * @file_slot: the SQE's file_index: slot + 1 for @files[0], whose partner
+ *	       goes to the slot after it, both of which must be empty; or
+ *	       IORING_FILE_INDEX_ALLOC for any two free slots
+ * @uslots: where in user memory the two slots are written
+ *
+ * Both files are installed and their slots written to @uslots, or neither
+ * is.
+ *
+ * Return: 0, or -ENXIO (no table), -EINVAL (slots out of range), -EBUSY (a
+ * named slot is taken), -ENFILE (fewer than two free slots), -ENOMEM,
+ * -EFAULT.
+ */
+int io_fixed_fd_install_pair(struct io_kiocb *req, unsigned int issue_flags,
+			     struct file *files[2], unsigned int file_slot,
+			     int __user *uslots)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	int slots[2], ret;
+
+	io_ring_lock_cond(ctx, issue_flags);
+	ret = io_file_slot_pair(ctx, file_slot, slots);
+	if (ret) {
+		fput(files[0]);
+		fput(files[1]);
+		goto out;
+	}
+	ret = io_file_slot_set(ctx, slots[0], files[0], 0);
+	if (ret) {
+		fput(files[1]);
+		goto out;
+	}
+	ret = io_file_slot_set(ctx, slots[1], files[1], 0);
+	if (!ret && copy_to_user(uslots, slots, sizeof(slots))) {
+		io_slot_clear(&ctx->files, slots[1]);
+		ret = -EFAULT;
+	}
+	if (ret)
+		io_slot_clear(&ctx->files, slots[0]);
+out:
+	io_ring_unlock_cond(ctx, issue_flags);
+	return ret;
+}
+
 /**
  * io_fixed_fd_remove - empty a fixed file slot (CLOSE with a file_index)
  * @ctx: the ring
@@ -1229,6 +1304,35 @@ int io_req_fixed_buf(struct io_kiocb *req, unsigned int index)
 	return 0;
 }
 
+/*
+ * Where byte @off of @buf is: bvec @idx, @skip bytes in. The first bvec
+ * runs to the first page boundary, every other one is a page (the last
+ * maybe less), so bvec boundaries are page boundaries of the user range.
+ */
+static void io_buf_locate(const struct io_mapped_buf *buf, size_t off,
+			  unsigned int *idx, size_t *skip)
+{
+	size_t first = buf->bvec[0].bv_len;
+
+	if (off < first) {
+		*idx = 0;
+		*skip = off;
+	} else {
+		*idx = 1 + ((off - first) >> PAGE_SHIFT);
+		*skip = (off - first) & ~PAGE_MASK;
+	}
+}
+
+/* Is [addr, addr + len) inside @buf? */
+static bool io_buf_holds(const struct io_mapped_buf *buf, u64 addr, size_t len)
+{
+	u64 end;
+
+	if (check_add_overflow(addr, (u64)len, &end))
+		return false;
+	return addr >= buf->uaddr && end <= buf->uaddr + buf->len;
+}
+
 /**
  * io_import_fixed - an iterator over part of the request's registered buffer
  * @req: the request, holding its buffer (io_req_fixed_buf())
@@ -1243,23 +1347,12 @@ int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,
 		    struct iov_iter *iter)
 {
 	struct io_mapped_buf *buf = req->rsrc_buf->buf;
-	size_t off, first, skip;
 	unsigned int idx;
-	u64 end;
+	size_t skip;
 
-	if (check_add_overflow(addr, (u64)len, &end))
+	if (!io_buf_holds(buf, addr, len))
 		return -EFAULT;
-	if (addr < buf->uaddr || end > buf->uaddr + buf->len)
-		return -EFAULT;
-	off = addr - buf->uaddr;
-	first = buf->bvec[0].bv_len;
-	if (off < first) {
-		idx = 0;
-		skip = off;
-	} else {
-		idx = 1 + ((off - first) >> PAGE_SHIFT);
-		skip = (off - first) & ~PAGE_MASK;
-	}
+	io_buf_locate(buf, addr - buf->uaddr, &idx, &skip);
 	if (idx >= buf->nr_bvecs) {
 		/* an empty range at the very end */
 		iov_iter_bvec(iter, dir, buf->bvec, 0, 0);
@@ -1269,6 +1362,98 @@ int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,
 	/* within the first segment: no walk over the segments needed */
 	iter->iov_offset = skip;
 	return 0;
+}
+
+/* Pages [addr, addr + len) touches. */
+static size_t io_range_pages(u64 addr, size_t len)
+{
+	return len ? ((addr + len - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1 : 0;
+}
+
+/* Append the bvecs of @buf's bytes [off, off + len) to @bv at *@n. */
+static void io_buf_slice(const struct io_mapped_buf *buf, size_t off,
+			 size_t len, struct bio_vec *bv, unsigned int *n)
+{
+	unsigned int idx;
+	size_t skip, seg;
+
+	io_buf_locate(buf, off, &idx, &skip);
+	for (; len; len -= seg, idx++, skip = 0) {
+		const struct bio_vec *src = &buf->bvec[idx];
+
+		seg = min_t(size_t, src->bv_len - skip, len);
+		bvec_set_page(&bv[(*n)++], src->bv_page, seg,
+			      src->bv_offset + skip);
+	}
+}
+
+/* io_import_fixed_vec() of iovecs already copied in. */
+static struct bio_vec *io_buf_gather(struct io_mapped_buf *buf, int dir,
+				     const struct iovec *iov, unsigned int nr,
+				     struct iov_iter *iter)
+{
+	size_t total = 0, segs = 0, len;
+	struct bio_vec *bv;
+	unsigned int i, n = 0;
+	u64 addr;
+
+	for (i = 0; i < nr; i++) {
+		addr = (u64)(uintptr_t)iov[i].iov_base;
+		if (!io_buf_holds(buf, addr, iov[i].iov_len))
+			return ERR_PTR(-EFAULT);
+		len = min_t(size_t, iov[i].iov_len, MAX_RW_COUNT - total);
+		segs += io_range_pages(addr, len);
+		total += len;
+	}
+	bv = kvmalloc_array(max_t(size_t, segs, 1), sizeof(*bv),
+			    GFP_KERNEL_ACCOUNT);
+	if (!bv)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0, len = total; i < nr && len; i++) {
+		size_t part = min_t(size_t, iov[i].iov_len, len);
+
+		addr = (u64)(uintptr_t)iov[i].iov_base;
+		io_buf_slice(buf, addr - buf->uaddr, part, bv, &n);
+		len -= part;
+	}
+	iov_iter_bvec(iter, dir, bv, n, total);
+	return bv;
+}
+
+/**
+ * io_import_fixed_vec - an iterator over parts of the registered buffer
+ * @req: the request, holding its buffer (io_req_fixed_buf())
+ * @dir: ITER_DEST or ITER_SOURCE
+ * @uvec: the user's iovec array (compat iovecs on a 32-bit ring), each
+ *	  part a user address range within the buffer
+ * @nr: how many
+ * @iter: set up over a new bio_vec array; as readv(2), at most
+ *	  MAX_RW_COUNT bytes
+ *
+ * READV_FIXED, WRITEV_FIXED and SENDMSG_ZC from a registered buffer: the
+ * iovecs are copied in, each part is checked to lie inside the buffer,
+ * and the parts become slices of the buffer's pages.
+ *
+ * Return: the bio_vec array, for the caller to kvfree() when done with
+ * @iter; ERR_PTR(-EFAULT) if an iovec cannot be read or a part is outside
+ * the buffer, ERR_PTR(-EINVAL) for too many iovecs or a negative length,
+ * or ERR_PTR(-ENOMEM).
+ */
+struct bio_vec *io_import_fixed_vec(struct io_kiocb *req, int dir,
+				    const struct iovec __user *uvec,
+				    unsigned long nr, struct iov_iter *iter)
+{
+	struct iovec fast_iov[UIO_FASTIOV], *iov;
+	struct bio_vec *bv;
+
+	iov = iovec_from_user(uvec, nr, UIO_FASTIOV, fast_iov,
+			      io_is_compat(req->ctx));
+	if (IS_ERR(iov))
+		return ERR_CAST(iov);
+	bv = io_buf_gather(req->rsrc_buf->buf, dir, iov, nr, iter);
+	if (iov != fast_iov)
+		kfree(iov);
+	return bv;
 }
 
 /* IORING_OP_FILES_UPDATE */

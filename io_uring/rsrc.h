@@ -78,10 +78,16 @@ int io_fixed_fd_install(struct io_kiocb *req, unsigned int issue_flags,
 			struct file *file, unsigned int file_slot);
 int io_fixed_fd_install_ctx(struct io_ring_ctx *ctx, struct file *file,
 			    unsigned int file_slot);
+int io_fixed_fd_install_pair(struct io_kiocb *req, unsigned int issue_flags,
+			     struct file *files[2], unsigned int file_slot,
+			     int __user *uslots);
 int io_fixed_fd_remove(struct io_ring_ctx *ctx, unsigned int issue_flags,
 		       unsigned int offset);
 int io_import_fixed(struct io_kiocb *req, int dir, u64 addr, size_t len,
 		    struct iov_iter *iter);
+struct bio_vec *io_import_fixed_vec(struct io_kiocb *req, int dir,
+				    const struct iovec __user *uvec,
+				    unsigned long nr, struct iov_iter *iter);
 int io_user_iovec(struct io_ring_ctx *ctx, struct iovec *iov,
 		  const void __user *uiovs, unsigned int i);
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IORING_OP_READ, WRITE, READV, WRITEV, READ_FIXED and WRITE_FIXED on any
- * file with ->read_iter or ->write_iter: regular files, pipes, sockets,
- * ttys, eventfds, ... The _FIXED ones move data to or from a registered
- * buffer's pinned pages.
+ * IORING_OP_READ, WRITE, READV, WRITEV, READ_FIXED, WRITE_FIXED,
+ * READV_FIXED and WRITEV_FIXED on any file with ->read_iter or
+ * ->write_iter: regular files, pipes, sockets, ttys, eventfds, ... The
+ * _FIXED ones move data to or from a registered buffer's pinned pages; the
+ * vectored ones take an iovec array whose parts, for READV_FIXED and
+ * WRITEV_FIXED, all lie in that buffer.
  *
  * The buffer (or iovec array, copied at prep) is turned into an iov_iter
  * once and kept in req->async, so a retry, from poll or from io-wq,
@@ -41,7 +43,7 @@
 struct io_rw_state {
 	struct iov_iter		iter;
 	struct iov_iter_state	saved;
-	struct iovec		*free_iov;
+	void			*free_vec;	/* iovec or bio_vec array */
 	ssize_t			done;		/* bytes moved by earlier tries */
 	long			async_res;	/* ->ki_complete's result */
 	struct io_iopoll	iopoll;		/* IOPOLL: awaits the reaper */
@@ -70,8 +72,8 @@ static int io_rw_dir(struct io_kiocb *req)
 	u8 op = req->opcode;
 
 	return (op == IORING_OP_READ || op == IORING_OP_READV ||
-		op == IORING_OP_READ_FIXED || op == IORING_OP_READ_MULTISHOT) ?
-		ITER_DEST : ITER_SOURCE;
+		op == IORING_OP_READ_FIXED || op == IORING_OP_READV_FIXED ||
+		op == IORING_OP_READ_MULTISHOT) ? ITER_DEST : ITER_SOURCE;
 }
 
 /*
@@ -111,12 +113,32 @@ static int io_rw_select(struct io_kiocb *req, struct io_rw_state *st,
 	return import_ubuf(ITER_DEST, buf, len, &st->iter);
 }
 
+/* READV_FIXED, WRITEV_FIXED: slices of the registered buffer's pages. */
+static int io_rw_prep_fixed_vec(struct io_kiocb *req, struct io_rw_state *st,
+				const struct iovec __user *uvec, u32 nr,
+				u16 buf_index)
+{
+	struct bio_vec *bv;
+	int ret;
+
+	ret = io_req_fixed_buf(req, buf_index);
+	if (ret)
+		return ret;
+	bv = io_import_fixed_vec(req, io_rw_dir(req), uvec, nr, &st->iter);
+	if (IS_ERR(bv))
+		return PTR_ERR(bv);
+	st->free_vec = bv;
+	return 0;
+}
+
 int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_rw *rw = io_kiocb_to_cmd(req, struct io_rw);
 	u8 op = req->opcode;
 	int dir = io_rw_dir(req);
-	bool fixed = op == IORING_OP_READ_FIXED || op == IORING_OP_WRITE_FIXED;
+	bool fixed_vec = op == IORING_OP_READV_FIXED || op == IORING_OP_WRITEV_FIXED;
+	bool fixed = fixed_vec || op == IORING_OP_READ_FIXED ||
+		     op == IORING_OP_WRITE_FIXED;
 	void __user *buf = u64_to_user_ptr(READ_ONCE(sqe->addr));
 	u16 buf_index = READ_ONCE(sqe->buf_index);
 	u32 len = READ_ONCE(sqe->len);
@@ -146,13 +168,15 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	if (!st)
 		return -ENOMEM;
 	st->done = 0;
-	st->free_iov = NULL;
+	st->free_vec = NULL;
 	st->req = req;
 	rw->select = false;
 	if (req->sqe_flags & IOSQE_BUFFER_SELECT)
 		return io_rw_prep_select(req, buf, len);
 	if (req->opcode == IORING_OP_READ_MULTISHOT)
 		return -EINVAL;
+	if (fixed_vec)
+		return io_rw_prep_fixed_vec(req, st, buf, len, buf_index);
 	if (fixed) {
 		ret = io_req_fixed_buf(req, buf_index);
 		if (ret)
@@ -167,7 +191,7 @@ int io_rw_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 			     io_is_compat(req->ctx));
 	if (ret < 0)
 		return ret;
-	st->free_iov = iov;
+	st->free_vec = iov;
 	return 0;
 }
 
@@ -176,9 +200,9 @@ void io_rw_cleanup(struct io_kiocb *req)
 	struct io_rw_state *st = req->async;
 
 	/* most hold none: spare them the call */
-	if (!st || !st->free_iov)
+	if (!st || !st->free_vec)
 		return;
-	kfree(st->free_iov);
+	kvfree(st->free_vec);
 }
 
 /* For a file that cannot do IOCB_NOWAIT: would the call block now? */

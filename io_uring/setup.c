@@ -36,26 +36,6 @@
 
 #include <trace/events/io_uring.h>
 
-#define IO_SETUP_FLAGS	(IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |	\
-			 IORING_SETUP_R_DISABLED | IORING_SETUP_SUBMIT_ALL |	\
-			 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | \
-			 IORING_SETUP_SQE128 | IORING_SETUP_CQE32 |		\
-			 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | \
-			 IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY | \
-			 IORING_SETUP_NO_SQARRAY | IORING_SETUP_SQPOLL |	\
-			 IORING_SETUP_SQ_AFF | IORING_SETUP_ATTACH_WQ |	\
-			 IORING_SETUP_IOPOLL | IORING_SETUP_HYBRID_IOPOLL)
-
-#define IO_FEATURES	(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP |	\
-			 IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_EXT_ARG |	\
-			 IORING_FEAT_CQE_SKIP | IORING_FEAT_REG_REG_RING |	\
-			 IORING_FEAT_MIN_TIMEOUT | IORING_FEAT_FAST_POLL |	\
-			 IORING_FEAT_RW_CUR_POS | IORING_FEAT_POLL_32BITS |	\
-			 IORING_FEAT_NATIVE_WORKERS | IORING_FEAT_SQPOLL_NONFIXED | \
-			 IORING_FEAT_CUR_PERSONALITY | IORING_FEAT_RECVSEND_BUNDLE | \
-			 IORING_FEAT_RSRC_TAGS | IORING_FEAT_LINKED_FILE | \
-			 IORING_FEAT_NO_IOWAIT)
-
 /*
  * kernel.io_uring_disabled: 0 lets everyone create rings, 1 only members of
  * kernel.io_uring_group (and CAP_SYS_ADMIN), 2 nobody.
@@ -111,6 +91,9 @@ static int io_check_params(struct io_uring_params *p)
 	if ((f & IORING_SETUP_SQ_AFF) && !(f & IORING_SETUP_SQPOLL))
 		return -EINVAL;
 	if ((f & IORING_SETUP_HYBRID_IOPOLL) && !(f & IORING_SETUP_IOPOLL))
+		return -EINVAL;
+	/* a ring's CQEs are all 32 bytes, or some are */
+	if ((f & IORING_SETUP_CQE32) && (f & IORING_SETUP_CQE_MIXED))
 		return -EINVAL;
 	/* without a thread to share, ATTACH_WQ only needs a ring fd */
 	if ((f & IORING_SETUP_ATTACH_WQ) && !(f & IORING_SETUP_SQPOLL))
@@ -341,6 +324,7 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	io_sq_detach(ctx);
 	percpu_ref_kill(&ctx->refs);
 	queue_work(system_unbound_wq, &ctx->exit_work);
+	io_tctx_ring_closed();
 	return 0;
 }
 

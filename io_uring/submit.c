@@ -32,9 +32,6 @@
 #include <trace/events/io_uring.h>
 
 #define IO_REQ_REFILL	8
-#define IO_SQE_FLAGS	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
-			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_BUFFER_SELECT | \
-			 IOSQE_CQE_SKIP_SUCCESS)
 #define IO_LINK_FLAGS	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 
 static struct kmem_cache *io_req_slab;

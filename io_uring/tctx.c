@@ -9,6 +9,7 @@
 #include <linux/kernel.h>
 #include <linux/task_work.h>
 #include <linux/file.h>
+#include <linux/fdtable.h>
 #include <linux/slab.h>
 #include <linux/nospec.h>
 #include <linux/uaccess.h>
@@ -218,6 +219,45 @@ static void io_ringfd_drop_all(struct io_uring_task *tctx)
 
 	while (slot--)
 		io_ringfd_drop(tctx, slot);
+}
+
+static int io_ring_file_match(const void *unused, struct file *file,
+			      unsigned int fd)
+{
+	return io_is_uring_fops(file);
+}
+
+/* Can current still reach a ring: a registered one, or one in its fd table? */
+static bool io_tctx_has_ring(struct io_uring_task *tctx)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < IO_RINGFD_REG_MAX; slot++)
+		if (tctx->rings[slot])
+			return true;
+	return iterate_fd(current->files, 0, io_ring_file_match, NULL);
+}
+
+/**
+ * io_tctx_ring_closed - current closed a ring file for good
+ *
+ * A task that can no longer reach any ring submits nothing to its io-wq
+ * any more: its idle workers leave now instead of at their idle timeout,
+ * so the task's threads are only its own again (checkpoint/restore tools
+ * quiesce a process by closing its rings). Only the task's own close
+ * counts; a ring released by a worker or at exit is left alone.
+ *
+ * Context: the ring file's release, no locks held.
+ */
+void io_tctx_ring_closed(void)
+{
+	struct io_uring_task *tctx = current->io_uring;
+
+	if (!tctx || !tctx->wq || !current->files ||
+	    (current->flags & (PF_KTHREAD | PF_IO_WORKER)))
+		return;
+	if (!io_tctx_has_ring(tctx))
+		io_wq_dismiss_idle(tctx->wq);
 }
 
 /**

@@ -15,5 +15,6 @@ void io_ring_fd_put(struct file *file, bool registered);
 int io_ringfd_register(void __user *arg, unsigned int nr_args);
 int io_ringfd_unregister(void __user *arg, unsigned int nr_args);
 int io_ringfd_install(struct file *file);
+void io_tctx_ring_closed(void);
 
 #endif

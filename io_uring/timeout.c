@@ -45,8 +45,9 @@ struct io_timer {
  * @seq: the CQE sequence when it was armed
  * @flags: IORING_TIMEOUT_*
  * @fires: timer expiries task_work has not posted yet (timeout_lock)
- * @final: nonzero once the request is to complete with this res
- *	   (timeout_lock); 1 stands for 0
+ * @final: TIMEOUT: nonzero once the request is to complete with this res
+ *	   (timeout_lock); 1 stands for 0. LINK_TIMEOUT: its res, set when
+ *	   @tw_done is
  * @tw_queued: task_work queued and not yet run (timeout_lock)
  * @target: LINK_TIMEOUT: the request it guards, until that completes
  *	    (timeout_lock)
@@ -449,25 +450,34 @@ static void io_link_timeout_complete(struct io_kiocb *req, int res)
 	io_req_complete_defer(req);
 }
 
-/* task_work after expiry: cancel the target if it is still there. */
+/*
+ * task_work after expiry: cancel the target if it is still there. The
+ * LINK_TIMEOUT then completes with -ETIME, or with the count a cancel of
+ * a WAITID or FUTEX_WAIT reports (1), as an ASYNC_CANCEL's CQE would.
+ */
 static void io_link_timeout_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_timeout *t = io_to_timeout(req);
 	struct io_ring_ctx *ctx = req->ctx;
 	struct io_kiocb *victim;
 	bool target_done;
+	int res = 0;
 
 	spin_lock_irq(&ctx->timeout_lock);
-	t->tw_done = true;
 	victim = t->victim;
 	t->victim = NULL;
-	target_done = !t->target;
 	spin_unlock_irq(&ctx->timeout_lock);
 	if (victim && victim->cancel)
-		victim->cancel(victim);
+		res = victim->cancel(victim);
+
+	spin_lock_irq(&ctx->timeout_lock);
+	t->final = res > 0 ? res : -ETIME;
+	t->tw_done = true;
+	target_done = !t->target;
+	spin_unlock_irq(&ctx->timeout_lock);
 	/* else the target's completion completes us (see detach) */
 	if (target_done)
-		io_link_timeout_complete(req, -ETIME);
+		io_link_timeout_complete(req, t->final);
 }
 
 /**
@@ -499,8 +509,8 @@ void io_link_timeout_arm(struct io_kiocb *lt, struct io_kiocb *target)
  * @lt: its LINK_TIMEOUT
  *
  * Stops the timer and completes @lt with -ECANCELED, unless the timer has
- * fired, in which case @lt completes with -ETIME (here or in its
- * task_work).
+ * fired, in which case @lt completes with its cancel's result (here or in
+ * its task_work; see io_link_timeout_tw()).
  *
  * Context: ctx->uring_lock held.
  * Return: the request linked behind @lt, now the guarded request's next.
@@ -530,6 +540,6 @@ struct io_kiocb *io_link_timeout_detach(struct io_kiocb *lt)
 	spin_unlock_irq(&ctx->timeout_lock);
 	/* firing now (!fired): its task_work sees no target and completes it */
 	if (fired && tw_done)
-		io_link_timeout_complete(lt, -ETIME);
+		io_link_timeout_complete(lt, t->final);
 	return next;
 }

@@ -73,6 +73,15 @@
 #ifndef IORING_SETUP_HYBRID_IOPOLL
 #define IORING_SETUP_HYBRID_IOPOLL	(1U << 17)
 #endif
+/* Opcodes newer than the headers we may be built against. */
+#define FZ_OP_EPOLL_WAIT	59
+#define FZ_OP_READV_FIXED	60
+#define FZ_OP_WRITEV_FIXED	61
+#define FZ_OP_PIPE		62
+#define FZ_OP_LAST		(IORING_OP_LAST > 63 ? IORING_OP_LAST : 63)
+#define FZ_REGISTER_SEND_MSG_RING	31
+#define FZ_REGISTER_QUERY		35
+
 #ifndef IORING_ENTER_NO_IOWAIT
 #define IORING_ENTER_NO_IOWAIT		(1U << 7)
 #endif
@@ -1100,6 +1109,23 @@ static void fixed_buf(struct actor *a, struct ring *r,
 		sqe->addr += PICK(a, edge32);
 }
 
+/* READV_FIXED, WRITEV_FIXED: iovecs mostly inside one registered buffer. */
+static __u64 make_fixed_iovec(struct actor *a, struct ring *r,
+			      struct io_uring_sqe *sqe, bool direct)
+{
+	unsigned int i, n = 1 + rnd(a, 8);
+	struct iovec *iov = arena_get(a, n * sizeof(*iov));
+
+	for (i = 0; i < n; i++) {
+		fixed_buf(a, r, sqe, direct);
+		iov[i].iov_base = (void *)(uintptr_t)sqe->addr;
+		iov[i].iov_len = sqe->len;
+	}
+	/* fixed_buf() picked a buffer per part: the last one is named */
+	sqe->len = chance(a, 1, 20) ? PICK(a, edge32) : n;
+	return U64(iov);
+}
+
 static void prep_rw(struct actor *a, struct ring *r, struct io_uring_sqe *sqe)
 {
 	__u8 op = sqe->opcode;
@@ -1113,6 +1139,8 @@ static void prep_rw(struct actor *a, struct ring *r, struct io_uring_sqe *sqe)
 		sqe->addr = make_iovec(a, sqe->len, direct);
 	} else if (op == IORING_OP_READ_FIXED || op == IORING_OP_WRITE_FIXED) {
 		fixed_buf(a, r, sqe, direct);
+	} else if (op == FZ_OP_READV_FIXED || op == FZ_OP_WRITEV_FIXED) {
+		sqe->addr = make_fixed_iovec(a, r, sqe, direct);
 	} else {
 		sqe->len = pick_len(a, direct);
 		sqe->addr = pick_addr(a, sqe->len, direct);
@@ -1650,6 +1678,39 @@ static void prep_epoll(struct actor *a, struct ring *r,
 	sqe->addr = chance(a, 1, 15) ? pick_addr(a, 12, false) : U64(ev);
 }
 
+/* EPOLL_WAIT: an epoll fd (or another), room for a few events. */
+static void prep_epoll_wait(struct actor *a, struct ring *r,
+			    struct io_uring_sqe *sqe)
+{
+	unsigned int nr = 1 + rnd(a, 4);
+
+	(void)r;
+	sqe->fd = chance(a, 5, 6) ? pick_fd(a, M(FK_EPOLL)) : pick_fd(a, ANY_FDS);
+	sqe->len = chance(a, 1, 10) ? PICK(a, edge32) : nr;
+	sqe->addr = chance(a, 1, 15) ? pick_addr(a, 12, false) :
+		U64(arena_get(a, nr * sizeof(struct epoll_event)));
+	sqe->off = 0;
+	sqe->rw_flags = chance(a, 1, 20) ? rnd32(a) : 0;
+}
+
+/* PIPE: mostly into fixed slots (its plain fds are not adopted). */
+static void prep_pipe(struct actor *a, struct ring *r,
+		      struct io_uring_sqe *sqe)
+{
+	static const __u32 flags[] = { 0, O_CLOEXEC, O_NONBLOCK, O_DIRECT,
+				       O_NONBLOCK | O_CLOEXEC, O_EXCL };
+
+	sqe->fd = 0;
+	sqe->off = 0;
+	sqe->len = 0;
+	sqe->addr = chance(a, 1, 15) ? pick_addr(a, 8, false) :
+		U64(arena_get(a, 2 * sizeof(int)));
+	sqe->rw_flags = chance(a, 1, 10) ? rnd32(a) : flags[rnd(a, 6)];
+	if (chance(a, 7, 8))
+		sqe->file_index = chance(a, 1, 2) ? IORING_FILE_INDEX_ALLOC :
+			rnd(a, r->nfiles + 2);
+}
+
 static void prep_msg_ring(struct actor *a, struct ring *r,
 			  struct io_uring_sqe *sqe)
 {
@@ -1771,7 +1832,7 @@ static void prep_noise(struct actor *a, struct ring *r,
 typedef void (*prep_fn)(struct actor *a, struct ring *r,
 			struct io_uring_sqe *sqe);
 
-static const prep_fn preps[IORING_OP_LAST] = {
+static const prep_fn preps[FZ_OP_LAST] = {
 	[IORING_OP_NOP]			= prep_nop,
 	[IORING_OP_READV]		= prep_rw,
 	[IORING_OP_WRITEV]		= prep_rw,
@@ -1830,6 +1891,10 @@ static const prep_fn preps[IORING_OP_LAST] = {
 	[IORING_OP_FTRUNCATE]		= prep_fileops,
 	[IORING_OP_BIND]		= prep_socket_ops,
 	[IORING_OP_LISTEN]		= prep_socket_ops,
+	[FZ_OP_EPOLL_WAIT]		= prep_epoll_wait,
+	[FZ_OP_READV_FIXED]		= prep_rw,
+	[FZ_OP_WRITEV_FIXED]		= prep_rw,
+	[FZ_OP_PIPE]			= prep_pipe,
 };
 
 static bool makes_fd(__u8 op)
@@ -1882,13 +1947,13 @@ static void fill_sqe(struct actor *a, struct ring *r, struct io_uring_sqe *sqe,
 	if (link_timeout)
 		op = IORING_OP_LINK_TIMEOUT;
 	else if (chance(a, 1, 20))
-		op = IORING_OP_LAST + rnd(a, 6);
+		op = FZ_OP_LAST + rnd(a, 6);
 	else
-		op = rnd(a, IORING_OP_LAST);
+		op = rnd(a, FZ_OP_LAST);
 	sqe->opcode = op;
 	ud = (UD_MAGIC << 56) | ((__u64)(++f->seq & 0xffffffffffULL) << 16) |
 	     op;
-	if (op < IORING_OP_LAST && preps[op])
+	if (op < FZ_OP_LAST && preps[op])
 		preps[op](a, r, sqe);
 	else
 		prep_noise(a, r, sqe);
@@ -2358,6 +2423,48 @@ static void build_small(struct actor *a, struct ring *r, struct regcall *c)
 	}
 }
 
+/* SEND_MSG_RING: a data MSG_RING SQE, mostly aimed at one of our rings. */
+static void build_msg_sqe(struct actor *a, struct regcall *c)
+{
+	struct io_uring_sqe *sqe = arena_get(a, sizeof(*sqe));
+
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = chance(a, 9, 10) ? IORING_OP_MSG_RING : rnd(a, 64);
+	sqe->fd = chance(a, 5, 6) ? any_ring_fd(a) : pick_fd(a, ANY_FDS);
+	sqe->addr = chance(a, 9, 10) ? 0 : rnd(a, 3);	/* IORING_MSG_DATA */
+	sqe->len = rnd32(a);
+	sqe->off = rnd64(a);
+	if (chance(a, 1, 4)) {
+		sqe->msg_ring_flags = rnd(a, 4);
+		sqe->file_index = rnd32(a);
+	}
+	if (chance(a, 1, 20))
+		sqe->flags = rnd(a, 256);
+	c->arg = sqe;
+	c->nr = chance(a, 9, 10) ? 1 : rnd(a, 3);
+}
+
+/* QUERY: a chain of one to three headers, now and then a loop. */
+static void build_query(struct actor *a, struct regcall *c)
+{
+	unsigned int i, n = 1 + rnd(a, 3);
+	__u64 *h = arena_get(a, n * 40);
+
+	memset(h, 0, n * 40);
+	for (i = 0; i < n; i++) {
+		__u64 *e = h + i * 5;
+
+		e[0] = i + 1 < n ? U64(e + 5) : 0;	/* next_entry */
+		e[1] = chance(a, 9, 10) ? U64(arena_get(a, 64)) :
+					  pick_addr(a, 64, false);
+		e[2] = rnd(a, 4) | ((__u64)rnd(a, 80) << 32);	/* op, size */
+	}
+	if (chance(a, 1, 10))
+		h[(n - 1) * 5] = U64(h);
+	c->arg = h;
+	c->nr = chance(a, 9, 10) ? 0 : 1;
+}
+
 static void reg_build(struct actor *a, struct ring *r, struct regcall *c)
 {
 	struct io_uring_files_update *fu;
@@ -2402,6 +2509,12 @@ static void reg_build(struct actor *a, struct ring *r, struct regcall *c)
 	case IORING_REGISTER_RING_FDS:
 	case IORING_UNREGISTER_RING_FDS:
 		build_ring_fds(a, c);
+		break;
+	case FZ_REGISTER_SEND_MSG_RING:
+		build_msg_sqe(a, c);
+		break;
+	case FZ_REGISTER_QUERY:
+		build_query(a, c);
 		break;
 	default:
 		build_small(a, r, c);
@@ -2536,6 +2649,9 @@ static unsigned int pick_reg_op(struct actor *a, struct ring *r)
 					 IORING_REGISTER_ENABLE_RINGS;
 	if (chance(a, 1, 30))
 		return rnd32(a) & 0xff;
+	if (chance(a, 1, 20))
+		return chance(a, 1, 2) ? FZ_REGISTER_SEND_MSG_RING :
+					 FZ_REGISTER_QUERY;
 	return rnd(a, IORING_REGISTER_LAST + 4);
 }
 
@@ -2558,6 +2674,8 @@ static void act_register(struct actor *a)
 		fd = r->reg;
 	} else if (chance(a, 1, 40)) {
 		fd = pick_fd(a, ANY_FDS);
+	} else if (chance(a, 1, 10)) {
+		fd = -1;	/* the opcodes that need no ring */
 	}
 	if (chance(a, 1, 30))
 		c.arg = (void *)(uintptr_t)pick_addr(a, 64, false);

@@ -89,8 +89,8 @@ struct io_wq_work {
  * @creds: the submitter's credentials, for a worker to run it with
  * @rsrc_file: the registered file it uses (IOSQE_FIXED_FILE), held
  * @rsrc_buf: the registered buffer it uses, held
- * @big_cqe: the extra two words of a CQE32 ring's CQE, for URING_CMD
- *	     only, which never selects a provided buffer (hence the union)
+ * @big_cqe: the extra two words of a 32-byte CQE, for URING_CMD and NOP
+ *	     only, which never select a provided buffer (hence the union)
  * @ctx: the ring the request was submitted to
  * @task: the submitting task; completions are run in its context. The
  *	  request holds a reference on it.

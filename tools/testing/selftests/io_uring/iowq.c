@@ -3,7 +3,8 @@
  * io-wq, the async worker pool: IORING_REGISTER_IOWQ_MAX_WORKERS (query,
  * set, partial set, clamping, bad arguments) and that the pool never runs
  * more workers than the limit allows, for bounded work (regular file
- * reads/writes) and for unbounded work (pipes).
+ * reads/writes) and for unbounded work (pipes); idle workers leaving when
+ * their task closes its last ring.
  *
  * Workers are counted as the threads of this process whose comm starts
  * with "iou-wrk-". The io-wq belongs to the task that submits, so every
@@ -695,6 +696,30 @@ TEST_F(unbounded, pipe_reads)
 	TH_LOG("at most %d workers in %d samples", self->m.max,
 	       self->m.samples);
 	EXPECT_LE(self->m.max, UNB_MAX);
+}
+
+/*
+ * Idle workers stay while the task can still reach a ring, and leave at
+ * once (not after their idle timeout) when it closes its last one.
+ */
+TEST(idle_workers_leave_with_last_ring)
+{
+	struct io_uring_cqe cqe;
+	struct uring a, b;
+
+	ASSERT_EQ(0, uring_init(&a, 8, 0));
+	ASSERT_EQ(0, uring_init(&b, 8, 0));
+	ASSERT_EQ(0, uring_queue_nop(&a, 1, IOSQE_ASYNC));
+	ASSERT_EQ(1, uring_submit(&a));
+	ASSERT_EQ(0, uring_get_cqe_ms(&a, &cqe, URING_WAIT_SECS * 1000));
+	ASSERT_LE(1, wait_threads(0, WRK, true, 1, 2000));
+
+	uring_exit(&b);
+	usleep(300 * 1000);
+	EXPECT_LE(1, count_threads(0, WRK));
+
+	uring_exit(&a);
+	EXPECT_EQ(0, wait_threads(0, WRK, false, 0, 1000));
 }
 
 #define FIFO_PATH	"/tmp/iowq-retry-fifo"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "kselftest_harness.h"
 #include "uring_helpers.h"
@@ -59,6 +60,25 @@ static struct io_uring_sqe *sqe_of(struct uring *r)
 		abort();
 	}
 	return sqe;
+}
+
+/*
+ * Reap the CQEs of user_data 1 and 2, in either order, into res[1] and
+ * res[2]. Return: 0, or -1 if one is missing, doubled or another.
+ */
+static int reap_pair(struct uring *r, int res[3])
+{
+	struct io_uring_cqe cqe;
+	int i, got = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (uring_get_cqe_ms(r, &cqe, WAIT_MS) ||
+		    (cqe.user_data != 1 && cqe.user_data != 2))
+			return -1;
+		res[cqe.user_data] = cqe.res;
+		got |= 1 << cqe.user_data;
+	}
+	return got == 6 ? 0 : -1;
 }
 
 /* Wait for the next CQE, which must be for user_data ud: 0 or -errno. */
@@ -120,25 +140,16 @@ TEST_F(pt, poll_remove_missing)
 /* POLL_REMOVE cancels an armed poll (-ECANCELED), and only once. */
 TEST_F(pt, poll_remove_armed)
 {
-	struct io_uring_cqe cqe;
-	int i, got = 0;
+	int res[3];
 
 	uring_prep_poll_add(sqe_of(&self->r), self->p[0], POLLIN, 0, 1);
 	ASSERT_EQ(1, uring_submit(&self->r));
 	ASSERT_TRUE(quiet(&self->r, 50));
 	uring_prep_poll_remove(sqe_of(&self->r), 1, 2);
 	ASSERT_EQ(1, uring_submit(&self->r));
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, WAIT_MS));
-		if (cqe.user_data == 1) {
-			EXPECT_EQ(-ECANCELED, cqe.res);
-		} else {
-			EXPECT_EQ(2, cqe.user_data);
-			EXPECT_EQ(0, cqe.res);
-		}
-		got |= 1 << cqe.user_data;
-	}
-	EXPECT_EQ(6, got);
+	ASSERT_EQ(0, reap_pair(&self->r, res));
+	EXPECT_EQ(-ECANCELED, res[1]);
+	EXPECT_EQ(0, res[2]);
 	/* it is gone now */
 	uring_prep_poll_remove(sqe_of(&self->r), 1, 3);
 	EXPECT_EQ(-ENOENT, result_of(&self->r, 3));
@@ -318,25 +329,16 @@ TEST_F(pt, timeout_remove_missing)
 /* TIMEOUT_REMOVE cancels an armed timeout (-ECANCELED), and only once. */
 TEST_F(pt, timeout_remove_armed)
 {
-	struct io_uring_cqe cqe;
-	int i, got = 0;
+	int res[3];
 
 	uring_prep_timeout(sqe_of(&self->r), &one_hour, 0, 0, 1);
 	ASSERT_EQ(1, uring_submit(&self->r));
 	ASSERT_TRUE(quiet(&self->r, 20));
 	uring_prep_timeout_remove(sqe_of(&self->r), 1, 0, 2);
 	ASSERT_EQ(1, uring_submit(&self->r));
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, WAIT_MS));
-		if (cqe.user_data == 1) {
-			EXPECT_EQ(-ECANCELED, cqe.res);
-		} else {
-			EXPECT_EQ(2, cqe.user_data);
-			EXPECT_EQ(0, cqe.res);
-		}
-		got |= 1 << cqe.user_data;
-	}
-	EXPECT_EQ(6, got);
+	ASSERT_EQ(0, reap_pair(&self->r, res));
+	EXPECT_EQ(-ECANCELED, res[1]);
+	EXPECT_EQ(0, res[2]);
 	uring_prep_timeout_remove(sqe_of(&self->r), 1, 0, 3);
 	EXPECT_EQ(-ENOENT, result_of(&self->r, 3));
 }
@@ -444,8 +446,7 @@ TEST_F(pt, timeout_update)
 {
 	struct __kernel_timespec ms10 = { .tv_nsec = 10000000 };
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
-	int i, got = 0;
+	int res[3];
 
 	uring_prep_timeout(sqe_of(&self->r), &one_hour, 0, 0, 1);
 	ASSERT_EQ(1, uring_submit(&self->r));
@@ -453,17 +454,9 @@ TEST_F(pt, timeout_update)
 	uring_prep_timeout_remove(sqe, 1, IORING_TIMEOUT_UPDATE, 2);
 	sqe->addr2 = (__u64)(unsigned long)&ms10;
 	ASSERT_EQ(1, uring_submit(&self->r));
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, WAIT_MS));
-		if (cqe.user_data == 1) {
-			EXPECT_EQ(-ETIME, cqe.res);
-		} else {
-			EXPECT_EQ(2, cqe.user_data);
-			EXPECT_EQ(0, cqe.res);
-		}
-		got |= 1 << cqe.user_data;
-	}
-	EXPECT_EQ(6, got);
+	ASSERT_EQ(0, reap_pair(&self->r, res));
+	EXPECT_EQ(-ETIME, res[1]);
+	EXPECT_EQ(0, res[2]);
 }
 
 /* A READ that never completes is cut short by its LINK_TIMEOUT. */
@@ -471,9 +464,8 @@ TEST_F(pt, link_timeout)
 {
 	struct __kernel_timespec ms20 = { .tv_nsec = 20000000 };
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	char buf[8];
-	int i, got = 0;
+	int res[3];
 
 	sqe = sqe_of(&self->r);
 	uring_prep_rw(sqe, IORING_OP_READ, self->p[0], buf, sizeof(buf),
@@ -483,17 +475,68 @@ TEST_F(pt, link_timeout)
 	uring_prep_timeout(sqe, &ms20, 0, 0, 2);
 	sqe->opcode = IORING_OP_LINK_TIMEOUT;
 	ASSERT_EQ(2, uring_submit(&self->r));
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, WAIT_MS));
-		if (cqe.user_data == 1) {
-			EXPECT_EQ(-ECANCELED, cqe.res);
-		} else {
-			EXPECT_EQ(2, cqe.user_data);
-			EXPECT_EQ(-ETIME, cqe.res);
-		}
-		got |= 1 << cqe.user_data;
-	}
-	EXPECT_EQ(6, got);
+	ASSERT_EQ(0, reap_pair(&self->r, res));
+	EXPECT_EQ(-ECANCELED, res[1]);
+	EXPECT_EQ(-ETIME, res[2]);
+}
+
+/*
+ * A LINK_TIMEOUT whose target is running in io-wq (an open of a FIFO with
+ * no writer, blocked in its worker) interrupts it and completes with
+ * -ETIME, as the man page says.
+ */
+TEST_F(pt, link_timeout_iowq)
+{
+	static const char fifo[] = "/tmp/pt-link-timeout-fifo";
+	struct __kernel_timespec ms20 = { .tv_nsec = 20000000 };
+	struct io_uring_sqe *sqe;
+	int res[3];
+
+	unlink(fifo);
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	sqe = sqe_of(&self->r);
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)fifo;
+	sqe->open_flags = O_RDONLY;
+	sqe->user_data = 1;
+	sqe->flags = IOSQE_IO_LINK | IOSQE_ASYNC;
+	sqe = sqe_of(&self->r);
+	uring_prep_timeout(sqe, &ms20, 0, 0, 2);
+	sqe->opcode = IORING_OP_LINK_TIMEOUT;
+	ASSERT_EQ(2, uring_submit(&self->r));
+	ASSERT_EQ(0, reap_pair(&self->r, res));
+	EXPECT_TRUE(res[1] == -EINTR || res[1] == -ECANCELED)
+		TH_LOG("open res %d", res[1]);
+	EXPECT_EQ(-ETIME, res[2]);
+	unlink(fifo);
+}
+
+/*
+ * A LINK_TIMEOUT that cancels a FUTEX_WAIT completes with 1, the count an
+ * ASYNC_CANCEL of it reports (Linux 6.13 on; 6.12 said -ETIME).
+ */
+TEST_F(pt, link_timeout_futex)
+{
+	struct __kernel_timespec ms20 = { .tv_nsec = 20000000 };
+	static unsigned int futex_word;
+	struct io_uring_sqe *sqe;
+	int res[3];
+
+	if (!uring_op_supported(&self->r, IORING_OP_FUTEX_WAIT))
+		SKIP(return, "FUTEX_WAIT not supported");
+	sqe = sqe_of(&self->r);
+	uring_prep_rw(sqe, IORING_OP_FUTEX_WAIT, 0x02 /* FUTEX2_SIZE_U32 */,
+		      &futex_word, 0, 0 /* the value it waits while equal */, 1);
+	sqe->addr3 = 0xffffffff;	/* FUTEX_BITSET_MATCH_ANY */
+	sqe->flags = IOSQE_IO_LINK;
+	sqe = sqe_of(&self->r);
+	uring_prep_timeout(sqe, &ms20, 0, 0, 2);
+	sqe->opcode = IORING_OP_LINK_TIMEOUT;
+	ASSERT_EQ(2, uring_submit(&self->r));
+	ASSERT_EQ(0, reap_pair(&self->r, res));
+	EXPECT_EQ(-ECANCELED, res[1]);
+	EXPECT_EQ(1, res[2]);
 }
 
 /* --- ASYNC_CANCEL --- */

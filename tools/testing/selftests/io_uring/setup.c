@@ -13,24 +13,12 @@
 #include <limits.h>
 #include <stdio.h>
 #include <sys/resource.h>
-#include <sys/utsname.h>
 
 #include "kselftest_harness.h"
 #include "uring_helpers.h"
 
 #define MAX_ENTRIES	32768U
 #define MAX_CQ_ENTRIES	(2 * MAX_ENTRIES)
-
-/* True if the running kernel is newer than major.minor. */
-static bool kernel_newer_than(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return false;
-	return ma > major || (ma == major && mi > minor);
-}
 
 /*
  * Every feature bit of the 6.12 ABI is reported: programs that test a
@@ -221,14 +209,6 @@ TEST(unknown_flags)
 	 * IORING_SETUP_HYBRID_IOPOLL, which is invalid without IOPOLL.
 	 */
 	EXPECT_EQ(-EINVAL, try_flags(8, 1U << 17));
-}
-
-/* Bit 18 is unknown in 6.12 but became IORING_SETUP_CQE_MIXED in 6.18. */
-TEST(unknown_flags_6_12)
-{
-	if (kernel_newer_than(6, 12))
-		SKIP(return, "setup flag bit 18 is defined after 6.12");
-	EXPECT_EQ(-EINVAL, try_flags(8, 1U << 18));
 }
 
 /* A nonzero reserved field of the params is refused with -EINVAL. */

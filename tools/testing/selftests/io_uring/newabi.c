@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Opcodes newer than Linux 6.12, beyond what liburing 2.15's tests check:
+ * IORING_OP_EPOLL_WAIT, READV_FIXED and WRITEV_FIXED (6.15) and
+ * IORING_OP_PIPE (6.16), IORING_REGISTER_SEND_MSG_RING (6.13),
+ * IORING_REGISTER_QUERY and IORING_SETUP_CQE_MIXED (6.18), their errnos
+ * for bad input, and that a failed request leaves no descriptor behind.
+ * Each case skips where the kernel does not offer the feature.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "uring_helpers.h"
+
+/* The values of Linux 6.15/6.16, for headers older than that. */
+#define OP_EPOLL_WAIT	59
+#define OP_READV_FIXED	60
+#define OP_WRITEV_FIXED	61
+#define OP_PIPE		62
+#define REGISTER_SEND_MSG_RING	31
+#define REGISTER_QUERY		35
+#define SETUP_CQE_MIXED		0x00040000U
+#define NOP_CQE32		0x00000020U
+#define CQE_F_SKIP		0x00000020U
+#define CQE_F_32		0x00008000U
+
+/* linux/io_uring/query.h, for headers older than 6.18 */
+struct query_hdr {
+	__u64 next_entry;
+	__u64 query_data;
+	__u32 query_op;
+	__u32 size;
+	__s32 result;
+	__u32 resv[3];
+};
+
+struct query_opcode {
+	__u32 nr_request_opcodes;
+	__u32 nr_register_opcodes;
+	__u64 feature_flags;
+	__u64 ring_setup_flags;
+	__u64 enter_flags;
+	__u64 sqe_flags;
+	__u32 nr_query_opcodes;
+	__u32 pad;
+};
+
+/* A ring with a sparse fixed file table of FILES slots. */
+#define FILES		8
+
+FIXTURE(ring) {
+	struct uring r;
+};
+
+FIXTURE_SETUP(ring)
+{
+	ASSERT_EQ(0, uring_init(&self->r, 8, 0));
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	uring_exit(&self->r);
+}
+
+/* Submit the prepared SQEs and return the first CQE's result. */
+static int run_one(struct uring *r)
+{
+	struct io_uring_cqe cqe;
+	int ret = uring_submit(r);
+
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	ret = uring_get_cqe_ms(r, &cqe, 5000);
+	return ret ? ret : cqe.res;
+}
+
+static void prep_epoll_wait(struct uring *r, int epfd,
+			    struct epoll_event *evs, int nr, __u64 user_data)
+{
+	uring_prep_rw(uring_get_sqe(r), OP_EPOLL_WAIT, epfd, evs, nr, 0,
+		      user_data);
+}
+
+/* A pipe (fds) and an epoll instance watching its read end for EPOLLIN. */
+static int epoll_on_pipe(int fds[2])
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0x1234 };
+	int epfd;
+
+	if (pipe(fds))
+		return -1;
+	epfd = epoll_create1(0);
+	if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, fds[0], &ev))
+		return -1;
+	return epfd;
+}
+
+/* An event already ready completes at once with its data. */
+TEST_F(ring, epoll_wait_ready)
+{
+	struct epoll_event evs[4];
+	int fds[2], epfd;
+
+	if (!uring_op_supported(&self->r, OP_EPOLL_WAIT))
+		SKIP(return, "EPOLL_WAIT not supported");
+	epfd = epoll_on_pipe(fds);
+	ASSERT_GE(epfd, 0);
+	ASSERT_EQ(1, write(fds[1], "x", 1));
+	memset(evs, 0, sizeof(evs));
+	prep_epoll_wait(&self->r, epfd, evs, 4, 1);
+	EXPECT_EQ(1, run_one(&self->r));
+	EXPECT_EQ(EPOLLIN, evs[0].events);
+	EXPECT_EQ(0x1234, evs[0].data.u64);
+	close(epfd);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* With nothing ready it waits, completes at the event, and can be cancelled. */
+TEST_F(ring, epoll_wait_waits)
+{
+	struct io_uring_cqe cqe;
+	struct epoll_event evs[2];
+	int fds[2], epfd, i;
+
+	if (!uring_op_supported(&self->r, OP_EPOLL_WAIT))
+		SKIP(return, "EPOLL_WAIT not supported");
+	epfd = epoll_on_pipe(fds);
+	ASSERT_GE(epfd, 0);
+	prep_epoll_wait(&self->r, epfd, evs, 2, 1);
+	ASSERT_EQ(1, uring_submit(&self->r));
+	EXPECT_EQ(-ETIME, uring_get_cqe_ms(&self->r, &cqe, 50));
+	ASSERT_EQ(1, write(fds[1], "x", 1));
+	ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, 5000));
+	EXPECT_EQ(1, cqe.res);
+
+	/* drained: the next one waits until cancelled */
+	ASSERT_EQ(1, read(fds[0], evs, 1));
+	prep_epoll_wait(&self->r, epfd, evs, 2, 2);
+	ASSERT_EQ(1, uring_submit(&self->r));
+	uring_prep_cancel(uring_get_sqe(&self->r), 2, 0, 0, 3);
+	ASSERT_EQ(1, uring_submit(&self->r));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, 5000));
+		/* the wait is cancelled, the cancel finds it */
+		EXPECT_EQ(cqe.user_data == 2 ? -ECANCELED : 0, cqe.res);
+	}
+	close(epfd);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* A file that is no epoll instance, a bad count, flags, unreachable events. */
+TEST_F(ring, epoll_wait_bad_input)
+{
+	struct epoll_event evs[2];
+	struct io_uring_sqe *sqe;
+	int fds[2], epfd;
+
+	if (!uring_op_supported(&self->r, OP_EPOLL_WAIT))
+		SKIP(return, "EPOLL_WAIT not supported");
+	epfd = epoll_on_pipe(fds);
+	ASSERT_GE(epfd, 0);
+	ASSERT_EQ(1, write(fds[1], "x", 1));
+
+	prep_epoll_wait(&self->r, fds[0], evs, 2, 1);
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	prep_epoll_wait(&self->r, epfd, evs, 0, 1);
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	prep_epoll_wait(&self->r, epfd, evs, -1, 1);
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, OP_EPOLL_WAIT, epfd, evs, 2, 0, 1);
+	sqe->rw_flags = 1;
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	prep_epoll_wait(&self->r, epfd, (void *)8, 2, 1);
+	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	prep_epoll_wait(&self->r, -1, evs, 2, 1);
+	EXPECT_EQ(-EBADF, run_one(&self->r));
+	close(epfd);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void prep_pipe(struct uring *r, int *fds, unsigned int flags,
+		      unsigned int file_index)
+{
+	struct io_uring_sqe *sqe = uring_get_sqe(r);
+
+	uring_prep_rw(sqe, OP_PIPE, 0, fds, 0, 0, 1);
+	sqe->rw_flags = flags;		/* sqe->pipe_flags */
+	sqe->file_index = file_index;
+}
+
+/* Both ends work, and pipe2(2)'s flags are honoured. */
+TEST_F(ring, pipe_fds)
+{
+	int fds[2] = { -1, -1 };
+	char c;
+
+	if (!uring_op_supported(&self->r, OP_PIPE))
+		SKIP(return, "PIPE not supported");
+	prep_pipe(&self->r, fds, O_CLOEXEC | O_NONBLOCK, 0);
+	ASSERT_EQ(0, run_one(&self->r));
+	ASSERT_GE(fds[0], 0);
+	ASSERT_GE(fds[1], 0);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fds[0], F_GETFD));
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fds[1], F_GETFD));
+	EXPECT_EQ(O_RDONLY | O_NONBLOCK, fcntl(fds[0], F_GETFL) & (O_ACCMODE | O_NONBLOCK));
+	EXPECT_EQ(O_WRONLY | O_NONBLOCK, fcntl(fds[1], F_GETFL) & (O_ACCMODE | O_NONBLOCK));
+	EXPECT_EQ(-1, read(fds[0], &c, 1));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(1, write(fds[1], "y", 1));
+	EXPECT_EQ(1, read(fds[0], &c, 1));
+	EXPECT_EQ('y', c);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* Bad flags and an unwritable fds array fail, and no descriptor is left. */
+TEST_F(ring, pipe_bad_input)
+{
+	int fds[2], before;
+
+	if (!uring_op_supported(&self->r, OP_PIPE))
+		SKIP(return, "PIPE not supported");
+	before = lowest_free_fd();
+	prep_pipe(&self->r, fds, O_APPEND, 0);
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	prep_pipe(&self->r, (int *)8, 0, 0);
+	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	prep_pipe(&self->r, (int *)8, 0, IORING_FILE_INDEX_ALLOC);
+	EXPECT_EQ(-ENFILE, run_one(&self->r));	/* no table to allocate from */
+	prep_pipe(&self->r, fds, 0, 1);
+	EXPECT_EQ(-ENXIO, run_one(&self->r));	/* no table */
+	EXPECT_EQ(before, lowest_free_fd());
+}
+
+static int register_sparse(struct uring *r, unsigned int nr)
+{
+	struct io_uring_rsrc_register rr;
+
+	memset(&rr, 0, sizeof(rr));
+	rr.nr = nr;
+	rr.flags = IORING_RSRC_REGISTER_SPARSE;
+	return sys_io_uring_register(r->fd, IORING_REGISTER_FILES2, &rr,
+				     sizeof(rr));
+}
+
+/*
+ * Direct descriptors: named slots must both be free and in the table,
+ * O_CLOEXEC does not apply, a failed request leaves the slots free, and
+ * allocation needs two free slots.
+ */
+TEST_F(ring, pipe_direct)
+{
+	int fds[2], fd;
+
+	if (!uring_op_supported(&self->r, OP_PIPE))
+		SKIP(return, "PIPE not supported");
+	ASSERT_EQ(0, register_sparse(&self->r, FILES));
+	prep_pipe(&self->r, fds, O_CLOEXEC, 1);
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	prep_pipe(&self->r, fds, 0, FILES);	/* slots FILES - 1 and FILES */
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+
+	/* an unwritable array: nothing installed, slots 2 and 3 stay free */
+	prep_pipe(&self->r, (int *)8, 0, 3);
+	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	prep_pipe(&self->r, fds, 0, 3);
+	ASSERT_EQ(0, run_one(&self->r));
+	EXPECT_EQ(2, fds[0]);
+	EXPECT_EQ(3, fds[1]);
+	/* slot 3 is taken now */
+	prep_pipe(&self->r, fds, 0, 4);
+	EXPECT_EQ(-EBUSY, run_one(&self->r));
+
+	/* allocation fills the other six slots, then has no pair left */
+	for (fd = 0; fd < 3; fd++) {
+		memset(fds, 0xff, sizeof(fds));
+		prep_pipe(&self->r, fds, 0, IORING_FILE_INDEX_ALLOC);
+		ASSERT_EQ(0, run_one(&self->r));
+		EXPECT_NE(fds[0], fds[1]);
+		EXPECT_LT(fds[0], FILES);
+		EXPECT_LT(fds[1], FILES);
+	}
+	prep_pipe(&self->r, fds, 0, IORING_FILE_INDEX_ALLOC);
+	EXPECT_EQ(-ENFILE, run_one(&self->r));
+}
+
+/* A write into the direct write end comes out of the direct read end. */
+TEST_F(ring, pipe_direct_io)
+{
+	struct io_uring_sqe *sqe;
+	int fds[2];
+	char c = 0;
+
+	if (!uring_op_supported(&self->r, OP_PIPE))
+		SKIP(return, "PIPE not supported");
+	ASSERT_EQ(0, register_sparse(&self->r, FILES));
+	prep_pipe(&self->r, fds, 0, IORING_FILE_INDEX_ALLOC);
+	ASSERT_EQ(0, run_one(&self->r));
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_WRITE, fds[1], "z", 1, 0, 1);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	EXPECT_EQ(1, run_one(&self->r));
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_READ, fds[0], &c, 1, 0, 1);
+	sqe->flags |= IOSQE_FIXED_FILE;
+	EXPECT_EQ(1, run_one(&self->r));
+	EXPECT_EQ('z', c);
+}
+
+/* A registered buffer of BUF_PAGES pages, at index 0. */
+#define BUF_PAGES	4
+
+static char *register_buf(struct uring *r, size_t *len)
+{
+	struct iovec iov;
+
+	*len = BUF_PAGES * uring_page_size();
+	iov.iov_len = *len;
+	iov.iov_base = aligned_alloc(uring_page_size(), *len);
+	if (!iov.iov_base ||
+	    sys_io_uring_register(r->fd, IORING_REGISTER_BUFFERS, &iov, 1))
+		return NULL;
+	return iov.iov_base;
+}
+
+/* Parts across page boundaries, out of order, go out and come back. */
+TEST_F(ring, rw_fixed_vec)
+{
+	struct io_uring_sqe *sqe;
+	struct iovec parts[3];
+	size_t len, i, ps;
+	char *buf;
+	int fd;
+
+	if (!uring_op_supported(&self->r, OP_READV_FIXED))
+		SKIP(return, "READV_FIXED not supported");
+	buf = register_buf(&self->r, &len);
+	ASSERT_NE(NULL, buf);
+	ps = uring_page_size();
+	for (i = 0; i < len; i++)
+		buf[i] = i * 7;
+	parts[0] = (struct iovec){ buf + 2 * ps - 5, ps + 10 };
+	parts[1] = (struct iovec){ buf + 1, 3 };
+	parts[2] = (struct iovec){ buf + len - ps, ps };
+	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	ASSERT_GE(fd, 0);
+
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, OP_WRITEV_FIXED, fd, parts, 3, 0, 1);
+	sqe->buf_index = 0;
+	EXPECT_EQ(2 * ps + 13, run_one(&self->r));
+
+	memset(buf, 0, len);
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, OP_READV_FIXED, fd, parts, 3, 0, 1);
+	EXPECT_EQ(2 * ps + 13, run_one(&self->r));
+	for (i = 0; i < ps + 10; i++)
+		ASSERT_EQ((char)((2 * ps - 5 + i) * 7), buf[2 * ps - 5 + i]);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ((char)((1 + i) * 7), buf[1 + i]);
+	for (i = 0; i < ps; i++)
+		ASSERT_EQ((char)((len - ps + i) * 7), buf[len - ps + i]);
+	EXPECT_EQ(0, buf[0]);
+	close(fd);
+}
+
+/*
+ * A part outside the buffer or an unknown buffer index is -EFAULT, and
+ * a provided buffer cannot stand in for the registered one (-EOPNOTSUPP,
+ * as for any opcode without buffer selection).
+ */
+TEST_F(ring, rw_fixed_vec_bad_input)
+{
+	struct io_uring_sqe *sqe;
+	struct iovec parts[2];
+	size_t len;
+	char *buf;
+	int fd;
+
+	if (!uring_op_supported(&self->r, OP_READV_FIXED))
+		SKIP(return, "READV_FIXED not supported");
+	buf = register_buf(&self->r, &len);
+	ASSERT_NE(NULL, buf);
+	fd = open("/dev/zero", O_RDONLY);
+	ASSERT_GE(fd, 0);
+
+	parts[0] = (struct iovec){ buf, 8 };
+	parts[1] = (struct iovec){ buf + len - 4, 8 };	/* runs past the end */
+	uring_prep_rw(uring_get_sqe(&self->r), OP_READV_FIXED, fd, parts, 2,
+		      0, 1);
+	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	parts[1] = (struct iovec){ buf - 1, 1 };	/* starts before it */
+	uring_prep_rw(uring_get_sqe(&self->r), OP_READV_FIXED, fd, parts, 2,
+		      0, 1);
+	EXPECT_EQ(-EFAULT, run_one(&self->r));
+
+	parts[1] = (struct iovec){ buf + 8, 8 };
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, OP_READV_FIXED, fd, parts, 2, 0, 1);
+	sqe->buf_index = 1;
+	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, OP_READV_FIXED, fd, parts, 2, 0, 1);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	EXPECT_EQ(-EOPNOTSUPP, run_one(&self->r));
+	uring_prep_rw(uring_get_sqe(&self->r), OP_READV_FIXED, fd, (void *)8,
+		      2, 0, 1);
+	EXPECT_EQ(-EFAULT, run_one(&self->r));
+
+	/* and the good one reads */
+	uring_prep_rw(uring_get_sqe(&self->r), OP_READV_FIXED, fd, parts, 2,
+		      0, 1);
+	EXPECT_EQ(16, run_one(&self->r));
+	close(fd);
+}
+
+static int send_msg_sync(int fd, const struct io_uring_sqe *sqe,
+			 unsigned int nr)
+{
+	return sys_io_uring_register(fd, REGISTER_SEND_MSG_RING, sqe, nr);
+}
+
+/* A data message for ring fd, as io_uring_prep_msg_ring() makes it. */
+static void prep_msg(struct io_uring_sqe *sqe, int fd, unsigned int len,
+		     __u64 data)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_MSG_RING;
+	sqe->fd = fd;
+	sqe->addr = IORING_MSG_DATA;
+	sqe->len = len;
+	sqe->off = data;
+}
+
+/* A message from no ring lands as a CQE; its result comes back directly. */
+TEST_F(ring, send_msg_ring_sync)
+{
+	struct io_uring_sqe sqe;
+	struct io_uring_cqe cqe;
+	int fds[2];
+
+	prep_msg(&sqe, self->r.fd, 7, 0x55);
+	if (send_msg_sync(-1, &sqe, 1) == -EINVAL)
+		SKIP(return, "IORING_REGISTER_SEND_MSG_RING not supported");
+	ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, 5000));
+	EXPECT_EQ(0x55, cqe.user_data);
+	EXPECT_EQ(7, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+
+	sqe.msg_ring_flags = IORING_MSG_RING_FLAGS_PASS;
+	sqe.file_index = 0x10000;	/* the flags passed */
+	ASSERT_EQ(0, send_msg_sync(-1, &sqe, 1));
+	ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, 5000));
+	EXPECT_EQ(0x10000, cqe.flags);
+
+	/* errors come back here, and post nothing */
+	prep_msg(&sqe, self->r.fd, 7, 0x55);
+	EXPECT_EQ(-EINVAL, send_msg_sync(-1, &sqe, 2));
+	EXPECT_EQ(-EINVAL, send_msg_sync(self->r.fd, &sqe, 1));
+	EXPECT_EQ(-EFAULT, send_msg_sync(-1, (void *)8, 1));
+	sqe.flags = IOSQE_FIXED_FILE;
+	EXPECT_EQ(-EINVAL, send_msg_sync(-1, &sqe, 1));
+	sqe.flags = 0;
+	sqe.opcode = IORING_OP_NOP;
+	EXPECT_EQ(-EINVAL, send_msg_sync(-1, &sqe, 1));
+	sqe.opcode = IORING_OP_MSG_RING;
+	sqe.addr = IORING_MSG_SEND_FD;
+	sqe.file_index = 1;
+	EXPECT_EQ(-EINVAL, send_msg_sync(-1, &sqe, 1));
+	ASSERT_EQ(0, pipe(fds));
+	prep_msg(&sqe, fds[0], 7, 0x55);
+	EXPECT_EQ(-EBADFD, send_msg_sync(-1, &sqe, 1));
+	prep_msg(&sqe, lowest_free_fd(), 7, 0x55);
+	EXPECT_EQ(-EBADF, send_msg_sync(-1, &sqe, 1));
+	close(fds[0]);
+	close(fds[1]);
+	EXPECT_EQ(0, uring_cq_ready(&self->r));
+}
+
+static int query(int fd, struct query_hdr *hdr)
+{
+	return sys_io_uring_register(fd, REGISTER_QUERY, hdr, 0);
+}
+
+static void query_init(struct query_hdr *hdr, struct query_opcode *op,
+		       __u32 size)
+{
+	memset(hdr, 0, sizeof(*hdr));
+	memset(op, 0, sizeof(*op));
+	hdr->query_data = (__u64)(unsigned long)op;
+	hdr->size = size;
+}
+
+/*
+ * The opcode query, with and without a ring, agrees with what setup
+ * reports; a shorter answer buffer gets what fits; a chain is answered
+ * in turn.
+ */
+TEST_F(ring, query_opcodes)
+{
+	struct query_hdr hdr, hdr2;
+	struct query_opcode op, op2;
+
+	query_init(&hdr, &op, sizeof(op));
+	if (query(-1, &hdr) == -EINVAL)
+		SKIP(return, "IORING_REGISTER_QUERY not supported");
+	EXPECT_EQ(0, hdr.result);
+	EXPECT_EQ(sizeof(op), hdr.size);
+	EXPECT_EQ(self->r.features, op.feature_flags);
+	EXPECT_LE(63, op.nr_request_opcodes);	/* PIPE is 62 */
+	EXPECT_LT(REGISTER_QUERY, op.nr_register_opcodes);
+	EXPECT_NE(0, op.ring_setup_flags & IORING_SETUP_SQPOLL);
+	EXPECT_NE(0, op.enter_flags & IORING_ENTER_GETEVENTS);
+	EXPECT_EQ(0x7f, op.sqe_flags);		/* IOSQE_* bits 0-6 */
+	EXPECT_LE(1, op.nr_query_opcodes);
+
+	query_init(&hdr2, &op2, 8);
+	hdr.next_entry = (__u64)(unsigned long)&hdr2;
+	EXPECT_EQ(0, query(self->r.fd, &hdr));
+	EXPECT_EQ(0, hdr2.result);
+	EXPECT_EQ(8, hdr2.size);
+	EXPECT_EQ(op.nr_request_opcodes, op2.nr_request_opcodes);
+	EXPECT_EQ(op.nr_register_opcodes, op2.nr_register_opcodes);
+	EXPECT_EQ(0, op2.feature_flags);	/* beyond the 8 bytes */
+}
+
+/* Unknown queries, bad pointers, loops, reserved fields and nr_args. */
+TEST_F(ring, query_bad_input)
+{
+	struct query_hdr hdr, hdr2;
+	struct query_opcode op;
+
+	query_init(&hdr, &op, sizeof(op));
+	if (query(-1, &hdr) == -EINVAL)
+		SKIP(return, "IORING_REGISTER_QUERY not supported");
+	hdr.query_op = 1000;
+	hdr.result = 0;
+	EXPECT_EQ(0, query(-1, &hdr));
+	EXPECT_EQ(-EOPNOTSUPP, hdr.result);
+
+	query_init(&hdr, &op, sizeof(op));
+	hdr.query_data = 8;
+	EXPECT_EQ(-EFAULT, query(-1, &hdr));
+	EXPECT_EQ(-EFAULT, query(-1, (void *)8));
+	hdr.query_data = (__u64)(unsigned long)&op;
+	hdr.next_entry = 8;
+	EXPECT_EQ(-EFAULT, query(-1, &hdr));
+
+	hdr.next_entry = (__u64)(unsigned long)&hdr;
+	EXPECT_EQ(-ELOOP, query(-1, &hdr));
+	query_init(&hdr2, &op, sizeof(op));
+	hdr.next_entry = (__u64)(unsigned long)&hdr2;
+	hdr2.next_entry = (__u64)(unsigned long)&hdr;
+	EXPECT_EQ(-ELOOP, query(-1, &hdr));
+
+	query_init(&hdr, &op, sizeof(op));
+	hdr.resv[1] = 1;
+	EXPECT_EQ(-EINVAL, query(-1, &hdr));
+	hdr.resv[1] = 0;
+	EXPECT_EQ(-EINVAL, sys_io_uring_register(-1, REGISTER_QUERY, &hdr, 1));
+	/* only two opcodes take fd -1 */
+	EXPECT_EQ(-EBADF, sys_io_uring_register(-1, IORING_REGISTER_PROBE,
+						&hdr, 0));
+}
+
+/* A NOP whose CQE carries two extra words (IORING_NOP_CQE32). */
+static void prep_nop32(struct uring *r, __u64 user_data, __u64 w0, __u64 w1)
+{
+	struct io_uring_sqe *sqe = uring_get_sqe(r);
+
+	uring_prep_nop(sqe, user_data);
+	sqe->rw_flags = NOP_CQE32;	/* sqe->nop_flags */
+	sqe->off = w0;
+	sqe->addr = w1;
+}
+
+/* Is @c a 32-byte CQE for @ud with words ud * 10 and ud * 100? */
+static bool big_cqe_is(const struct io_uring_cqe *c, __u64 ud)
+{
+	return c->user_data == ud && (c->flags & CQE_F_32) &&
+	       c->big_cqe[0] == ud * 10 && c->big_cqe[1] == ud * 100;
+}
+
+/*
+ * A mixed ring of eight slots: a small CQE, three big ones in slot pairs,
+ * a filler in the last slot, and the fourth big one overflowed until the
+ * ring is read, then at slots 0 and 1.
+ */
+TEST(cqe_mixed)
+{
+	struct io_uring_params p = {
+		.flags = SETUP_CQE_MIXED | IORING_SETUP_CQSIZE, .cq_entries = 8,
+	};
+	struct io_uring_cqe *c;
+	struct uring r;
+	__u64 ud;
+
+	if (uring_init_params(&r, 8, &p) == -EINVAL)
+		SKIP(return, "IORING_SETUP_CQE_MIXED not supported");
+	uring_prep_nop(uring_get_sqe(&r), 1);
+	for (ud = 2; ud <= 5; ud++)
+		prep_nop32(&r, ud, ud * 10, ud * 100);
+	ASSERT_EQ(5, uring_submit(&r));
+	ASSERT_EQ(0, uring_wait_cq_ms(&r, 8, 5000));
+	c = (struct io_uring_cqe *)r.cqes;
+	EXPECT_EQ(1, c[0].user_data);
+	EXPECT_EQ(0, c[0].flags);
+	EXPECT_TRUE(big_cqe_is(&c[1], 2));
+	EXPECT_TRUE(big_cqe_is(&c[3], 3));
+	EXPECT_TRUE(big_cqe_is(&c[5], 4));
+	EXPECT_EQ(CQE_F_SKIP, c[7].flags);
+	EXPECT_EQ(0, c[7].user_data);
+	EXPECT_NE(0, uring_load(r.sq_flags) & IORING_SQ_CQ_OVERFLOW);
+
+	uring_store(r.cq_head, 8);
+	ASSERT_EQ(0, uring_wait_cq_ms(&r, 2, 5000));
+	EXPECT_TRUE(big_cqe_is(&c[0], 5));
+	EXPECT_EQ(10, uring_load(r.cq_tail));
+	uring_exit(&r);
+}
+
+/* NOP_CQE32 needs 32-byte CQEs; CQE32 rings take it without the flag bit. */
+TEST(cqe_mixed_bad_input)
+{
+	struct io_uring_params p = { .flags = SETUP_CQE_MIXED };
+	struct io_uring_cqe *c;
+	struct uring r;
+
+	if (uring_init_params(&r, 8, &p) == -EINVAL)
+		SKIP(return, "IORING_SETUP_CQE_MIXED not supported");
+	uring_exit(&r);
+	memset(&p, 0, sizeof(p));
+	p.flags = SETUP_CQE_MIXED | IORING_SETUP_CQE32;
+	EXPECT_EQ(-EINVAL, uring_init_params(&r, 8, &p));
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	prep_nop32(&r, 1, 10, 100);
+	EXPECT_EQ(-EINVAL, run_one(&r));
+	uring_exit(&r);
+
+	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_CQE32));
+	prep_nop32(&r, 1, 10, 100);
+	ASSERT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(0, uring_wait_cq_ms(&r, 1, 5000));
+	c = (struct io_uring_cqe *)r.cqes;
+	EXPECT_EQ(0, c->flags);
+	EXPECT_EQ(10, c->big_cqe[0]);
+	EXPECT_EQ(100, c->big_cqe[1]);
+	uring_exit(&r);
+}
+
+TEST_HARNESS_MAIN
