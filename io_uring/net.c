@@ -40,9 +40,10 @@
 
 #define IO_RECV_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECV_MULTISHOT | \
 			 IORING_RECVSEND_BUNDLE)
-#define IO_SEND_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_BUNDLE)
+#define IO_SEND_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_BUNDLE | \
+			 IORING_SEND_VECTORIZED)
 #define IO_ZC_FLAGS	(IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_FIXED_BUF | \
-			 IORING_SEND_ZC_REPORT_USAGE)
+			 IORING_SEND_ZC_REPORT_USAGE | IORING_SEND_VECTORIZED)
 /* Provided buffers one bundle may take. */
 #define IO_BUNDLE_MAX	UIO_FASTIOV
 
@@ -140,10 +141,14 @@ static int io_net_get_msghdr(struct io_kiocb *req, struct user_msghdr *m)
 	return 0;
 }
 
-/* SENDMSG_ZC with IORING_RECVSEND_FIXED_BUF: the iovecs are in a buffer. */
+/*
+ * SENDMSG_ZC, or SEND_ZC with IORING_SEND_VECTORIZED, from a registered
+ * buffer (IORING_RECVSEND_FIXED_BUF): the iovecs lie in it.
+ */
 static int io_net_import_fixed_vec(struct io_kiocb *req,
 				   struct io_net_state *st,
-				   const struct user_msghdr *m, u16 buf_index)
+				   const struct iovec __user *uvec,
+				   unsigned long nr, u16 buf_index)
 {
 	struct bio_vec *bv;
 	int ret;
@@ -151,8 +156,7 @@ static int io_net_import_fixed_vec(struct io_kiocb *req,
 	ret = io_req_fixed_buf(req, buf_index);
 	if (ret)
 		return ret;
-	bv = io_import_fixed_vec(req, ITER_SOURCE, m->msg_iov, m->msg_iovlen,
-				 &st->msg.msg_iter);
+	bv = io_import_fixed_vec(req, ITER_SOURCE, uvec, nr, &st->msg.msg_iter);
 	if (IS_ERR(bv))
 		return PTR_ERR(bv);
 	st->free_vec = bv;
@@ -194,7 +198,8 @@ static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
 		return 0;
 	}
 	if (sr->flags & IORING_RECVSEND_FIXED_BUF)
-		return io_net_import_fixed_vec(req, st, &m, buf_index);
+		return io_net_import_fixed_vec(req, st, m.msg_iov, m.msg_iovlen,
+					       buf_index);
 	ret = __import_iovec(dir, m.msg_iov, m.msg_iovlen, UIO_FASTIOV, &iov,
 			     &st->msg.msg_iter, io_is_compat(req->ctx));
 	if (ret < 0)
@@ -204,13 +209,37 @@ static int io_net_copy_msghdr(struct io_kiocb *req, struct io_net_state *st,
 }
 
 /*
+ * SEND or SEND_ZC with IORING_SEND_VECTORIZED: sqe->addr is an iovec
+ * array of sqe->len entries, from a registered buffer with
+ * IORING_RECVSEND_FIXED_BUF.
+ */
+static int io_send_import_vec(struct io_kiocb *req, struct io_net_state *st,
+			      u16 buf_index)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	struct iovec *iov = st->fast_iov;
+	ssize_t ret;
+
+	if (sr->flags & IORING_RECVSEND_FIXED_BUF)
+		return io_net_import_fixed_vec(req, st, sr->buf, sr->len,
+					       buf_index);
+	ret = __import_iovec(ITER_SOURCE, sr->buf, sr->len, UIO_FASTIOV, &iov,
+			     &st->msg.msg_iter, io_is_compat(req->ctx));
+	if (ret < 0)
+		return ret;
+	st->free_vec = iov;
+	return 0;
+}
+
+/*
  * How much of struct io_net_state the request uses: a msghdr's name and
- * iovecs or a bundle's iovecs need it all, a send to an address all but
- * the iovecs, a plain send or receive neither.
+ * iovecs, a bundle's or a vectored send's iovecs need it all, a send to
+ * an address all but the iovecs, a plain send or receive neither.
  */
 static size_t io_net_state_size(struct io_sr *sr, void __user *uaddr)
 {
-	if (sr->is_msg || (sr->flags & IORING_RECVSEND_BUNDLE))
+	if (sr->is_msg ||
+	    (sr->flags & (IORING_RECVSEND_BUNDLE | IORING_SEND_VECTORIZED)))
 		return sizeof(struct io_net_state);
 	if (uaddr)
 		return offsetof(struct io_net_state, fast_iov);
@@ -357,6 +386,9 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 	/* a bundle is an iovec of buffers: not for a msghdr's own iovecs */
 	if ((sr->flags & IORING_RECVSEND_BUNDLE) && sr->is_msg)
 		return -EINVAL;
+	/* a vectored send names its own iovecs: no msghdr's, no buffers */
+	if ((sr->flags & IORING_SEND_VECTORIZED) && (sr->is_msg || select))
+		return -EINVAL;
 	if (sr->flags & IORING_RECV_MULTISHOT) {
 		if (sr->msg_flags & MSG_WAITALL)
 			return -EINVAL;
@@ -392,6 +424,8 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 	}
 	if (select)
 		return 0;
+	if (sr->flags & IORING_SEND_VECTORIZED)
+		return io_send_import_vec(req, st, READ_ONCE(sqe->buf_index));
 	if (sr->flags & IORING_RECVSEND_FIXED_BUF) {
 		ret = io_req_fixed_buf(req, READ_ONCE(sqe->buf_index));
 		if (ret)

@@ -520,6 +520,26 @@ const struct io_op_def io_op_defs[IORING_OP_LAST] = {
 		.prep		= io_pipe_prep,
 		.issue		= io_pipe,
 	},
+	[IORING_OP_NOP128] = {
+		.name		= "NOP128",
+		.audit_skip	= 1,
+		.iopoll		= 1,
+		.big_cqe	= 1,
+		.sqe128		= 1,
+		.prep		= io_nop_prep,
+		.issue		= io_nop,
+	},
+	[IORING_OP_URING_CMD128] = {
+		.name		= "URING_CMD128",
+		.prep		= io_uring_cmd_prep,
+		.issue		= io_uring_cmd,
+		.needs_file	= 1,
+		.iopoll		= 1,
+		.exit_cancel	= 1,
+		.big_cqe	= 1,
+		.sqe128		= 1,
+		.plug		= 1,
+	},
 };
 
 /**

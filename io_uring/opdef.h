@@ -35,6 +35,8 @@
  *		stands for are not audited either
  * @exit_cancel: cancelled when its task exits, as it may otherwise wait
  *		 forever (nobody left to wake it, or it waits for the task)
+ * @sqe128: its SQE is 128 bytes: on an IORING_SETUP_SQE_MIXED ring it
+ *	    takes two slots; refused on a ring of 64-byte SQEs
  * @big_cqe: fills req->big_cqe, the extra words of a CQE32 ring's CQE (on
  *	     an IORING_SETUP_CQE_MIXED ring, a request that sets
  *	     IORING_CQE_F_32 in req->cflags gets a 32-byte CQE)
@@ -70,6 +72,7 @@ struct io_op_def {
 	unsigned int	audit_skip : 1;
 	unsigned int	exit_cancel : 1;
 	unsigned int	big_cqe : 1;
+	unsigned int	sqe128 : 1;
 	unsigned int	plug : 1;
 	void		(*link_arm)(struct io_kiocb *guard, struct io_kiocb *target);
 	struct io_kiocb	*(*link_detach)(struct io_kiocb *guard);

@@ -1198,73 +1198,79 @@ int io_register_rsrc_update(struct io_ring_ctx *ctx, void __user *arg,
 
 /* IORING_REGISTER_CLONE_BUFFERS */
 
-/* Share @src's buffers into @dst's empty table; both rings locked by us. */
-static int io_bufs_clone(struct io_ring_ctx *dst, struct io_ring_ctx *src)
+/*
+ * The range a clone takes: nr buffers (0: the source's whole table) from
+ * src_off, to go from dst_off. Return: 0 with *@nr and *@end (the last
+ * destination slot + 1) set, -EINVAL, or -EOVERFLOW.
+ */
+static int io_clone_range(const struct io_uring_clone_buffers *cb,
+			  unsigned int src_nr, u32 *nr, u32 *end)
 {
+	u32 src_end;
+
+	*nr = cb->nr ?: src_nr;
+	if (*nr > src_nr)
+		return -EINVAL;
+	if (check_add_overflow(cb->src_off, *nr, &src_end) || src_end > src_nr)
+		return -EOVERFLOW;
+	if (check_add_overflow(cb->dst_off, *nr, end))
+		return -EOVERFLOW;
+	return *end > IO_MAX_REG_BUFFERS ? -EINVAL : 0;
+}
+
+/*
+ * Share @src's buffers into @dst, as @cb says: into a new table or, with
+ * IORING_REGISTER_DST_REPLACE, into @dst's own grown to fit, whose slots
+ * in the range are replaced (their tags posted as for an update). @src
+ * may be @dst. Both rings are locked by us.
+ */
+static int io_bufs_clone(struct io_ring_ctx *dst, struct io_ring_ctx *src,
+			 const struct io_uring_clone_buffers *cb)
+{
+	struct io_rsrc_table t;
 	struct io_rsrc *from, *rsrc;
-	unsigned int i;
+	u32 nr, end, i;
 	int ret;
 
 	if (!src->bufs.nr)
 		return -ENXIO;
-	ret = io_table_alloc(&dst->bufs, src->bufs.nr);
+	ret = io_clone_range(cb, src->bufs.nr, &nr, &end);
+	if (!ret)
+		ret = io_table_alloc(&t, max(end, dst->bufs.nr));
 	if (ret)
 		return ret;
-	for (i = 0; i < src->bufs.nr; i++) {
-		from = src->bufs.slots[i];
+	/* the clones first, while giving up costs nothing */
+	for (i = 0; i < nr; i++) {
+		from = src->bufs.slots[cb->src_off + i];
 		if (!from)
 			continue;
 		rsrc = io_rsrc_new(dst, 0);
 		if (!rsrc) {
-			io_table_free(&dst->bufs, false);
+			io_table_free(&t, false);
 			return -ENOMEM;
 		}
 		rsrc->is_buf = true;
 		rsrc->buf = from->buf;
 		refcount_inc(&from->buf->refs);
-		dst->bufs.slots[i] = rsrc;
+		t.slots[cb->dst_off + i] = rsrc;
 	}
+	/* then what @dst keeps moves over; what the range replaces goes */
+	for (i = 0; i < dst->bufs.nr; i++) {
+		if (i >= cb->dst_off && i < end)
+			continue;
+		t.slots[i] = dst->bufs.slots[i];
+		dst->bufs.slots[i] = NULL;
+	}
+	io_table_free(&dst->bufs, true);
+	dst->bufs = t;
 	return 0;
 }
 
-/**
- * io_register_clone_buffers - share another ring's registered buffers
- * @ctx: the ring to fill; it must have no buffers
- * @arg: struct io_uring_clone_buffers
- *
- * The pages stay pinned, and charged once, until the last ring using them
- * lets go.
- *
- * Context: ctx->uring_lock held; dropped and retaken.
- * Return: 0, -EBUSY if @ctx has buffers, -ENXIO if the source has none,
- * -EINVAL for a bad argument or the ring itself, -EBADF for a bad fd.
- */
-int io_register_clone_buffers(struct io_ring_ctx *ctx, void __user *arg)
+/* Lock @src as well as @ctx (held), in address order; false if same. */
+static bool io_clone_lock_src(struct io_ring_ctx *ctx, struct io_ring_ctx *src)
 {
-	bool registered;
-	struct io_uring_clone_buffers cb;
-	struct io_ring_ctx *src;
-	struct file *file;
-	int ret;
-
-	lockdep_assert_held(&ctx->uring_lock);
-	if (copy_from_user(&cb, arg, sizeof(cb)))
-		return -EFAULT;
-	if ((cb.flags & ~IORING_REGISTER_SRC_REGISTERED) ||
-	    memchr_inv(cb.pad, 0, sizeof(cb.pad)))
-		return -EINVAL;
-	registered = cb.flags & IORING_REGISTER_SRC_REGISTERED;
-	file = io_ring_fd_get(cb.src_fd, registered);
-	if (IS_ERR(file))
-		return PTR_ERR(file) == -EOPNOTSUPP ? -EBADF : PTR_ERR(file);
-	src = file->private_data;
-	ret = -EINVAL;
 	if (src == ctx)
-		goto out;
-	ret = -EBUSY;
-	if (ctx->bufs.nr)
-		goto out;
-	/* never hold two ring locks: order by address */
+		return false;
 	mutex_unlock(&ctx->uring_lock);
 	if (src < ctx) {
 		mutex_lock(&src->uring_lock);
@@ -1273,8 +1279,54 @@ int io_register_clone_buffers(struct io_ring_ctx *ctx, void __user *arg)
 		mutex_lock(&ctx->uring_lock);
 		mutex_lock_nested(&src->uring_lock, SINGLE_DEPTH_NESTING);
 	}
-	ret = ctx->bufs.nr ? -EBUSY : io_bufs_clone(ctx, src);
-	mutex_unlock(&src->uring_lock);
+	return true;
+}
+
+/**
+ * io_register_clone_buffers - share another ring's registered buffers
+ * @ctx: the ring to fill
+ * @arg: struct io_uring_clone_buffers: the source ring, and the range to
+ *	 clone (all zero: the source's whole table)
+ *
+ * Without IORING_REGISTER_DST_REPLACE @ctx must have no buffers. The
+ * pages stay pinned, and charged once, until the last ring using them
+ * lets go. The source may be @ctx itself (with DST_REPLACE).
+ *
+ * Context: ctx->uring_lock held; dropped and retaken.
+ * Return: 0, -EBUSY if @ctx has buffers and no DST_REPLACE, -ENXIO if
+ * the source has none, -EINVAL for a bad argument or a range beyond the
+ * source or the table limit, -EOVERFLOW for a range that wraps or runs
+ * past the source's end, -EBADF for a bad fd.
+ */
+int io_register_clone_buffers(struct io_ring_ctx *ctx, void __user *arg)
+{
+	struct io_uring_clone_buffers cb;
+	struct io_ring_ctx *src;
+	struct file *file;
+	bool registered, replace, locked;
+	int ret;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	if (copy_from_user(&cb, arg, sizeof(cb)))
+		return -EFAULT;
+	if ((cb.flags & ~(IORING_REGISTER_SRC_REGISTERED |
+			  IORING_REGISTER_DST_REPLACE)) ||
+	    memchr_inv(cb.pad, 0, sizeof(cb.pad)))
+		return -EINVAL;
+	registered = cb.flags & IORING_REGISTER_SRC_REGISTERED;
+	replace = cb.flags & IORING_REGISTER_DST_REPLACE;
+	file = io_ring_fd_get(cb.src_fd, registered);
+	if (IS_ERR(file))
+		return PTR_ERR(file) == -EOPNOTSUPP ? -EBADF : PTR_ERR(file);
+	src = file->private_data;
+	ret = -EBUSY;
+	if (ctx->bufs.nr && !replace)
+		goto out;
+	/* never hold two ring locks but in address order */
+	locked = io_clone_lock_src(ctx, src);
+	ret = (ctx->bufs.nr && !replace) ? -EBUSY : io_bufs_clone(ctx, src, &cb);
+	if (locked)
+		mutex_unlock(&src->uring_lock);
 out:
 	io_ring_fd_put(file, registered);
 	return ret;

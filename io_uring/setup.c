@@ -92,8 +92,14 @@ static int io_check_params(struct io_uring_params *p)
 		return -EINVAL;
 	if ((f & IORING_SETUP_HYBRID_IOPOLL) && !(f & IORING_SETUP_IOPOLL))
 		return -EINVAL;
-	/* a ring's CQEs are all 32 bytes, or some are */
+	/* a ring's CQEs (SQEs) are all 32 (128) bytes, or some are */
 	if ((f & IORING_SETUP_CQE32) && (f & IORING_SETUP_CQE_MIXED))
+		return -EINVAL;
+	if ((f & IORING_SETUP_SQE128) && (f & IORING_SETUP_SQE_MIXED))
+		return -EINVAL;
+	/* SQ_REWIND: no head to share with a thread, no array to index */
+	if ((f & IORING_SETUP_SQ_REWIND) &&
+	    ((f & IORING_SETUP_SQPOLL) || !(f & IORING_SETUP_NO_SQARRAY)))
 		return -EINVAL;
 	/* without a thread to share, ATTACH_WQ only needs a ring fd */
 	if ((f & IORING_SETUP_ATTACH_WQ) && !(f & IORING_SETUP_SQPOLL))

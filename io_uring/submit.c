@@ -338,6 +338,28 @@ void io_compl_flush(struct io_ring_ctx *ctx)
 	}
 }
 
+/*
+ * A 128-byte SQE: the slot size of an SQE128 ring. On an SQE_MIXED ring
+ * it takes its slot and the next one, which must be in the SQE array (not
+ * past its last slot, whatever the SQ array maps) and published: it then
+ * consumes an extra SQ entry. Elsewhere, or without that room, -EINVAL,
+ * and only the one entry is consumed.
+ */
+static noinline int io_req_sqe128(struct io_ring_ctx *ctx,
+				  const struct io_uring_sqe *sqe)
+{
+	size_t idx = ((const char *)sqe - (const char *)ctx->sqes) >>
+		     ctx->sqe_shift;
+
+	if (ctx->flags & IORING_SETUP_SQE128)
+		return 0;
+	if (!(ctx->flags & IORING_SETUP_SQE_MIXED) ||
+	    idx == ctx->sq_entries - 1 || ctx->sq_head == ctx->sq_end)
+		return -EINVAL;
+	ctx->sq_head++;
+	return 0;
+}
+
 /* Read the SQE's common fields once and let the opcode prepare the rest. */
 static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
@@ -361,6 +383,12 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	}
 	req->opcode = io_op_index(req->opcode);
 	def = &io_op_defs[req->opcode];
+	/* before any other check: the SQE's size says where the next one is */
+	if (unlikely(def->sqe128)) {
+		ret = io_req_sqe128(req->ctx, sqe);
+		if (ret)
+			return ret;
+	}
 	if (unlikely(req->ctx->restricted) &&
 	    !io_sqe_allowed(req->ctx, req->opcode, req->sqe_flags))
 		return -EACCES;
@@ -528,15 +556,24 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	/* SQEs written by userspace before it moved the tail */
 	u32 tail = smp_load_acquire(&ctx->hdr->sq_tail);
 	struct io_chain chain = { .tail = &chain.head };
-	unsigned int done = 0, used = 0;
+	unsigned int done, used = 0;
+	u32 start;
 	struct blk_plug plug;
 	bool plugged = false;
 
 	lockdep_assert_held(&ctx->uring_lock);
-	nr = min3(nr, tail - ctx->sq_head, ctx->sq_entries);
+	/* SQ_REWIND: no head or tail, the caller's SQEs start at slot 0 */
+	if (unlikely(ctx->flags & IORING_SETUP_SQ_REWIND)) {
+		ctx->sq_head = 0;
+		tail = nr;
+	}
+	start = ctx->sq_head;
+	nr = min3(nr, tail - start, ctx->sq_entries);
 	if (nr)
 		io_req_refs_get(ctx, nr);
-	while (done < nr) {
+	/* a 128-byte SQE of a mixed ring moves sq_head by two */
+	ctx->sq_end = start + nr;
+	while (ctx->sq_head != ctx->sq_end) {
 		const struct io_uring_sqe *sqe;
 		struct io_kiocb *req;
 		int ret;
@@ -547,7 +584,6 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		if (unlikely(!req))
 			break;
 		sqe = io_next_sqe(ctx);
-		done++;
 		if (unlikely(!sqe)) {
 			io_req_unalloc(req);
 			continue;
@@ -565,7 +601,8 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		if (unlikely(io_op_defs[req->opcode].plug) && !plugged) {
 			/* the rest of the batch's block I/O goes out together */
 			blk_start_plug_nr_ios(&plug,
-					      min_t(unsigned int, nr - done + 1,
+					      min_t(unsigned int,
+						    ctx->sq_end - ctx->sq_head + 1,
 						    USHRT_MAX));
 			plugged = true;
 		}
@@ -588,10 +625,14 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		io_chain_submit(ctx, &chain);
 	if (plugged)
 		blk_finish_plug(&plug);
+	done = ctx->sq_head - start;
 	if (used < nr)
 		io_req_refs_put(ctx, current, nr - used);
-	/* SQEs read before userspace may reuse their slots */
-	smp_store_release(&ctx->hdr->sq_head, ctx->sq_head);
+	/* no head to publish with SQ_REWIND */
+	if (likely(!(ctx->flags & IORING_SETUP_SQ_REWIND))) {
+		/* SQEs read before userspace may reuse their slots */
+		smp_store_release(&ctx->hdr->sq_head, ctx->sq_head);
+	}
 	io_compl_flush(ctx);
 	if (done || !nr)
 		return done;

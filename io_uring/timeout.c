@@ -5,8 +5,10 @@
  * (remove, or update a timeout or link timeout), and IORING_OP_LINK_TIMEOUT,
  * which cancels the request it is linked behind if that takes too long.
  *
- * The hrtimer callback runs in hard interrupt context: it only records
- * what happened and queues task_work, which posts the CQEs.
+ * The time is a struct __kernel_timespec in user memory, or with
+ * IORING_TIMEOUT_IMMEDIATE_ARG the SQE's pointer field itself, in
+ * nanoseconds. The hrtimer callback runs in hard interrupt context: it only
+ * records what happened and queues task_work, which posts the CQEs.
  *
  * Locking: ctx->timeout_lock (irq-safe) over ctx->timeouts and the state
  * fields of struct io_timeout marked below; the rest under uring_lock.
@@ -25,7 +27,8 @@
 #include "tw.h"
 
 #define IO_TIMEOUT_FLAGS	(IORING_TIMEOUT_ABS | IORING_TIMEOUT_CLOCK_MASK | \
-				 IORING_TIMEOUT_ETIME_SUCCESS | IORING_TIMEOUT_MULTISHOT)
+				 IORING_TIMEOUT_ETIME_SUCCESS | IORING_TIMEOUT_MULTISHOT | \
+				 IORING_TIMEOUT_IMMEDIATE_ARG)
 
 /* The timer, allocated at prep as req->async. */
 struct io_timer {
@@ -104,11 +107,21 @@ static int io_timeout_clock(u32 flags, clockid_t *clock)
 	}
 }
 
-static int io_get_ktime(u64 uaddr, ktime_t *time)
+/*
+ * The SQE's time: a struct __kernel_timespec at @arg, or with
+ * IORING_TIMEOUT_IMMEDIATE_ARG in @flags @arg itself, in nanoseconds.
+ */
+static int io_get_ktime(u64 arg, u32 flags, ktime_t *time)
 {
 	struct timespec64 ts;
 
-	if (get_timespec64(&ts, u64_to_user_ptr(uaddr)))
+	if (flags & IORING_TIMEOUT_IMMEDIATE_ARG) {
+		if (arg > KTIME_MAX)
+			return -EINVAL;
+		*time = ns_to_ktime(arg);
+		return 0;
+	}
+	if (get_timespec64(&ts, u64_to_user_ptr(arg)))
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0)
 		return -EINVAL;
@@ -264,7 +277,7 @@ static int io_timer_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 	tm->req = req;
 	ret = io_timeout_clock(flags, &tm->clock);
 	if (!ret)
-		ret = io_get_ktime(READ_ONCE(sqe->addr), &tm->time);
+		ret = io_get_ktime(READ_ONCE(sqe->addr), flags, &tm->time);
 	if (ret)
 		return ret;
 	tm->mode = (flags & IORING_TIMEOUT_ABS) ? HRTIMER_MODE_ABS : HRTIMER_MODE_REL;
@@ -332,12 +345,13 @@ int io_timeout_remove_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		return 0;
 	}
 	if (flags & ~(IORING_TIMEOUT_UPDATE_MASK | IORING_TIMEOUT_ABS |
-		      IORING_TIMEOUT_CLOCK_MASK | IORING_TIMEOUT_ETIME_SUCCESS))
+		      IORING_TIMEOUT_CLOCK_MASK | IORING_TIMEOUT_ETIME_SUCCESS |
+		      IORING_TIMEOUT_IMMEDIATE_ARG))
 		return -EINVAL;
 	ret = io_timeout_clock(flags, &clock);
 	if (ret)
 		return ret;
-	return io_get_ktime(READ_ONCE(sqe->off), &r->time);
+	return io_get_ktime(READ_ONCE(sqe->off), flags, &r->time);
 }
 
 static struct io_kiocb *io_timeout_find(struct io_ring_ctx *ctx, u64 user_data,
@@ -409,7 +423,8 @@ int io_link_timeout_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	    READ_ONCE(sqe->splice_fd_in) || READ_ONCE(sqe->off) ||
 	    READ_ONCE(sqe->ioprio))
 		return -EINVAL;
-	if (flags & ~(IORING_TIMEOUT_ABS | IORING_TIMEOUT_CLOCK_MASK))
+	if (flags & ~(IORING_TIMEOUT_ABS | IORING_TIMEOUT_CLOCK_MASK |
+		      IORING_TIMEOUT_IMMEDIATE_ARG))
 		return -EINVAL;
 	INIT_LIST_HEAD(&t->list);
 	t->flags = flags;

@@ -48,7 +48,8 @@
 			 IORING_SETUP_NO_SQARRAY | IORING_SETUP_SQPOLL |	\
 			 IORING_SETUP_SQ_AFF | IORING_SETUP_ATTACH_WQ |	\
 			 IORING_SETUP_IOPOLL | IORING_SETUP_HYBRID_IOPOLL | \
-			 IORING_SETUP_CQE_MIXED)
+			 IORING_SETUP_CQE_MIXED | IORING_SETUP_SQE_MIXED | \
+			 IORING_SETUP_SQ_REWIND)
 
 #define IO_FEATURES	(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP |	\
 			 IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_EXT_ARG |	\
@@ -172,6 +173,7 @@ struct io_ring_ctx {
 	/* submit */
 	struct mutex		uring_lock;
 	u32			sq_head;	/* private copy of hdr->sq_head */
+	u32			sq_end;		/* where this submit stops */
 	struct task_struct	*submitter_task;	/* SINGLE_ISSUER */
 	struct io_kiocb		*req_cache;
 	unsigned int		async_nr;	/* states in async_cache */

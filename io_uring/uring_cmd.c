@@ -39,6 +39,19 @@ static struct io_iopoll *io_uring_cmd_iopoll_of(struct io_kiocb *req)
 	return &((struct io_uring_cmd_async *)req->async)->iopoll;
 }
 
+/*
+ * Is the command polled for its completion? On an IOPOLL ring, when its
+ * file can be polled; a file that cannot (a socket) runs its commands as
+ * on any other ring.
+ */
+static bool io_uring_cmd_polled(struct io_kiocb *req)
+{
+	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
+
+	return (req->ctx->flags & IORING_SETUP_IOPOLL) &&
+	       cmd->file->f_op->uring_cmd_iopoll;
+}
+
 static void io_uring_cmd_tw(struct io_kiocb *req, unsigned int issue_flags)
 {
 	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
@@ -89,8 +102,9 @@ EXPORT_SYMBOL_GPL(__io_uring_cmd_do_in_task);
  *
  * Context: any. With the @issue_flags of an issue or task_work callback
  * that holds the ring lock the CQE is batched at once; otherwise the
- * completion is handed to the submitter's task. On an IOPOLL ring the
- * command is only marked done: the ring's reaper completes it.
+ * completion is handed to the submitter's task. A polled command
+ * (IOPOLL ring, pollable file) is only marked done: the ring's reaper
+ * completes it.
  */
 void io_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret, u64 res2,
 		       unsigned int issue_flags)
@@ -102,7 +116,7 @@ void io_uring_cmd_done(struct io_uring_cmd *ioucmd, ssize_t ret, u64 res2,
 	req->res = ret;
 	req->big_cqe[0] = res2;
 	ioucmd->flags &= ~IORING_URING_CMD_CANCELABLE;
-	if (req->ctx->flags & IORING_SETUP_IOPOLL) {
+	if (io_uring_cmd_polled(req)) {
 		/* the reaper completes it */
 		io_iopoll_mark_done(io_uring_cmd_iopoll_of(req));
 		return;
@@ -220,6 +234,40 @@ static int io_uring_cmd_setsockopt(struct socket *sock,
 }
 
 /*
+ * SOCKET_URING_OP_GETSOCKNAME: getsockname(2), or with optlen 1
+ * getpeername(2): the address goes to addr, at most as many bytes as the
+ * int at addr3 says, and that int becomes the address's full length.
+ */
+static int io_uring_cmd_getsockname(struct socket *sock,
+				    struct io_uring_cmd *cmd)
+{
+	const struct io_uring_sqe *sqe = cmd->sqe;
+	void __user *uaddr = u64_to_user_ptr(READ_ONCE(sqe->addr));
+	int __user *ulen = u64_to_user_ptr(READ_ONCE(sqe->addr3));
+	u32 peer = READ_ONCE(sqe->optlen);
+	struct sockaddr_storage addr;
+	int len, ret;
+
+	if (peer > 1)
+		return -EINVAL;
+	ret = peer ? security_socket_getpeername(sock) :
+		     security_socket_getsockname(sock);
+	if (ret)
+		return ret;
+	if (get_user(len, ulen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	ret = READ_ONCE(sock->ops)->getname(sock, (struct sockaddr *)&addr,
+					    peer);
+	if (ret < 0)
+		return ret;
+	if (copy_to_user(uaddr, &addr, min(len, ret)) || put_user(ret, ulen))
+		return -EFAULT;
+	return 0;
+}
+
+/*
  * SOCKET_URING_OP_SIOCINQ and SIOCOUTQ: the bytes queued for reading or
  * not yet sent, from the protocol's ioctl.
  */
@@ -241,14 +289,16 @@ static int io_uring_cmd_sock_queued(struct sock *sk, u32 op)
 
 /**
  * io_uring_cmd_sock - the socket layer's ->uring_cmd()
- * @cmd: SOCKET_URING_OP_SIOCINQ, SIOCOUTQ, GETSOCKOPT or SETSOCKOPT
+ * @cmd: SOCKET_URING_OP_SIOCINQ, SIOCOUTQ, GETSOCKOPT, SETSOCKOPT or
+ *	 GETSOCKNAME
  * @issue_flags: IO_URING_F_COMPAT for a 32-bit ring, whose socket options
  *		 skip the cgroup BPF hooks as the compat syscalls' do
  *
  * Context: the command's issue; socket options take the socket's lock
  * and may sleep.
  * Return: for SIOCINQ/SIOCOUTQ the byte count the matching ioctl would
- * give; for GETSOCKOPT the option's length; for SETSOCKOPT 0; or -errno.
+ * give; for GETSOCKOPT the option's length; for SETSOCKOPT and GETSOCKNAME
+ * 0; or -errno.
  */
 int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
@@ -259,6 +309,8 @@ int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		return io_uring_cmd_getsockopt(sock, cmd, issue_flags);
 	if (op == SOCKET_URING_OP_SETSOCKOPT)
 		return io_uring_cmd_setsockopt(sock, cmd, issue_flags);
+	if (op == SOCKET_URING_OP_GETSOCKNAME)
+		return io_uring_cmd_getsockname(sock, cmd);
 	return io_uring_cmd_sock_queued(sock->sk, op);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_sock);
@@ -268,7 +320,8 @@ EXPORT_SYMBOL_GPL(io_uring_cmd_sock);
 int io_uring_cmd_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 {
 	struct io_uring_cmd *cmd = io_kiocb_to_cmd(req, struct io_uring_cmd);
-	size_t size = sizeof(*sqe) << (req->ctx->sqe_shift == 7);
+	bool big = req->ctx->sqe_shift == 7 || io_op_defs[req->opcode].sqe128;
+	size_t size = sizeof(*sqe) << big;
 	u32 flags = READ_ONCE(sqe->uring_cmd_flags);
 	struct io_uring_cmd_async *as;
 	int ret;
@@ -291,6 +344,9 @@ int io_uring_cmd_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	cmd->sqe = as->sqe;
 	cmd->cmd_op = READ_ONCE(sqe->cmd_op);
 	cmd->flags = flags;
+	/* a mixed CQ ring gives a command the big CQE a CQE32 ring would */
+	if (req->ctx->flags & IORING_SETUP_CQE_MIXED)
+		req->cflags |= IORING_CQE_F_32;
 	return 0;
 }
 
@@ -299,9 +355,12 @@ static unsigned int io_uring_cmd_ring_flags(struct io_kiocb *req)
 {
 	unsigned int flags = 0;
 
-	if (req->ctx->flags & IORING_SETUP_SQE128)
+	/* URING_CMD128 of a mixed ring has a big SQE, and gets a big CQE */
+	if ((req->ctx->flags & IORING_SETUP_SQE128) ||
+	    io_op_defs[req->opcode].sqe128)
 		flags |= IO_URING_F_SQE128;
-	if (req->ctx->flags & IORING_SETUP_CQE32)
+	if ((req->ctx->flags & IORING_SETUP_CQE32) ||
+	    (req->cflags & IORING_CQE_F_32))
 		flags |= IO_URING_F_CQE32;
 	/* the ring's creator's ABI, not that of whoever issues it now */
 	if (io_is_compat(req->ctx))
@@ -348,8 +407,8 @@ static int io_uring_cmd_iopoll_cancel(struct io_kiocb *req)
 }
 
 /*
- * IOPOLL ring: the driver's completion only marks the command done, so
- * it goes on the reaper's list once the driver has accepted it.
+ * A polled command: the driver's completion only marks it done, so it
+ * goes on the reaper's list once the driver has accepted it.
  */
 static int io_uring_cmd_issue_polled(struct io_kiocb *req,
 				     unsigned int issue_flags)
@@ -358,8 +417,6 @@ static int io_uring_cmd_issue_polled(struct io_kiocb *req,
 	struct io_iopoll *ip = io_uring_cmd_iopoll_of(req);
 	int ret;
 
-	if (!cmd->file->f_op->uring_cmd_iopoll)
-		return -EOPNOTSUPP;
 	ip->done = false;
 	ret = cmd->file->f_op->uring_cmd(cmd, issue_flags | IO_URING_F_IOPOLL);
 	if (ret == -EIOCBQUEUED) {
@@ -412,7 +469,7 @@ int io_uring_cmd(struct io_kiocb *req, unsigned int issue_flags)
 	if (ret)
 		return ret;
 	issue_flags |= io_uring_cmd_ring_flags(req);
-	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+	if (io_uring_cmd_polled(req))
 		return io_uring_cmd_issue_polled(req, issue_flags);
 	/* parked first: the driver may complete it before it returns */
 	went_async = req->went_async;

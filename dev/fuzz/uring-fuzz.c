@@ -78,7 +78,15 @@
 #define FZ_OP_READV_FIXED	60
 #define FZ_OP_WRITEV_FIXED	61
 #define FZ_OP_PIPE		62
-#define FZ_OP_LAST		(IORING_OP_LAST > 63 ? IORING_OP_LAST : 63)
+#define FZ_OP_NOP128		63
+#define FZ_OP_URING_CMD128	64
+#define FZ_OP_LAST		(IORING_OP_LAST > 65 ? IORING_OP_LAST : 65)
+#define FZ_SETUP_CQE_MIXED		(1U << 18)
+#define FZ_SETUP_SQE_MIXED		(1U << 19)
+#define FZ_CQE_F_32			(1U << 15)
+#define FZ_SEND_VECTORIZED		(1U << 5)
+#define FZ_REGISTER_DST_REPLACE		(1U << 1)
+#define FZ_TIMEOUT_IMMEDIATE_ARG	(1U << 7)
 #define FZ_REGISTER_SEND_MSG_RING	31
 #define FZ_REGISTER_QUERY		35
 
@@ -891,7 +899,7 @@ static unsigned int pick_setup_flags(struct actor *a, bool attach)
 	unsigned int fl = 0;
 
 	if (chance(a, 1, 10))
-		return rnd32(a) & ((1U << 19) - 1);
+		return rnd32(a) & ((1U << 21) - 1);
 	if (chance(a, 1, 6)) {
 		fl |= IORING_SETUP_IOPOLL;
 		if (chance(a, 1, 3))
@@ -933,9 +941,9 @@ static unsigned int pick_setup_flags(struct actor *a, bool attach)
 		break;
 	}
 	if (chance(a, 1, 6))
-		fl |= IORING_SETUP_SQE128;
+		fl |= chance(a, 1, 2) ? IORING_SETUP_SQE128 : FZ_SETUP_SQE_MIXED;
 	if (chance(a, 1, 6))
-		fl |= IORING_SETUP_CQE32;
+		fl |= chance(a, 1, 2) ? IORING_SETUP_CQE32 : FZ_SETUP_CQE_MIXED;
 	if (chance(a, 1, 8)) {
 		fl |= IORING_SETUP_NO_MMAP;
 		if (chance(a, 1, 3))
@@ -944,7 +952,7 @@ static unsigned int pick_setup_flags(struct actor *a, bool attach)
 	if (chance(a, 1, 4))
 		fl |= IORING_SETUP_NO_SQARRAY;
 	if (chance(a, 1, 12))
-		fl ^= 1U << rnd(a, 20);
+		fl ^= 1U << rnd(a, 21);
 	return fl;
 }
 
@@ -1177,7 +1185,7 @@ static void prep_nop(struct actor *a, struct ring *r, struct io_uring_sqe *sqe)
 					     PICK(a, edge32);
 	}
 	if (chance(a, 1, 10))
-		sqe->nop_flags = rnd32(a) & 0xf;
+		sqe->nop_flags = rnd32(a) & 0x3f;
 	if (chance(a, 1, 5))
 		sqe->fd = pick_fd(a, ANY_FDS);
 }
@@ -1248,6 +1256,11 @@ static void prep_timeout(struct actor *a, struct ring *r,
 		return;
 	}
 	sqe->addr = chance(a, 1, 30) ? pick_addr(a, 16, false) : U64(ts);
+	/* IORING_TIMEOUT_IMMEDIATE_ARG: nanoseconds in the SQE */
+	if (chance(a, 1, 8)) {
+		sqe->timeout_flags |= FZ_TIMEOUT_IMMEDIATE_ARG;
+		sqe->addr = chance(a, 1, 10) ? rnd64(a) : rnd(a, 50000000);
+	}
 	sqe->len = chance(a, 1, 20) ? rnd(a, 3) : 1;
 	if (sqe->opcode == IORING_OP_TIMEOUT)
 		sqe->off = chance(a, 1, 2) ? 0 : rnd(a, 5);
@@ -1344,6 +1357,12 @@ static void prep_sendrecv(struct actor *a, struct ring *r,
 		IORING_RECVSEND_POLL_FIRST | IORING_RECV_MULTISHOT : 0x1f);
 	if (chance(a, 1, 20))
 		sqe->ioprio = rnd32(a);
+	if (send && !msg && chance(a, 1, 6)) {
+		/* IORING_SEND_VECTORIZED: an iovec array instead */
+		sqe->ioprio |= FZ_SEND_VECTORIZED;
+		sqe->len = 1 + rnd(a, 8);
+		sqe->addr = make_iovec(a, sqe->len, false);
+	}
 	if (sqe->ioprio & IORING_RECVSEND_FIXED_BUF)
 		sqe->buf_index = r->nrbufs ? rnd(a, r->nrbufs) : rnd(a, 4);
 	if ((!send && chance(a, 1, 3)) ||
@@ -1424,11 +1443,11 @@ static void prep_uring_cmd(struct actor *a, struct ring *r,
 		SO_RCVBUF, SO_SNDBUF, SO_KEEPALIVE, SO_REUSEADDR, SO_TYPE,
 		SO_LINGER, SO_RCVTIMEO_OLD, SO_PEEK_OFF,
 	};
-	int *val = arena_get(a, 64);
+	int *val = arena_get(a, 128);
 	unsigned int i;
 
 	sqe->fd = pick_fd(a, SOCK_FDS);
-	sqe->cmd_op = chance(a, 5, 6) ? rnd(a, 5) : rnd32(a);
+	sqe->cmd_op = chance(a, 5, 6) ? rnd(a, 7) : rnd32(a);
 	sqe->level = chance(a, 4, 5) ? SOL_SOCKET : rnd(a, 300);
 	sqe->optname = chance(a, 4, 5) ? PICK(a, names) : rnd(a, 80);
 	val[0] = (int)PICK(a, edge32);
@@ -1437,6 +1456,13 @@ static void prep_uring_cmd(struct actor *a, struct ring *r,
 	if (chance(a, 1, 10)) {
 		sqe->uring_cmd_flags = rnd32(a) & 3;
 		sqe->buf_index = rnd(a, r->nrbufs + 1);
+	}
+	if (sqe->cmd_op == 5) {
+		/* SOCKET_URING_OP_GETSOCKNAME: address out, its length in/out */
+		val[0] = chance(a, 4, 5) ? 16 + rnd(a, 48) : (int)PICK(a, edge32);
+		sqe->addr = chance(a, 9, 10) ? U64(val + 1) : pick_addr(a, 16, false);
+		sqe->addr3 = chance(a, 9, 10) ? U64(val) : pick_addr(a, 4, false);
+		sqe->optlen = chance(a, 9, 10) ? rnd(a, 2) : rnd32(a);
 	}
 	if (r->sqe_size == 128 && chance(a, 1, 3))
 		for (i = 0; i < 80; i++)
@@ -1895,6 +1921,8 @@ static const prep_fn preps[FZ_OP_LAST] = {
 	[FZ_OP_READV_FIXED]		= prep_rw,
 	[FZ_OP_WRITEV_FIXED]		= prep_rw,
 	[FZ_OP_PIPE]			= prep_pipe,
+	[FZ_OP_NOP128]			= prep_nop,
+	[FZ_OP_URING_CMD128]		= prep_uring_cmd,
 };
 
 static bool makes_fd(__u8 op)
@@ -2005,6 +2033,10 @@ static void reap(struct actor *a, struct ring *r)
 	for (i = 0; i < n; i++) {
 		c = r->cqes + (size_t)((head + i) & r->cq_mask) * r->cqe_size;
 		note_cqe(a, (struct io_uring_cqe *)c);
+		/* a mixed ring's 32-byte CQE takes the next slot too */
+		if ((r->p.flags & FZ_SETUP_CQE_MIXED) &&
+		    (((struct io_uring_cqe *)c)->flags & FZ_CQE_F_32))
+			i++;
 	}
 	if (chance(a, 1, 15))
 		n /= 2;		/* leave some: overflow */
@@ -2411,6 +2443,13 @@ static void build_small(struct actor *a, struct ring *r, struct regcall *c)
 		w[0] = (w[1] & IORING_REGISTER_SRC_REGISTERED) ? rnd(a, 16) :
 		       chance(a, 4, 5) ? (__u32)any_ring_fd(a) :
 		       (__u32)pick_fd(a, ANY_FDS);
+		/* a range (src_off, dst_off, nr), over the destination's */
+		if (chance(a, 1, 2)) {
+			w[1] |= chance(a, 1, 2) ? FZ_REGISTER_DST_REPLACE : 0;
+			w[2] = chance(a, 9, 10) ? rnd(a, 8) : rnd32(a);
+			w[3] = chance(a, 9, 10) ? rnd(a, 8) : rnd32(a);
+			w[4] = chance(a, 9, 10) ? rnd(a, 8) : rnd32(a);
+		}
 		c->nr = 1;
 		break;
 	default:	/* unregistrations, ENABLE_RINGS, unknown opcodes */

@@ -3,8 +3,12 @@
  * Opcodes newer than Linux 6.12, beyond what liburing 2.15's tests check:
  * IORING_OP_EPOLL_WAIT, READV_FIXED and WRITEV_FIXED (6.15) and
  * IORING_OP_PIPE (6.16), IORING_REGISTER_SEND_MSG_RING (6.13),
- * IORING_REGISTER_QUERY and IORING_SETUP_CQE_MIXED (6.18), their errnos
- * for bad input, and that a failed request leaves no descriptor behind.
+ * IORING_REGISTER_QUERY, IORING_SETUP_CQE_MIXED and IORING_SETUP_SQE_MIXED
+ * (6.18), IORING_SEND_VECTORIZED (6.17), buffer clone ranges and
+ * IORING_REGISTER_DST_REPLACE (6.13), SOCKET_URING_OP_GETSOCKNAME
+ * (6.19), IORING_SETUP_SQ_REWIND (7.0) and IORING_TIMEOUT_IMMEDIATE_ARG
+ * (7.1), their errnos for bad input, and that a failed request leaves no
+ * descriptor behind.
  * Each case skips where the kernel does not offer the feature.
  */
 #ifndef _GNU_SOURCE
@@ -14,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -31,6 +38,23 @@
 #define NOP_CQE32		0x00000020U
 #define CQE_F_SKIP		0x00000020U
 #define CQE_F_32		0x00008000U
+#define SETUP_SQE_MIXED		0x00080000U
+#define OP_NOP128		63
+#define SEND_VECTORIZED		0x0020U
+#define SOCK_OP_GETSOCKNAME	5
+#define TIMEOUT_IMMEDIATE_ARG	0x0080U
+#define SETUP_SQ_REWIND		0x00100000U
+#define REGISTER_DST_REPLACE	0x2U
+
+/* struct io_uring_clone_buffers of 6.13 */
+struct clone_bufs {
+	__u32 src_fd;
+	__u32 flags;
+	__u32 src_off;
+	__u32 dst_off;
+	__u32 nr;
+	__u32 pad[3];
+};
 
 /* linux/io_uring/query.h, for headers older than 6.18 */
 struct query_hdr {
@@ -659,6 +683,341 @@ TEST(cqe_mixed_bad_input)
 	EXPECT_EQ(10, c->big_cqe[0]);
 	EXPECT_EQ(100, c->big_cqe[1]);
 	uring_exit(&r);
+}
+
+/* A NOP128 in two 64-byte slots of a mixed ring (or one of an SQE128). */
+static void queue_nop128(struct uring *r, __u64 user_data)
+{
+	struct io_uring_sqe *sqe = uring_get_sqe(r);
+
+	uring_prep_nop(sqe, user_data);
+	sqe->opcode = OP_NOP128;
+	if (r->flags & SETUP_SQE_MIXED)
+		uring_get_sqe(r);
+}
+
+/* The results of the next n CQEs, by user_data (1 to 8). */
+static int reap(struct uring *r, unsigned int n, int res[9])
+{
+	struct io_uring_cqe cqe;
+
+	while (n--) {
+		if (uring_get_cqe_ms(r, &cqe, 5000) || !cqe.user_data ||
+		    cqe.user_data > 8)
+			return -1;
+		res[cqe.user_data] = cqe.res;
+	}
+	return 0;
+}
+
+/*
+ * A mixed SQ: NOP128 takes two slots (the SQ head moves by four for NOP,
+ * NOP128, NOP); in the last slot of the SQE array, or with only its first
+ * slot published, it fails with -EINVAL and takes one.
+ */
+TEST(sqe_mixed)
+{
+	struct io_uring_params p = { .flags = SETUP_SQE_MIXED };
+	int res[9];
+	struct uring r;
+	int i;
+
+	if (uring_init_params(&r, 8, &p) == -EINVAL)
+		SKIP(return, "IORING_SETUP_SQE_MIXED not supported");
+	uring_prep_nop(uring_get_sqe(&r), 1);
+	queue_nop128(&r, 2);
+	uring_prep_nop(uring_get_sqe(&r), 3);
+	EXPECT_EQ(4, uring_submit(&r));
+	EXPECT_EQ(4, uring_load(r.sq_head));
+	ASSERT_EQ(0, reap(&r, 3, res));
+	for (i = 1; i <= 3; i++)
+		EXPECT_EQ(0, res[i]);
+
+	/* slots 4-6 with NOPs, then a NOP128 in the last one, slot 7 */
+	for (i = 4; i <= 6; i++)
+		uring_prep_nop(uring_get_sqe(&r), i);
+	uring_prep_nop(uring_get_sqe(&r), 7);
+	r.sqes[7 * 64] = OP_NOP128;
+	EXPECT_EQ(4, uring_submit(&r));
+	ASSERT_EQ(0, reap(&r, 4, res));
+	EXPECT_EQ(-EINVAL, res[7]);
+	EXPECT_EQ(8, uring_load(r.sq_head));
+
+	/* its first half published alone */
+	uring_prep_nop(uring_get_sqe(&r), 8);
+	r.sqes[0] = OP_NOP128;
+	EXPECT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(0, reap(&r, 1, res));
+	EXPECT_EQ(-EINVAL, res[8]);
+	uring_exit(&r);
+}
+
+/* NOP128 needs 128-byte SQEs; SQE128 and SQE_MIXED exclude each other. */
+TEST(sqe_mixed_bad_input)
+{
+	struct io_uring_params p = { .flags = SETUP_SQE_MIXED };
+	int res[9];
+	struct uring r;
+
+	if (uring_init_params(&r, 8, &p) == -EINVAL)
+		SKIP(return, "IORING_SETUP_SQE_MIXED not supported");
+	uring_exit(&r);
+	memset(&p, 0, sizeof(p));
+	p.flags = SETUP_SQE_MIXED | IORING_SETUP_SQE128;
+	EXPECT_EQ(-EINVAL, uring_init_params(&r, 8, &p));
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	queue_nop128(&r, 1);
+	ASSERT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(0, reap(&r, 1, res));
+	EXPECT_EQ(-EINVAL, res[1]);
+	uring_exit(&r);
+
+	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_SQE128));
+	queue_nop128(&r, 1);
+	ASSERT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(0, reap(&r, 1, res));
+	EXPECT_EQ(0, res[1]);
+	uring_exit(&r);
+}
+
+/* SEND with an iovec array; SENDMSG refuses the flag. */
+TEST_F(ring, send_vectorized)
+{
+	struct iovec iov[2] = { { "abc", 3 }, { "defg", 4 } };
+	struct io_uring_sqe *sqe;
+	char buf[16] = "";
+	int sv[2], ret;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_SEND, sv[0], iov, 2, 0, 1);
+	sqe->ioprio = SEND_VECTORIZED;
+	ret = run_one(&self->r);
+	if (ret == -EINVAL)
+		SKIP(goto out, "IORING_SEND_VECTORIZED not supported");
+	EXPECT_EQ(7, ret);
+	EXPECT_EQ(7, read(sv[1], buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "abcdefg", 7));
+
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_SEND, sv[0], (void *)8, 2, 0, 1);
+	sqe->ioprio = SEND_VECTORIZED;
+	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_SENDMSG, sv[0], iov, 1, 0, 1);
+	sqe->ioprio = SEND_VECTORIZED;
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+out:
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* GETSOCKNAME as a socket command: the address, truncated, and its length. */
+TEST_F(ring, getsockname)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET }, got, want;
+	socklen_t len = sizeof(want), glen;
+	struct io_uring_sqe *sqe;
+	int fd, ret;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_GE(fd, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&want, &len));
+
+	memset(&got, 0, sizeof(got));
+	glen = sizeof(got);
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, &got, 0, 0, 1);
+	sqe->cmd_op = SOCK_OP_GETSOCKNAME;
+	sqe->addr3 = (__u64)(unsigned long)&glen;
+	ret = run_one(&self->r);
+	if (ret == -EOPNOTSUPP)
+		SKIP(goto out, "SOCKET_URING_OP_GETSOCKNAME not supported");
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(len, glen);
+	EXPECT_EQ(0, memcmp(&got, &want, len));
+
+	/* room for the family only: the rest stays, the length is whole */
+	memset(&got, 0xaa, sizeof(got));
+	glen = 2;
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, &got, 0, 0, 1);
+	sqe->cmd_op = SOCK_OP_GETSOCKNAME;
+	sqe->addr3 = (__u64)(unsigned long)&glen;
+	EXPECT_EQ(0, run_one(&self->r));
+	EXPECT_EQ(len, glen);
+	EXPECT_EQ(AF_INET, got.sin_family);
+	EXPECT_EQ(0xaaaa, got.sin_port);
+
+	/* the peer of an unconnected socket; an unknown "peer" value */
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, &got, 0, 0, 1);
+	sqe->cmd_op = SOCK_OP_GETSOCKNAME;
+	sqe->addr3 = (__u64)(unsigned long)&glen;
+	sqe->optlen = 1;
+	EXPECT_EQ(-ENOTCONN, run_one(&self->r));
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, &got, 0, 0, 1);
+	sqe->cmd_op = SOCK_OP_GETSOCKNAME;
+	sqe->addr3 = (__u64)(unsigned long)&glen;
+	sqe->optlen = 2;
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+out:
+	close(fd);
+}
+
+/* A timeout's time in the SQE itself, in nanoseconds. */
+TEST_F(ring, timeout_immediate)
+{
+	struct io_uring_sqe *sqe;
+	long long start;
+	int ret;
+
+	start = uring_now_ms();
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_TIMEOUT, -1, (void *)(20 * 1000 * 1000UL),
+		      1, 0, 1);
+	sqe->timeout_flags = TIMEOUT_IMMEDIATE_ARG;
+	ret = run_one(&self->r);
+	if (ret == -EINVAL)
+		SKIP(return, "IORING_TIMEOUT_IMMEDIATE_ARG not supported");
+	EXPECT_EQ(-ETIME, ret);
+	EXPECT_LE(19, uring_now_ms() - start);
+
+	sqe = uring_get_sqe(&self->r);
+	uring_prep_rw(sqe, IORING_OP_TIMEOUT, -1, (void *)-1UL, 1, 0, 1);
+	sqe->timeout_flags = TIMEOUT_IMMEDIATE_ARG;
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+}
+
+/* Put NOPs for user_data ud, ud + 1, ... in SQE slots 0 to n - 1. */
+static void nops_from_slot0(struct uring *r, unsigned int n, __u64 ud)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct io_uring_sqe *sqe = (void *)(r->sqes + i * r->sqe_size);
+
+		memset(sqe, 0, r->sqe_size);
+		uring_prep_nop(sqe, ud + i);
+	}
+}
+
+/* SQ_REWIND: every submit takes its SQEs from slot 0; the head stays 0. */
+TEST(sq_rewind)
+{
+	struct io_uring_params p = {
+		.flags = SETUP_SQ_REWIND | IORING_SETUP_NO_SQARRAY,
+	};
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int i;
+
+	if (uring_init_params(&r, 8, &p) == -EINVAL)
+		SKIP(return, "IORING_SETUP_SQ_REWIND not supported");
+	nops_from_slot0(&r, 3, 10);
+	EXPECT_EQ(3, sys_io_uring_enter(r.fd, 3, 0, 0));
+	nops_from_slot0(&r, 2, 20);
+	EXPECT_EQ(2, sys_io_uring_enter(r.fd, 2, 0, 0));
+	EXPECT_EQ(0, uring_load(r.sq_head));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, 5000));
+		EXPECT_EQ(i < 3 ? 10 + i : 20 + i - 3, cqe.user_data);
+		EXPECT_EQ(0, cqe.res);
+	}
+	/* never more than the ring holds */
+	nops_from_slot0(&r, 8, 30);
+	EXPECT_EQ(8, sys_io_uring_enter(r.fd, 100, 0, 0));
+	uring_exit(&r);
+
+	memset(&p, 0, sizeof(p));
+	p.flags = SETUP_SQ_REWIND;
+	EXPECT_EQ(-EINVAL, uring_init_params(&r, 8, &p));
+	memset(&p, 0, sizeof(p));
+	p.flags = SETUP_SQ_REWIND | IORING_SETUP_NO_SQARRAY |
+		  IORING_SETUP_SQPOLL;
+	EXPECT_EQ(-EINVAL, uring_init_params(&r, 8, &p));
+}
+
+static int clone_bufs(struct uring *dst, struct uring *src, __u32 src_off,
+		      __u32 dst_off, __u32 nr, __u32 flags)
+{
+	struct clone_bufs cb = {
+		.src_fd = src->fd, .flags = flags,
+		.src_off = src_off, .dst_off = dst_off, .nr = nr,
+	};
+
+	return sys_io_uring_register(dst->fd, IORING_REGISTER_CLONE_BUFFERS,
+				     &cb, 1);
+}
+
+/* READ_FIXED of 16 bytes of /dev/zero into buffer slot idx at addr. */
+static int read_into(struct uring *r, int zero, unsigned int idx, void *addr)
+{
+	struct io_uring_sqe *sqe = uring_get_sqe(r);
+
+	uring_prep_rw(sqe, IORING_OP_READ_FIXED, zero, addr, 16, 0, 1);
+	sqe->buf_index = idx;
+	return run_one(r);
+}
+
+/*
+ * Cloning part of a ring's buffers to an offset; into an existing table
+ * only with DST_REPLACE, which replaces the range and grows the table.
+ */
+TEST(clone_buffers_range)
+{
+	struct iovec iov[4];
+	struct uring src, dst;
+	int i, zero, ret;
+
+	zero = open("/dev/zero", O_RDONLY);
+	ASSERT_GE(zero, 0);
+	ASSERT_EQ(0, uring_init(&src, 8, 0));
+	ASSERT_EQ(0, uring_init(&dst, 8, 0));
+	for (i = 0; i < 4; i++) {
+		iov[i].iov_len = 4096;
+		iov[i].iov_base = aligned_alloc(4096, 4096);
+		ASSERT_NE(NULL, iov[i].iov_base);
+	}
+	ASSERT_EQ(0, sys_io_uring_register(src.fd, IORING_REGISTER_BUFFERS,
+					   iov, 4));
+	ret = clone_bufs(&dst, &src, 2, 1, 2, 0);
+	if (ret == -EINVAL)
+		SKIP(goto out, "clone ranges not supported");
+	ASSERT_EQ(0, ret);
+	EXPECT_EQ(-EFAULT, read_into(&dst, zero, 0, iov[0].iov_base));
+	EXPECT_EQ(16, read_into(&dst, zero, 1, iov[2].iov_base));
+	EXPECT_EQ(16, read_into(&dst, zero, 2, iov[3].iov_base));
+	EXPECT_EQ(-EFAULT, read_into(&dst, zero, 3, iov[3].iov_base));
+
+	EXPECT_EQ(-EBUSY, clone_bufs(&dst, &src, 0, 0, 1, 0));
+	/* slot 0 filled, and the table grown to 5 by a clone to 3 and 4 */
+	EXPECT_EQ(0, clone_bufs(&dst, &src, 0, 0, 1, REGISTER_DST_REPLACE));
+	EXPECT_EQ(16, read_into(&dst, zero, 0, iov[0].iov_base));
+	EXPECT_EQ(0, clone_bufs(&dst, &src, 0, 3, 2, REGISTER_DST_REPLACE));
+	EXPECT_EQ(16, read_into(&dst, zero, 4, iov[1].iov_base));
+	EXPECT_EQ(16, read_into(&dst, zero, 1, iov[2].iov_base));
+
+	/* ranges beyond the source, wrapping, or past the table limit */
+	EXPECT_EQ(-EINVAL, clone_bufs(&dst, &src, 0, 0, 5,
+				      REGISTER_DST_REPLACE));
+	EXPECT_EQ(-EOVERFLOW, clone_bufs(&dst, &src, 3, 0, 2,
+					 REGISTER_DST_REPLACE));
+	EXPECT_EQ(-EOVERFLOW, clone_bufs(&dst, &src, 0, 0xffffffffU, 2,
+					 REGISTER_DST_REPLACE));
+	EXPECT_EQ(-EINVAL, clone_bufs(&dst, &src, 0, 1U << 14, 1,
+				      REGISTER_DST_REPLACE));
+	/* a ring clones from itself, over itself */
+	EXPECT_EQ(0, clone_bufs(&src, &src, 0, 2, 2, REGISTER_DST_REPLACE));
+	EXPECT_EQ(16, read_into(&src, zero, 2, iov[0].iov_base));
+out:
+	uring_exit(&dst);
+	uring_exit(&src);
+	close(zero);
 }
 
 TEST_HARNESS_MAIN
