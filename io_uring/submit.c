@@ -342,8 +342,10 @@ void io_compl_flush(struct io_ring_ctx *ctx)
  * A 128-byte SQE: the slot size of an SQE128 ring. On an SQE_MIXED ring
  * it takes its slot and the next one, which must be in the SQE array (not
  * past its last slot, whatever the SQ array maps) and published: it then
- * consumes an extra SQ entry. Elsewhere, or without that room, -EINVAL,
- * and only the one entry is consumed.
+ * consumes an extra SQ entry, even if that is one past where this submit
+ * meant to stop (the SQPOLL thread's round cap must not split a pair).
+ * Elsewhere, or without that room, -EINVAL, and only the one entry is
+ * consumed.
  */
 static noinline int io_req_sqe128(struct io_ring_ctx *ctx,
 				  const struct io_uring_sqe *sqe)
@@ -354,8 +356,10 @@ static noinline int io_req_sqe128(struct io_ring_ctx *ctx,
 	if (ctx->flags & IORING_SETUP_SQE128)
 		return 0;
 	if (!(ctx->flags & IORING_SETUP_SQE_MIXED) ||
-	    idx == ctx->sq_entries - 1 || ctx->sq_head == ctx->sq_end)
+	    idx == ctx->sq_entries - 1 || ctx->sq_head == ctx->sq_tail)
 		return -EINVAL;
+	if (ctx->sq_head == ctx->sq_end)
+		ctx->sq_end++;
 	ctx->sq_head++;
 	return 0;
 }
@@ -568,6 +572,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 		tail = nr;
 	}
 	start = ctx->sq_head;
+	ctx->sq_tail = tail;
 	nr = min3(nr, tail - start, ctx->sq_entries);
 	if (nr)
 		io_req_refs_get(ctx, nr);

@@ -174,6 +174,7 @@ struct io_ring_ctx {
 	struct mutex		uring_lock;
 	u32			sq_head;	/* private copy of hdr->sq_head */
 	u32			sq_end;		/* where this submit stops */
+	u32			sq_tail;	/* ... and the tail it read */
 	struct task_struct	*submitter_task;	/* SINGLE_ISSUER */
 	struct io_kiocb		*req_cache;
 	unsigned int		async_nr;	/* states in async_cache */

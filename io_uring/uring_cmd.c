@@ -14,6 +14,7 @@
 #include <linux/uio.h>
 #include <linux/slab.h>
 #include <linux/security.h>
+#include <linux/audit.h>
 #include <linux/io_uring/cmd.h>
 #include <linux/io_uring/net.h>
 #include <net/sock.h>
@@ -254,15 +255,19 @@ static int io_uring_cmd_getsockname(struct socket *sock,
 		     security_socket_getsockname(sock);
 	if (ret)
 		return ret;
-	if (get_user(len, ulen))
-		return -EFAULT;
-	if (len < 0)
-		return -EINVAL;
 	ret = READ_ONCE(sock->ops)->getname(sock, (struct sockaddr *)&addr,
 					    peer);
 	if (ret < 0)
 		return ret;
-	if (copy_to_user(uaddr, &addr, min(len, ret)) || put_user(ret, ulen))
+	/* then as the system calls hand the address out */
+	if (get_user(len, ulen))
+		return -EFAULT;
+	len = min(len, ret);
+	if (len < 0)
+		return -EINVAL;
+	if (len && audit_sockaddr(ret, &addr))
+		return -ENOMEM;
+	if (copy_to_user(uaddr, &addr, len) || put_user(ret, ulen))
 		return -EFAULT;
 	return 0;
 }
@@ -342,7 +347,8 @@ int io_uring_cmd_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	memcpy(as->sqe, sqe, size);
 	req->async = as;
 	cmd->sqe = as->sqe;
-	cmd->cmd_op = READ_ONCE(sqe->cmd_op);
+	/* from the copy: what the driver reads must agree with it */
+	cmd->cmd_op = as->sqe->cmd_op;
 	cmd->flags = flags;
 	/* a mixed CQ ring gives a command the big CQE a CQE32 ring would */
 	if (req->ctx->flags & IORING_SETUP_CQE_MIXED)

@@ -1020,4 +1020,37 @@ out:
 	close(zero);
 }
 
+/*
+ * An SQPOLL thread shared by two rings takes at most a few SQEs of a ring
+ * per round: a NOP128 straddling that cap must still run whole.
+ */
+TEST(sqe_mixed_sqpoll_round)
+{
+	struct io_uring_params p = {
+		.flags = SETUP_SQE_MIXED | IORING_SETUP_SQPOLL,
+		.sq_thread_idle = 100,
+	};
+	int res[9], i;
+	struct uring a, b;
+
+	if (uring_init_params(&a, 16, &p) == -EINVAL)
+		SKIP(return, "IORING_SETUP_SQE_MIXED not supported");
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_ATTACH_WQ;
+	p.wq_fd = a.fd;
+	ASSERT_EQ(0, uring_init_params(&b, 16, &p));
+	ASSERT_EQ(0, uring_queue_nop(&b, 1, 0));
+	for (i = 1; i <= 7; i++)
+		uring_prep_nop(uring_get_sqe(&a), i);
+	queue_nop128(&a, 8);
+	uring_submit(&b);
+	uring_submit(&a);
+	memset(res, 0x7f, sizeof(res));
+	ASSERT_EQ(0, reap(&a, 8, res));
+	for (i = 1; i <= 8; i++)
+		EXPECT_EQ(0, res[i]);
+	uring_exit(&b);
+	uring_exit(&a);
+}
+
 TEST_HARNESS_MAIN
