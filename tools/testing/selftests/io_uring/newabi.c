@@ -599,6 +599,18 @@ TEST_F(ring, query_bad_input)
 						&hdr, 0));
 }
 
+/* What setting up an 8-entry ring with @flags gives (closed again). */
+static int setup_result(__u32 flags)
+{
+	struct io_uring_params p = { .flags = flags };
+	struct uring r;
+	int ret = uring_init_params(&r, 8, &p);
+
+	if (!ret)
+		uring_exit(&r);
+	return ret;
+}
+
 /* A NOP whose CQE carries two extra words (IORING_NOP_CQE32). */
 static void prep_nop32(struct uring *r, __u64 user_data, __u64 w0, __u64 w1)
 {
@@ -658,16 +670,12 @@ TEST(cqe_mixed)
 /* NOP_CQE32 needs 32-byte CQEs; CQE32 rings take it without the flag bit. */
 TEST(cqe_mixed_bad_input)
 {
-	struct io_uring_params p = { .flags = SETUP_CQE_MIXED };
 	struct io_uring_cqe *c;
 	struct uring r;
 
-	if (uring_init_params(&r, 8, &p) == -EINVAL)
+	if (setup_result(SETUP_CQE_MIXED) == -EINVAL)
 		SKIP(return, "IORING_SETUP_CQE_MIXED not supported");
-	uring_exit(&r);
-	memset(&p, 0, sizeof(p));
-	p.flags = SETUP_CQE_MIXED | IORING_SETUP_CQE32;
-	EXPECT_EQ(-EINVAL, uring_init_params(&r, 8, &p));
+	EXPECT_EQ(-EINVAL, setup_result(SETUP_CQE_MIXED | IORING_SETUP_CQE32));
 
 	ASSERT_EQ(0, uring_init(&r, 8, 0));
 	prep_nop32(&r, 1, 10, 100);
@@ -755,16 +763,12 @@ TEST(sqe_mixed)
 /* NOP128 needs 128-byte SQEs; SQE128 and SQE_MIXED exclude each other. */
 TEST(sqe_mixed_bad_input)
 {
-	struct io_uring_params p = { .flags = SETUP_SQE_MIXED };
 	int res[9];
 	struct uring r;
 
-	if (uring_init_params(&r, 8, &p) == -EINVAL)
+	if (setup_result(SETUP_SQE_MIXED) == -EINVAL)
 		SKIP(return, "IORING_SETUP_SQE_MIXED not supported");
-	uring_exit(&r);
-	memset(&p, 0, sizeof(p));
-	p.flags = SETUP_SQE_MIXED | IORING_SETUP_SQE128;
-	EXPECT_EQ(-EINVAL, uring_init_params(&r, 8, &p));
+	EXPECT_EQ(-EINVAL, setup_result(SETUP_SQE_MIXED | IORING_SETUP_SQE128));
 
 	ASSERT_EQ(0, uring_init(&r, 8, 0));
 	queue_nop128(&r, 1);
@@ -933,13 +937,9 @@ TEST(sq_rewind)
 	EXPECT_EQ(8, sys_io_uring_enter(r.fd, 100, 0, 0));
 	uring_exit(&r);
 
-	memset(&p, 0, sizeof(p));
-	p.flags = SETUP_SQ_REWIND;
-	EXPECT_EQ(-EINVAL, uring_init_params(&r, 8, &p));
-	memset(&p, 0, sizeof(p));
-	p.flags = SETUP_SQ_REWIND | IORING_SETUP_NO_SQARRAY |
-		  IORING_SETUP_SQPOLL;
-	EXPECT_EQ(-EINVAL, uring_init_params(&r, 8, &p));
+	EXPECT_EQ(-EINVAL, setup_result(SETUP_SQ_REWIND));
+	EXPECT_EQ(-EINVAL, setup_result(SETUP_SQ_REWIND | IORING_SETUP_NO_SQARRAY |
+					IORING_SETUP_SQPOLL));
 }
 
 static int clone_bufs(struct uring *dst, struct uring *src, __u32 src_off,
