@@ -9,7 +9,7 @@ exp=$REPO/dev/expectations.txt
 # Expectations: "suite/test reason...", optionally "[debug]" or "[fast]" first
 # in the reason to limit the entry to one config, or "[flaky]" for a test
 # whose own race fails it now and then on both kernels (a pass is then a
-# plain PASS). Upstream has none. Prints "suite/test flaky|expected".
+# plain PASS). No entry excuses a kernel splat (SPLAT). Upstream has none. Prints "suite/test flaky|expected".
 expected() {
 	[ "$IMPL" = ours ] || return 0
 	grep -v '^\s*#' "$exp" 2>/dev/null | awk -v cfg="$CFG" 'NF {
@@ -32,6 +32,7 @@ BEGIN {
 	x = (t in xf)
 	if (s == "PASS") v = (x && !(t in fl)) ? "XPASS" : "PASS"
 	else if (s == "SKIP") v = "SKIP"
+	else if (s == "SPLAT") v = "FAIL"
 	else if (x) v = "XFAIL"
 	else v = (s == "NORESULT") ? "FAIL" : s
 	printf "%s %s %ss%s\n", v, t, (t in secs) ? secs[t] : 0, s == "NORESULT" ? " (no result: the guest stopped early)" : ""
