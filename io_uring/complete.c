@@ -34,7 +34,7 @@ void io_cq_unlock_post(struct io_ring_ctx *ctx)
 
 	if (posted) {
 		/* CQE contents before the tail that publishes them */
-		smp_store_release(&ctx->hdr->cq_tail, ctx->cq_tail);
+		smp_store_release(&ctx->rings.hdr->cq_tail, ctx->cq_tail);
 		ctx->cq_tail_posted = ctx->cq_tail;
 	}
 	async = ctx->async_posted;
@@ -55,10 +55,18 @@ void io_cq_unlock_post(struct io_ring_ctx *ctx)
 	io_eventfd_signal(ctx, async);
 }
 
-/* CQEs userspace has not consumed yet. */
+/* CQEs userspace has not consumed yet. Context: any; no lock needed. */
 unsigned int io_cqes_ready(struct io_ring_ctx *ctx)
 {
-	return READ_ONCE(ctx->hdr->cq_tail) - READ_ONCE(ctx->hdr->cq_head);
+	struct io_shared_hdr *hdr;
+	unsigned int n;
+
+	/* against a resize, as struct io_rings says */
+	rcu_read_lock();
+	hdr = READ_ONCE(ctx->rings.hdr);
+	n = READ_ONCE(hdr->cq_tail) - READ_ONCE(hdr->cq_head);
+	rcu_read_unlock();
+	return n;
 }
 
 /*
@@ -68,7 +76,7 @@ unsigned int io_cqes_ready(struct io_ring_ctx *ctx)
 static u32 io_cq_room(struct io_ring_ctx *ctx)
 {
 	/* userspace is done with an entry once its head has moved past it */
-	u32 used = ctx->cq_tail - smp_load_acquire(&ctx->hdr->cq_head);
+	u32 used = ctx->cq_tail - smp_load_acquire(&ctx->rings.hdr->cq_head);
 
 	return used < ctx->cq_entries ? ctx->cq_entries - used : 0;
 }
@@ -94,7 +102,7 @@ static noinline struct io_uring_cqe *io_cqe_pair_slot(struct io_ring_ctx *ctx)
 	struct io_uring_cqe *cqe;
 
 	if (room && (ctx->cq_tail & mask) == mask) {
-		cqe = &ctx->cqes[ctx->cq_tail++ & mask];
+		cqe = &ctx->rings.cqes[ctx->cq_tail++ & mask];
 		WRITE_ONCE(cqe->user_data, 0);
 		WRITE_ONCE(cqe->res, 0);
 		WRITE_ONCE(cqe->flags, IORING_CQE_F_SKIP);
@@ -102,7 +110,7 @@ static noinline struct io_uring_cqe *io_cqe_pair_slot(struct io_ring_ctx *ctx)
 	}
 	if (room < 2)
 		return NULL;
-	cqe = &ctx->cqes[ctx->cq_tail & mask];
+	cqe = &ctx->rings.cqes[ctx->cq_tail & mask];
 	ctx->cq_tail += 2;
 	return cqe;
 }
@@ -117,7 +125,7 @@ static __always_inline struct io_uring_cqe *io_cqe_slot(struct io_ring_ctx *ctx,
 	if (!io_cq_room(ctx))
 		return NULL;
 	idx = ctx->cq_tail++ & (ctx->cq_entries - 1);
-	return (void *)ctx->cqes + (idx << ctx->cqe_shift);
+	return (void *)ctx->rings.cqes + (idx << ctx->cqe_shift);
 }
 
 /* Does a CQE with these flags carry the two extra words? */
@@ -141,7 +149,7 @@ static __always_inline void io_fill_cqe(struct io_ring_ctx *ctx,
 
 static void io_set_sq_flag(struct io_ring_ctx *ctx, u32 flag, bool on)
 {
-	atomic_t *flags = (atomic_t *)&ctx->hdr->sq_flags;
+	atomic_t *flags = (atomic_t *)&ctx->rings.hdr->sq_flags;
 
 	if (on)
 		atomic_or(flag, flags);
@@ -162,7 +170,7 @@ static bool io_overflow_cqe(struct io_ring_ctx *ctx,
 	trace_io_uring_cqe_overflow(ctx, cqe, ocqe);
 	if (!ocqe) {
 		/* the one case a CQE is lost: counted where userspace sees it */
-		WRITE_ONCE(ctx->hdr->cq_overflow, READ_ONCE(ctx->hdr->cq_overflow) + 1);
+		WRITE_ONCE(ctx->rings.hdr->cq_overflow, READ_ONCE(ctx->rings.hdr->cq_overflow) + 1);
 		WRITE_ONCE(ctx->cqe_lost, true);
 		return false;
 	}
@@ -330,7 +338,7 @@ static struct io_kiocb *io_req_post_room(struct io_ring_ctx *ctx,
 			ctx->async_posted = true;
 		trace_io_uring_complete(ctx, req, req->user_data, req->res,
 					req->cflags, NULL);
-		cqe = &ctx->cqes[ctx->cq_tail++ & mask];
+		cqe = &ctx->rings.cqes[ctx->cq_tail++ & mask];
 		io_fill_cqe(ctx, cqe, req->user_data, req->res, req->cflags,
 			    NULL);
 		ctx->cq_seq++;

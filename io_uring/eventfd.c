@@ -112,9 +112,9 @@ void io_eventfd_signal(struct io_ring_ctx *ctx, bool async)
 
 	if (!rcu_access_pointer(ctx->ev_fd))
 		return;
-	if (READ_ONCE(ctx->hdr->cq_flags) & IORING_CQ_EVENTFD_DISABLED)
-		return;
 	rcu_read_lock();
+	if (READ_ONCE(READ_ONCE(ctx->rings.hdr)->cq_flags) & IORING_CQ_EVENTFD_DISABLED)
+		goto out;
 	ev = rcu_dereference(ctx->ev_fd);
 	if (!ev || (ev->async && !async))
 		goto out;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/<pid>/fdinfo/<ring fd>: the ring's indices and state, for humans
- * and debuggers. A snapshot: nothing here is locked against the rings.
+ * and debuggers. A snapshot: nothing here is locked against the rings'
+ * contents, only (ctx->mmap_lock) against a resize freeing them.
  */
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
@@ -25,11 +26,11 @@ static void io_show_pending_sqes(struct seq_file *m, struct io_ring_ctx *ctx,
 		unsigned int idx = (head + i) & (ctx->sq_entries - 1);
 		const struct io_uring_sqe *sqe;
 
-		if (ctx->sq_array)
-			idx = READ_ONCE(ctx->sq_array[idx]);
+		if (ctx->rings.sq_array)
+			idx = READ_ONCE(ctx->rings.sq_array[idx]);
 		if (idx >= ctx->sq_entries)
 			continue;
-		sqe = (void *)ctx->sqes + ((size_t)idx << ctx->sqe_shift);
+		sqe = (void *)ctx->rings.sqes + ((size_t)idx << ctx->sqe_shift);
 		seq_printf(m, "Sqe%u:\t%s fd=%d user_data=0x%llx\n", i,
 			   io_uring_get_opcode(READ_ONCE(sqe->opcode)),
 			   READ_ONCE(sqe->fd), READ_ONCE(sqe->user_data));
@@ -39,12 +40,17 @@ static void io_show_pending_sqes(struct seq_file *m, struct io_ring_ctx *ctx,
 void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct io_ring_ctx *ctx = file->private_data;
-	struct io_shared_hdr *hdr = ctx->hdr;
-	u32 sq_tail = READ_ONCE(hdr->sq_tail);
-	u32 cq_head = READ_ONCE(hdr->cq_head);
-	u32 cq_tail = READ_ONCE(hdr->cq_tail);
+	struct io_shared_hdr *hdr;
+	u32 sq_tail, cq_head, cq_tail;
 	int sq_pid, sq_cpu;
 
+	io_sq_show_fdinfo(ctx, &sq_pid, &sq_cpu);
+	/* the rings as they are, not as a resize frees them */
+	mutex_lock(&ctx->mmap_lock);
+	hdr = ctx->rings.hdr;
+	sq_tail = READ_ONCE(hdr->sq_tail);
+	cq_head = READ_ONCE(hdr->cq_head);
+	cq_tail = READ_ONCE(hdr->cq_tail);
 	seq_printf(m, "SqMask:\t0x%x\n", ctx->sq_entries - 1);
 	seq_printf(m, "SqHead:\t%u\n", READ_ONCE(hdr->sq_head));
 	seq_printf(m, "SqTail:\t%u\n", sq_tail);
@@ -62,8 +68,8 @@ void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "SetupFlags:\t0x%x\n", ctx->flags);
 	seq_printf(m, "Disabled:\t%d\n", READ_ONCE(ctx->disabled));
 	seq_printf(m, "EventFd:\t%s\n", rcu_access_pointer(ctx->ev_fd) ? "yes" : "no");
-	io_sq_show_fdinfo(ctx, &sq_pid, &sq_cpu);
 	seq_printf(m, "SqThread:\t%d\n", sq_pid);
 	seq_printf(m, "SqThreadCpu:\t%d\n", sq_cpu);
 	io_show_pending_sqes(m, ctx, sq_tail);
+	mutex_unlock(&ctx->mmap_lock);
 }

@@ -8,6 +8,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/log2.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -96,30 +97,182 @@ void io_region_free(struct io_region *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/**
+ * io_rings_size - size the SQ and CQ rings
+ * @entries: SQ entries asked for
+ * @p: the parameters: CQSIZE, CLAMP and cq_entries in; sq_entries and
+ *     cq_entries out
+ *
+ * Both are powers of two and the CQ is at least as large as the SQ (twice
+ * as large without CQSIZE); CLAMP turns sizes past the limits into the
+ * limits instead of an error.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int io_rings_size(u32 entries, struct io_uring_params *p)
+{
+	bool clamp = p->flags & IORING_SETUP_CLAMP;
+
+	if (!entries)
+		return -EINVAL;
+	if (entries > IO_MAX_SQ_ENTRIES) {
+		if (!clamp)
+			return -EINVAL;
+		entries = IO_MAX_SQ_ENTRIES;
+	}
+	p->sq_entries = roundup_pow_of_two(entries);
+	if (!(p->flags & IORING_SETUP_CQSIZE)) {
+		p->cq_entries = 2 * p->sq_entries;
+		return 0;
+	}
+	if (!p->cq_entries)
+		return -EINVAL;
+	if (p->cq_entries > IO_MAX_CQ_ENTRIES) {
+		if (!clamp)
+			return -EINVAL;
+		p->cq_entries = IO_MAX_CQ_ENTRIES;
+	}
+	p->cq_entries = roundup_pow_of_two(p->cq_entries);
+	if (p->cq_entries < p->sq_entries)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Ring memory: the header, then the CQEs, then (unless NO_SQARRAY) the SQ
+ * index array, on a cache line of its own. Returns the size and sets
+ * *@array_off (0 without an array).
+ */
+static size_t io_rings_layout(const struct io_uring_params *p, size_t *array_off)
+{
+	unsigned int cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 5 : 4;
+	size_t cqes_end = sizeof(struct io_shared_hdr) +
+			  ((size_t)p->cq_entries << cqe_shift);
+
+	*array_off = 0;
+	if (p->flags & IORING_SETUP_NO_SQARRAY)
+		return cqes_end;
+	*array_off = ALIGN(cqes_end, SMP_CACHE_BYTES);
+	return *array_off + p->sq_entries * sizeof(u32);
+}
+
+/**
+ * io_rings_alloc - lay out a set of rings sized by io_rings_size()
+ * @r: the (zeroed) set to fill in
+ * @p: the sizes and flags (SQE128, CQE32, NO_SQARRAY); with NO_MMAP, the
+ *     process's memory for them at cq_off.user_addr and sq_off.user_addr
+ *
+ * The header starts zeroed with the masks and sizes filled in.
+ *
+ * Context: process context, may sleep. On failure @r is safe to free.
+ * Return: 0, -ENOMEM, or for NO_MMAP the errors of io_region_pin().
+ */
+int io_rings_alloc(struct io_rings *r, const struct io_uring_params *p)
+{
+	unsigned int sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 7 : 6;
+	size_t ring_size, sqes_size, array_off;
+	int ret;
+
+	ring_size = io_rings_layout(p, &array_off);
+	sqes_size = (size_t)p->sq_entries << sqe_shift;
+	if (p->flags & IORING_SETUP_NO_MMAP) {
+		ret = io_region_pin(&r->ring, p->cq_off.user_addr, ring_size);
+		if (!ret)
+			ret = io_region_pin(&r->sqe, p->sq_off.user_addr, sqes_size);
+	} else {
+		ret = io_region_alloc(&r->ring, ring_size);
+		if (!ret)
+			ret = io_region_alloc(&r->sqe, sqes_size);
+	}
+	if (ret)
+		return ret;
+	r->hdr = r->ring.ptr;
+	r->cqes = r->ring.ptr + sizeof(struct io_shared_hdr);
+	if (array_off)
+		r->sq_array = r->ring.ptr + array_off;
+	r->sqes = r->sqe.ptr;
+	/* the process's own memory may hold anything */
+	memset(r->hdr, 0, sizeof(*r->hdr));
+	r->hdr->sq_ring_mask = p->sq_entries - 1;
+	r->hdr->sq_ring_entries = p->sq_entries;
+	r->hdr->cq_ring_mask = p->cq_entries - 1;
+	r->hdr->cq_ring_entries = p->cq_entries;
+	return 0;
+}
+
+/**
+ * io_rings_offsets - tell userspace where the fields of @r are
+ * @r: a set from io_rings_alloc()
+ * @p: its parameters; sq_off and cq_off are filled in (with NO_MMAP,
+ *     their user_addr kept)
+ */
+void io_rings_offsets(const struct io_rings *r, struct io_uring_params *p)
+{
+	struct io_sqring_offsets *sq = &p->sq_off;
+	struct io_cqring_offsets *cq = &p->cq_off;
+	u64 sq_user = sq->user_addr, cq_user = cq->user_addr;
+
+	memset(sq, 0, sizeof(*sq));
+	memset(cq, 0, sizeof(*cq));
+	sq->head = offsetof(struct io_shared_hdr, sq_head);
+	sq->tail = offsetof(struct io_shared_hdr, sq_tail);
+	sq->ring_mask = offsetof(struct io_shared_hdr, sq_ring_mask);
+	sq->ring_entries = offsetof(struct io_shared_hdr, sq_ring_entries);
+	sq->flags = offsetof(struct io_shared_hdr, sq_flags);
+	sq->dropped = offsetof(struct io_shared_hdr, sq_dropped);
+	if (r->sq_array)
+		sq->array = (void *)r->sq_array - (void *)r->hdr;
+	cq->head = offsetof(struct io_shared_hdr, cq_head);
+	cq->tail = offsetof(struct io_shared_hdr, cq_tail);
+	cq->ring_mask = offsetof(struct io_shared_hdr, cq_ring_mask);
+	cq->ring_entries = offsetof(struct io_shared_hdr, cq_ring_entries);
+	cq->overflow = offsetof(struct io_shared_hdr, cq_overflow);
+	cq->flags = offsetof(struct io_shared_hdr, cq_flags);
+	cq->cqes = sizeof(struct io_shared_hdr);
+	if (p->flags & IORING_SETUP_NO_MMAP) {
+		sq->user_addr = sq_user;
+		cq->user_addr = cq_user;
+	}
+}
+
+/**
+ * io_rings_free - undo io_rings_alloc()
+ * @r: the set, possibly half set up
+ */
+void io_rings_free(struct io_rings *r)
+{
+	io_region_free(&r->sqe);
+	io_region_free(&r->ring);
+	memset(r, 0, sizeof(*r));
+}
+
 /* ->mmap() of a ring fd: IORING_OFF_SQ_RING/CQ_RING and IORING_OFF_SQES. */
 int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct io_ring_ctx *ctx = file->private_data;
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	struct io_region *r;
+	int ret = -EINVAL;
 
 	switch (off) {
 	case IORING_OFF_SQ_RING:
 	case IORING_OFF_CQ_RING:
-		r = &ctx->ring_region;
+		r = &ctx->rings.ring;
 		break;
 	case IORING_OFF_SQES:
-		r = &ctx->sqe_region;
+		r = &ctx->rings.sqe;
 		break;
 	default:
 		if ((off & IORING_OFF_MMAP_MASK) == IORING_OFF_PBUF_RING)
 			return io_pbuf_mmap(ctx, vma);
 		return -EINVAL;
 	}
-	if (r->user)
-		return -EINVAL;
-	if (vma_pages(vma) > r->nr_pages)
-		return -EINVAL;
-	vm_flags_set(vma, VM_DONTEXPAND);
-	return vm_map_pages_zero(vma, r->pages, r->nr_pages);
+	/* a resize frees the set it replaces under this lock */
+	mutex_lock(&ctx->mmap_lock);
+	if (!r->user && vma_pages(vma) <= r->nr_pages) {
+		vm_flags_set(vma, VM_DONTEXPAND);
+		ret = vm_map_pages_zero(vma, r->pages, r->nr_pages);
+	}
+	mutex_unlock(&ctx->mmap_lock);
+	return ret;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memmap.c: the memory a ring shares with userspace (regions,
- * ->mmap()). Locking: a region belongs to what embeds it; no lock of
- * its own.
+ * memmap.c: the memory a ring shares with userspace (regions, the
+ * layout of the SQ and CQ rings, ->mmap()). Locking: a region belongs to
+ * what embeds it; ->mmap() of the rings holds ctx->mmap_lock.
  */
 #ifndef IO_URING_MEMMAP_H
 #define IO_URING_MEMMAP_H
@@ -12,6 +12,10 @@
 int io_region_alloc(struct io_region *r, size_t size);
 int io_region_pin(struct io_region *r, u64 uaddr, size_t size);
 void io_region_free(struct io_region *r);
+int io_rings_size(u32 entries, struct io_uring_params *p);
+int io_rings_alloc(struct io_rings *r, const struct io_uring_params *p);
+void io_rings_offsets(const struct io_rings *r, struct io_uring_params *p);
+void io_rings_free(struct io_rings *r);
 int io_uring_mmap(struct file *file, struct vm_area_struct *vma);
 
 #endif

@@ -16,6 +16,7 @@
 #include "napi.h"
 #include "opdef.h"
 #include "query.h"
+#include "resize.h"
 #include "io-wq.h"
 #include "cancel.h"
 #include "creds.h"
@@ -295,6 +296,10 @@ static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
 		return io_sync_cancel(ctx, arg);
 	case IORING_REGISTER_QUERY:
 		return io_register_query(arg, nr_args);
+	case IORING_REGISTER_RESIZE_RINGS:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_register_resize_rings(ctx, arg);
 	default:
 		return -EINVAL;
 	}

@@ -107,119 +107,6 @@ static int io_check_params(struct io_uring_params *p)
 	return 0;
 }
 
-/* Ring sizes: powers of two, CQ at least as large as SQ, CLAMP to limits. */
-static int io_size_rings(u32 entries, struct io_uring_params *p)
-{
-	bool clamp = p->flags & IORING_SETUP_CLAMP;
-
-	if (!entries)
-		return -EINVAL;
-	if (entries > IO_MAX_SQ_ENTRIES) {
-		if (!clamp)
-			return -EINVAL;
-		entries = IO_MAX_SQ_ENTRIES;
-	}
-	p->sq_entries = roundup_pow_of_two(entries);
-	if (!(p->flags & IORING_SETUP_CQSIZE)) {
-		p->cq_entries = 2 * p->sq_entries;
-		return 0;
-	}
-	if (!p->cq_entries)
-		return -EINVAL;
-	if (p->cq_entries > IO_MAX_CQ_ENTRIES) {
-		if (!clamp)
-			return -EINVAL;
-		p->cq_entries = IO_MAX_CQ_ENTRIES;
-	}
-	p->cq_entries = roundup_pow_of_two(p->cq_entries);
-	if (p->cq_entries < p->sq_entries)
-		return -EINVAL;
-	return 0;
-}
-
-/*
- * Ring memory: the header, then the CQEs, then (unless NO_SQARRAY) the SQ
- * index array. The SQEs are a region of their own.
- */
-static size_t io_layout_rings(struct io_ring_ctx *ctx, struct io_uring_params *p,
-			      size_t *array_off)
-{
-	size_t cqes_end = sizeof(struct io_shared_hdr) +
-			  ((size_t)p->cq_entries << ctx->cqe_shift);
-
-	*array_off = 0;
-	if (p->flags & IORING_SETUP_NO_SQARRAY)
-		return cqes_end;
-	*array_off = ALIGN(cqes_end, SMP_CACHE_BYTES);
-	return *array_off + p->sq_entries * sizeof(u32);
-}
-
-static int io_map_rings(struct io_ring_ctx *ctx, struct io_uring_params *p)
-{
-	size_t ring_size, sqes_size, array_off;
-	bool user = p->flags & IORING_SETUP_NO_MMAP;
-	int ret;
-
-	ring_size = io_layout_rings(ctx, p, &array_off);
-	sqes_size = (size_t)p->sq_entries << ctx->sqe_shift;
-	if (user) {
-		ret = io_region_pin(&ctx->ring_region, p->cq_off.user_addr, ring_size);
-		if (!ret)
-			ret = io_region_pin(&ctx->sqe_region, p->sq_off.user_addr,
-					    sqes_size);
-	} else {
-		ret = io_region_alloc(&ctx->ring_region, ring_size);
-		if (!ret)
-			ret = io_region_alloc(&ctx->sqe_region, sqes_size);
-	}
-	if (ret)
-		return ret;
-
-	ctx->hdr = ctx->ring_region.ptr;
-	ctx->cqes = ctx->ring_region.ptr + sizeof(struct io_shared_hdr);
-	if (array_off)
-		ctx->sq_array = ctx->ring_region.ptr + array_off;
-	ctx->sqes = ctx->sqe_region.ptr;
-	if (user) {
-		/* The process's memory may hold anything: start from zero. */
-		memset(ctx->hdr, 0, sizeof(*ctx->hdr));
-	}
-	ctx->hdr->sq_ring_mask = p->sq_entries - 1;
-	ctx->hdr->sq_ring_entries = p->sq_entries;
-	ctx->hdr->cq_ring_mask = p->cq_entries - 1;
-	ctx->hdr->cq_ring_entries = p->cq_entries;
-	return 0;
-}
-
-static void io_fill_offsets(struct io_ring_ctx *ctx, struct io_uring_params *p)
-{
-	struct io_sqring_offsets *sq = &p->sq_off;
-	struct io_cqring_offsets *cq = &p->cq_off;
-	u64 sq_user = sq->user_addr, cq_user = cq->user_addr;
-
-	memset(sq, 0, sizeof(*sq));
-	memset(cq, 0, sizeof(*cq));
-	sq->head = offsetof(struct io_shared_hdr, sq_head);
-	sq->tail = offsetof(struct io_shared_hdr, sq_tail);
-	sq->ring_mask = offsetof(struct io_shared_hdr, sq_ring_mask);
-	sq->ring_entries = offsetof(struct io_shared_hdr, sq_ring_entries);
-	sq->flags = offsetof(struct io_shared_hdr, sq_flags);
-	sq->dropped = offsetof(struct io_shared_hdr, sq_dropped);
-	if (ctx->sq_array)
-		sq->array = (void *)ctx->sq_array - (void *)ctx->hdr;
-	cq->head = offsetof(struct io_shared_hdr, cq_head);
-	cq->tail = offsetof(struct io_shared_hdr, cq_tail);
-	cq->ring_mask = offsetof(struct io_shared_hdr, cq_ring_mask);
-	cq->ring_entries = offsetof(struct io_shared_hdr, cq_ring_entries);
-	cq->overflow = offsetof(struct io_shared_hdr, cq_overflow);
-	cq->flags = offsetof(struct io_shared_hdr, cq_flags);
-	cq->cqes = sizeof(struct io_shared_hdr);
-	if (ctx->flags & IORING_SETUP_NO_MMAP) {
-		sq->user_addr = sq_user;
-		cq->user_addr = cq_user;
-	}
-}
-
 static void io_ctx_refs_gone(struct percpu_ref *ref)
 {
 	struct io_ring_ctx *ctx = container_of(ref, struct io_ring_ctx, refs);
@@ -232,8 +119,7 @@ static void io_ctx_free(struct io_ring_ctx *ctx)
 	io_req_cache_free(ctx);
 	io_drop_overflow(ctx);
 	io_napi_free(ctx);
-	io_region_free(&ctx->sqe_region);
-	io_region_free(&ctx->ring_region);
+	io_rings_free(&ctx->rings);
 	if (ctx->submitter_task)
 		put_task_struct(ctx->submitter_task);
 	mmdrop(ctx->mm_account);
@@ -294,6 +180,7 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	ctx->compat = in_compat_syscall();
 	ctx->disabled = p->flags & IORING_SETUP_R_DISABLED;
 	mutex_init(&ctx->uring_lock);
+	mutex_init(&ctx->mmap_lock);
 	spin_lock_init(&ctx->cq_lock);
 	INIT_LIST_HEAD(&ctx->overflow_list);
 	INIT_LIST_HEAD(&ctx->parked);
@@ -342,8 +229,12 @@ static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &ctx->poll_wait, wait);
 	/* queued before reading the rings; pairs with io_cq_unlock_post() */
 	smp_mb();
-	if (READ_ONCE(ctx->hdr->sq_tail) - ctx->sq_head != ctx->sq_entries)
+	/* unlocked: against a resize, as struct io_rings says */
+	rcu_read_lock();
+	if (READ_ONCE(READ_ONCE(ctx->rings.hdr)->sq_tail) - READ_ONCE(ctx->sq_head) !=
+	    READ_ONCE(ctx->sq_entries))
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	rcu_read_unlock();
 	if (io_cqes_ready(ctx) || !list_empty_careful(&ctx->overflow_list))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
@@ -409,18 +300,18 @@ static int io_uring_create(u32 entries, struct io_uring_params *p,
 	struct file *file;
 	int ret;
 
-	ret = io_size_rings(entries, p);
+	ret = io_rings_size(entries, p);
 	if (ret)
 		return ret;
 	ctx = io_ctx_alloc(p);
 	if (!ctx)
 		return -ENOMEM;
-	ret = io_map_rings(ctx, p);
+	ret = io_rings_alloc(&ctx->rings, p);
 	if (ret) {
 		io_ctx_free(ctx);
 		return ret;
 	}
-	io_fill_offsets(ctx, p);
+	io_rings_offsets(&ctx->rings, p);
 	p->features = IO_FEATURES;
 
 	file = anon_inode_create_getfile("[io_uring]", &io_uring_fops, ctx,

@@ -58,7 +58,7 @@ static void io_sq_set_wakeup(struct io_sq_data *sqd, bool on)
 	struct io_ring_ctx *ctx;
 
 	list_for_each_entry(ctx, &sqd->rings, sq_node) {
-		atomic_t *flags = (atomic_t *)&ctx->hdr->sq_flags;
+		atomic_t *flags = (atomic_t *)&ctx->rings.hdr->sq_flags;
 
 		if (on)
 			atomic_or(IORING_SQ_NEED_WAKEUP, flags);
@@ -69,7 +69,7 @@ static void io_sq_set_wakeup(struct io_sq_data *sqd, bool on)
 
 static unsigned int io_sq_pending(struct io_ring_ctx *ctx)
 {
-	return READ_ONCE(ctx->hdr->sq_tail) - ctx->sq_head;
+	return READ_ONCE(ctx->rings.hdr->sq_tail) - ctx->sq_head;
 }
 
 /* IOPOLL requests in flight: the thread polls for them. */
@@ -371,7 +371,7 @@ int io_sq_setup(struct io_ring_ctx *ctx, struct io_uring_params *p)
 	 * be asleep already, and only flags the rings it had when it slept.
 	 * It clears the flag once it runs.
 	 */
-	atomic_or(IORING_SQ_NEED_WAKEUP, (atomic_t *)&ctx->hdr->sq_flags);
+	atomic_or(IORING_SQ_NEED_WAKEUP, (atomic_t *)&ctx->rings.hdr->sq_flags);
 	mutex_lock(&sqd->lock);
 	list_add_tail(&ctx->sq_node, &sqd->rings);
 	sqd->idle = max(sqd->idle, idle);
@@ -438,7 +438,7 @@ int io_sq_enter(struct io_ring_ctx *ctx, unsigned int flags)
 	for (;;) {
 		prepare_to_wait(&ctx->sq_space_wait, &wait, TASK_INTERRUPTIBLE);
 		/* room as userspace sees it: the published head */
-		if (READ_ONCE(ctx->hdr->sq_tail) - smp_load_acquire(&ctx->hdr->sq_head) <
+		if (READ_ONCE(ctx->rings.hdr->sq_tail) - smp_load_acquire(&ctx->rings.hdr->sq_head) <
 		    ctx->sq_entries)
 			break;
 		if (!READ_ONCE(sqd->thread)) {

@@ -350,7 +350,7 @@ void io_compl_flush(struct io_ring_ctx *ctx)
 static noinline int io_req_sqe128(struct io_ring_ctx *ctx,
 				  const struct io_uring_sqe *sqe)
 {
-	size_t idx = ((const char *)sqe - (const char *)ctx->sqes) >>
+	size_t idx = ((const char *)sqe - (const char *)ctx->rings.sqes) >>
 		     ctx->sqe_shift;
 
 	if (ctx->flags & IORING_SETUP_SQE128)
@@ -529,16 +529,16 @@ static const struct io_uring_sqe *io_next_sqe(struct io_ring_ctx *ctx)
 {
 	unsigned int idx = ctx->sq_head++ & (ctx->sq_entries - 1);
 
-	if (ctx->sq_array) {
-		idx = READ_ONCE(ctx->sq_array[idx]);
+	if (ctx->rings.sq_array) {
+		idx = READ_ONCE(ctx->rings.sq_array[idx]);
 		if (unlikely(idx >= ctx->sq_entries)) {
-			WRITE_ONCE(ctx->hdr->sq_dropped,
-				   READ_ONCE(ctx->hdr->sq_dropped) + 1);
+			WRITE_ONCE(ctx->rings.hdr->sq_dropped,
+				   READ_ONCE(ctx->rings.hdr->sq_dropped) + 1);
 			return NULL;
 		}
 		idx = array_index_nospec(idx, ctx->sq_entries);
 	}
-	return (void *)ctx->sqes + ((size_t)idx << ctx->sqe_shift);
+	return (void *)ctx->rings.sqes + ((size_t)idx << ctx->sqe_shift);
 }
 
 /**
@@ -558,7 +558,7 @@ static const struct io_uring_sqe *io_next_sqe(struct io_ring_ctx *ctx)
 int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 {
 	/* SQEs written by userspace before it moved the tail */
-	u32 tail = smp_load_acquire(&ctx->hdr->sq_tail);
+	u32 tail = smp_load_acquire(&ctx->rings.hdr->sq_tail);
 	struct io_chain chain = { .tail = &chain.head };
 	unsigned int done, used = 0;
 	u32 start;
@@ -636,7 +636,7 @@ int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int nr)
 	/* no head to publish with SQ_REWIND */
 	if (likely(!(ctx->flags & IORING_SETUP_SQ_REWIND))) {
 		/* SQEs read before userspace may reuse their slots */
-		smp_store_release(&ctx->hdr->sq_head, ctx->sq_head);
+		smp_store_release(&ctx->rings.hdr->sq_head, ctx->sq_head);
 	}
 	io_compl_flush(ctx);
 	if (done || !nr)

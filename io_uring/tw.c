@@ -31,7 +31,7 @@ static void io_tw_lock(struct io_ring_ctx *ctx)
 	percpu_ref_get(&ctx->refs);
 	mutex_lock(&ctx->uring_lock);
 	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
-		atomic_andnot(IORING_SQ_TASKRUN, (atomic_t *)&ctx->hdr->sq_flags);
+		atomic_andnot(IORING_SQ_TASKRUN, (atomic_t *)&ctx->rings.hdr->sq_flags);
 }
 
 /* @nr callbacks ran under the lock; @local: from a DEFER_TASKRUN list. */
@@ -267,8 +267,13 @@ void io_req_task_work_add(struct io_kiocb *req,
 
 	trace_io_uring_task_add(req, 0);
 	req->tw_cb = cb;
-	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
-		atomic_or(IORING_SQ_TASKRUN, (atomic_t *)&ctx->hdr->sq_flags);
+	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG) {
+		/* from any context: against a resize, as struct io_rings says */
+		rcu_read_lock();
+		atomic_or(IORING_SQ_TASKRUN,
+			  (atomic_t *)&READ_ONCE(ctx->rings.hdr)->sq_flags);
+		rcu_read_unlock();
+	}
 	/*
 	 * A closed ring's completions (its teardown's cancellations, mostly)
 	 * are no business of the task's: queued to it from the teardown

@@ -106,6 +106,24 @@ struct io_region {
 	bool		user;
 };
 
+/*
+ * The SQ and CQ as userspace shares them: @ring holds the header, the
+ * CQEs and (unless NO_SQARRAY) the SQ index array, @sqe the SQEs. Set up
+ * with the ring; IORING_REGISTER_RESIZE_RINGS (resize.c) builds a second
+ * set and swaps it in with uring_lock, mmap_lock and cq_lock held, so a
+ * holder of any of them sees one set throughout. Code holding none (the
+ * ring's ->poll(), eventfd and task-work flag updates) reads @hdr under
+ * rcu_read_lock(): a replaced set is freed after a grace period.
+ */
+struct io_rings {
+	struct io_shared_hdr	*hdr;
+	u32			*sq_array;	/* NULL with NO_SQARRAY */
+	struct io_uring_sqe	*sqes;
+	struct io_uring_cqe	*cqes;
+	struct io_region	ring;
+	struct io_region	sqe;
+};
+
 /* What a ring registered with IORING_REGISTER_RESTRICTIONS allows. */
 struct io_restrictions {
 	DECLARE_BITMAP(register_op, IORING_REGISTER_LAST);
@@ -134,7 +152,8 @@ struct iovec;
  *
  * Fields under "submit" are protected by @uring_lock, fields under
  * "complete" by @cq_lock; the rest is set at setup and then read-only,
- * unless marked otherwise.
+ * unless marked otherwise. @rings, @sq_entries and @cq_entries change
+ * only in a resize, under @uring_lock, @mmap_lock and @cq_lock.
  */
 struct io_ring_ctx {
 	unsigned int		flags;		/* IORING_SETUP_* */
@@ -142,12 +161,9 @@ struct io_ring_ctx {
 	unsigned int		cq_entries;
 	unsigned int		sqe_shift;	/* log2 of the SQE size */
 	unsigned int		cqe_shift;	/* log2 of the CQE size */
-	struct io_shared_hdr	*hdr;
-	u32			*sq_array;	/* NULL with NO_SQARRAY */
-	struct io_uring_sqe	*sqes;
-	struct io_uring_cqe	*cqes;
-	struct io_region	ring_region;
-	struct io_region	sqe_region;
+	struct io_rings		rings;
+	/* ->mmap() and fdinfo against a resize; after uring_lock */
+	struct mutex		mmap_lock;
 	clockid_t		clockid;	/* for timed waits; uring_lock */
 	/*
 	 * Created by a 32-bit task: the user structs its requests name

@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #endif
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -45,6 +46,7 @@
 #define TIMEOUT_IMMEDIATE_ARG	0x0080U
 #define SETUP_SQ_REWIND		0x00100000U
 #define REGISTER_DST_REPLACE	0x2U
+#define REGISTER_RESIZE_RINGS	33
 
 /* struct io_uring_clone_buffers of 6.13 */
 struct clone_bufs {
@@ -1051,6 +1053,224 @@ TEST(sqe_mixed_sqpoll_round)
 		EXPECT_EQ(0, res[i]);
 	uring_exit(&b);
 	uring_exit(&a);
+}
+
+/*
+ * IORING_REGISTER_RESIZE_RINGS, then the new rings mapped in place of
+ * the old (as liburing does it): what is published but not submitted
+ * stays published.
+ */
+static int resize(struct uring *r, struct io_uring_params *p)
+{
+	unsigned int flags = r->flags;
+	int ret, fd = r->fd;
+
+	ret = sys_io_uring_register(fd, REGISTER_RESIZE_RINGS, p, 1);
+	if (ret)
+		return ret;
+	/* the ring's flags come back with the new layout */
+	if ((p->flags & flags) != flags)
+		return -EPROTO;
+	uring_unmap(r);
+	/* SQ and CQ rings mapped apart, as liburing maps resized rings */
+	p->features = r->features & ~IORING_FEAT_SINGLE_MMAP;
+	ret = uring_map(r, fd, p);
+	r->sqe_flushed = r->sqe_tail;
+	return ret;
+}
+
+static int defer_ring(struct uring *r, unsigned int entries, __u32 flags)
+{
+	struct io_uring_params p = {
+		.flags = flags | IORING_SETUP_SINGLE_ISSUER |
+			 IORING_SETUP_DEFER_TASKRUN,
+	};
+
+	return uring_init_params(r, entries, &p);
+}
+
+/*
+ * Three CQEs unreaped and two SQEs published but not submitted move to
+ * rings four times as large, at the same head and tail; with an SQ array
+ * and without.
+ */
+TEST(resize_rings)
+{
+	__u32 flags[] = { 0, IORING_SETUP_NO_SQARRAY };
+	struct io_uring_params p;
+	struct io_uring_cqe cqe;
+	unsigned int i, f;
+	struct uring r;
+
+	for (f = 0; f < 2; f++) {
+		ASSERT_EQ(0, defer_ring(&r, 8, flags[f]));
+		for (i = 1; i <= 3; i++)
+			uring_prep_nop(uring_get_sqe(&r), i);
+		ASSERT_EQ(3, uring_submit(&r));
+		for (i = 4; i <= 5; i++)
+			uring_prep_nop(uring_get_sqe(&r), i);
+		uring_flush(&r);
+		memset(&p, 0, sizeof(p));
+		p.sq_entries = 32;
+		ASSERT_EQ(0, resize(&r, &p)) {
+			uring_exit(&r);
+			SKIP(return, "IORING_REGISTER_RESIZE_RINGS not supported");
+		}
+		EXPECT_EQ(32, p.sq_entries);
+		EXPECT_EQ(64, p.cq_entries);
+		EXPECT_EQ(32, *r.sq_ring_entries);
+		EXPECT_EQ(64, *r.cq_ring_entries);
+		EXPECT_EQ(3, uring_load(r.sq_head));
+		EXPECT_EQ(5, uring_load(r.sq_tail));
+		EXPECT_EQ(3, uring_cq_ready(&r));
+		ASSERT_EQ(2, uring_enter(&r, 2, 0, 0));
+		for (i = 1; i <= 5; i++) {
+			ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, 5000));
+			EXPECT_EQ(i, cqe.user_data);
+			EXPECT_EQ(0, cqe.res);
+		}
+		uring_exit(&r);
+	}
+}
+
+/* The ring as it was after a refused resize: its 8 NOPs still to reap. */
+static void expect_nops(struct __test_metadata *_metadata, struct uring *r,
+			unsigned int n)
+{
+	struct io_uring_cqe cqe;
+	unsigned int i;
+
+	for (i = 1; i <= n; i++) {
+		ASSERT_EQ(0, uring_get_cqe_ms(r, &cqe, 5000));
+		EXPECT_EQ(i, cqe.user_data);
+	}
+}
+
+static void *resize_elsewhere(void *arg)
+{
+	struct io_uring_params p = { .sq_entries = 16 };
+	long ret = sys_io_uring_register(*(int *)arg, REGISTER_RESIZE_RINGS, &p, 1);
+
+	return (void *)ret;
+}
+
+TEST(resize_rings_bad_input)
+{
+	struct io_uring_params p = { .sq_entries = 16 };
+	struct uring r;
+	pthread_t t;
+	void *res;
+	int i;
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS, &p, 1));
+	uring_exit(&r);
+
+	ASSERT_EQ(0, defer_ring(&r, 8, 0));
+	p.flags = IORING_SETUP_SQPOLL;
+	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS, &p, 1));
+	p.flags = 0;
+	p.resv[1] = 1;
+	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS, &p, 1));
+	p.resv[1] = 0;
+	p.sq_entries = 0;
+	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS, &p, 1));
+	p.sq_entries = 16;
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 8;	/* smaller than the SQ */
+	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS, &p, 1));
+	p.flags = 0;
+	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS, &p, 2));
+	EXPECT_EQ(-EINVAL, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS, NULL, 1));
+	EXPECT_EQ(-EFAULT, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS,
+						 (void *)8, 1));
+	ASSERT_EQ(0, pthread_create(&t, NULL, resize_elsewhere, &r.fd));
+	ASSERT_EQ(0, pthread_join(t, &res));
+	EXPECT_EQ(-EEXIST, (long)res);
+
+	/* eight CQEs do not fit in four */
+	for (i = 1; i <= 8; i++)
+		uring_prep_nop(uring_get_sqe(&r), i);
+	ASSERT_EQ(8, uring_submit(&r));
+	p.sq_entries = 2;
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 4;
+	EXPECT_EQ(-EOVERFLOW, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS, &p, 1));
+	expect_nops(_metadata, &r, 8);
+
+	/* nor does a CQ with CQEs in its overflow list resize */
+	for (i = 1; i <= 17; i++) {
+		uring_prep_nop(uring_get_sqe(&r), i);
+		if (!(i % 8) || i == 17)
+			ASSERT_LT(0, uring_submit(&r));
+	}
+	p.sq_entries = 32;
+	p.flags = 0;
+	EXPECT_EQ(-EOVERFLOW, sys_io_uring_register(r.fd, REGISTER_RESIZE_RINGS, &p, 1));
+	expect_nops(_metadata, &r, 17);
+	uring_exit(&r);
+}
+
+/*
+ * A CQ head userspace wrote garbage over (further from the tail than the
+ * ring is long) leaves nothing pending: the resize starts an empty CQ at
+ * the tail, and the ring works on.
+ */
+TEST(resize_rings_scribbled_head)
+{
+	struct io_uring_params p = { .sq_entries = 16 };
+	struct io_uring_cqe cqe;
+	struct uring r;
+
+	ASSERT_EQ(0, defer_ring(&r, 8, 0));
+	ASSERT_EQ(0, uring_queue_nop(&r, 1, 0));
+	ASSERT_EQ(1, uring_submit(&r));
+	uring_store(r.cq_head, 0x5a5a5a5a);
+	ASSERT_EQ(0, resize(&r, &p)) {
+		uring_exit(&r);
+		SKIP(return, "IORING_REGISTER_RESIZE_RINGS not supported");
+	}
+	EXPECT_EQ(1, uring_load(r.cq_head));
+	EXPECT_EQ(1, uring_load(r.cq_tail));
+	ASSERT_EQ(0, uring_queue_nop(&r, 2, 0));
+	ASSERT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, 5000));
+	EXPECT_EQ(2, cqe.user_data);
+	uring_exit(&r);
+}
+
+/*
+ * A mixed CQ: a 32-byte CQE at index 3 would straddle the end of a 4-slot
+ * ring, so a skip CQE takes index 3 and the pair moves to 4 and 5.
+ */
+TEST(resize_rings_cqe_mixed)
+{
+	struct io_uring_params p = {
+		.flags = IORING_SETUP_CQSIZE, .sq_entries = 2, .cq_entries = 4,
+	};
+	struct io_uring_cqe *c;
+	struct uring r;
+	int i;
+
+	if (defer_ring(&r, 4, SETUP_CQE_MIXED) == -EINVAL)
+		SKIP(return, "IORING_SETUP_CQE_MIXED not supported");
+	for (i = 1; i <= 3; i++)
+		uring_prep_nop(uring_get_sqe(&r), i);
+	ASSERT_EQ(3, uring_submit(&r));
+	uring_store(r.cq_head, 3);
+	prep_nop32(&r, 4, 40, 400);
+	ASSERT_EQ(1, uring_submit(&r));
+	ASSERT_EQ(0, resize(&r, &p)) {
+		uring_exit(&r);
+		SKIP(return, "IORING_REGISTER_RESIZE_RINGS not supported");
+	}
+	ASSERT_EQ(3, uring_load(r.cq_head));
+	ASSERT_EQ(6, uring_load(r.cq_tail));
+	c = (void *)(r.cqes + 3 * 16);
+	EXPECT_EQ(CQE_F_SKIP, c->flags);
+	c = (void *)r.cqes;
+	EXPECT_TRUE(big_cqe_is(c, 4));
+	uring_exit(&r);
 }
 
 TEST_HARNESS_MAIN
