@@ -8,6 +8,8 @@
  * Locking: ctx->uring_lock (mutex) serialises submission, registration and
  * the request cache; ctx->cq_lock (spinlock) serialises CQE posting and the
  * overflow list. cq_lock nests inside uring_lock, never the other way round.
+ * ctx->mmap_lock (mutex) keeps ->mmap() and fdinfo off a ring resize, which
+ * holds all three; the shared header is read unlocked only under RCU.
  */
 #ifndef IO_URING_URING_H
 #define IO_URING_URING_H
@@ -112,8 +114,9 @@ struct io_region {
  * with the ring; IORING_REGISTER_RESIZE_RINGS (resize.c) builds a second
  * set and swaps it in with uring_lock, mmap_lock and cq_lock held, so a
  * holder of any of them sees one set throughout. Code holding none (the
- * ring's ->poll(), eventfd and task-work flag updates) reads @hdr under
- * rcu_read_lock(): a replaced set is freed after a grace period.
+ * ring's ->poll(), io_cqes_ready(), the eventfd check and the task work
+ * flag) reads @hdr under rcu_read_lock(): a replaced set is freed after a
+ * grace period.
  */
 struct io_rings {
 	struct io_shared_hdr	*hdr;

@@ -1212,6 +1212,39 @@ TEST(resize_rings_bad_input)
 }
 
 /*
+ * A mixed SQ: a published NOP128 at index 3 cannot move to a 4-slot ring,
+ * where it would start in the last slot and fail instead of running
+ * (-EOVERFLOW, nothing changed); to 16 slots it moves and runs.
+ */
+TEST(resize_rings_sqe_mixed)
+{
+	struct io_uring_params p = { .sq_entries = 4 };
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int i;
+
+	if (defer_ring(&r, 8, SETUP_SQE_MIXED | IORING_SETUP_NO_SQARRAY) == -EINVAL)
+		SKIP(return, "IORING_SETUP_SQE_MIXED not supported");
+	for (i = 1; i <= 3; i++)
+		uring_prep_nop(uring_get_sqe(&r), i);
+	ASSERT_EQ(3, uring_submit(&r));
+	expect_nops(_metadata, &r, 3);
+	queue_nop128(&r, 4);
+	uring_flush(&r);
+	ASSERT_EQ(-EOVERFLOW, resize(&r, &p));
+	p.sq_entries = 16;
+	ASSERT_EQ(0, resize(&r, &p)) {
+		uring_exit(&r);
+		SKIP(return, "IORING_REGISTER_RESIZE_RINGS not supported");
+	}
+	ASSERT_EQ(2, uring_enter(&r, 2, 0, 0));
+	ASSERT_EQ(0, uring_get_cqe_ms(&r, &cqe, 5000));
+	EXPECT_EQ(4, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	uring_exit(&r);
+}
+
+/*
  * A CQ head userspace wrote garbage over (further from the tail than the
  * ring is long) leaves nothing pending: the resize starts an empty CQ at
  * the tail, and the ring works on.
