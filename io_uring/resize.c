@@ -29,13 +29,17 @@
 #include "opdef.h"
 #include "resize.h"
 
-/* What a resize may ask; the layout flags come from the ring. */
+/*
+ * What a resize may ask; the layout flags come from the ring (and may be
+ * passed back as a resize returned them).
+ */
 #define IO_RESIZE_FLAGS		(IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP)
 
 static int io_resize_params(struct io_ring_ctx *ctx, struct io_uring_params *p)
 {
-	if (p->flags & ~IO_RESIZE_FLAGS)
+	if (p->flags & ~(IO_RESIZE_FLAGS | ctx->flags))
 		return -EINVAL;
+	p->flags &= IO_RESIZE_FLAGS;
 	if (memchr_inv(p->resv, 0, sizeof(p->resv)))
 		return -EINVAL;
 	p->flags |= ctx->flags & ~IO_RESIZE_FLAGS;
@@ -300,7 +304,8 @@ static int io_resize_commit(struct io_ring_ctx *ctx, struct io_rings_old *n,
  * io_register_resize_rings - IORING_REGISTER_RESIZE_RINGS
  * @ctx: the ring
  * @arg: a struct io_uring_params: sq_entries, with IORING_SETUP_CQSIZE
- *	 cq_entries, IORING_SETUP_CLAMP; with IORING_SETUP_NO_MMAP the new
+ *	 cq_entries, IORING_SETUP_CLAMP (the ring's own flags are accepted and
+ *	 ignored); with IORING_SETUP_NO_MMAP the new
  *	 memory in sq_off.user_addr and cq_off.user_addr. Filled in as by
  *	 io_uring_setup() for mapping the new rings, the ring's flags added.
  *

@@ -17,11 +17,15 @@
 #include <linux/audit.h>
 #include <linux/io_uring/cmd.h>
 #include <linux/io_uring/net.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+#include <linux/skbuff.h>
 #include <net/sock.h>
 #include <asm/ioctls.h>
 
 #include "uring.h"
 #include "opdef.h"
+#include "complete.h"
 #include "iopoll.h"
 #include "issue.h"
 #include "tw.h"
@@ -292,18 +296,105 @@ static int io_uring_cmd_sock_queued(struct sock *sk, u32 op)
 	return ret ?: arg;
 }
 
+/*
+ * The time of a transmit timestamp waiting in the error queue, as
+ * recvmsg(MSG_ERRQUEUE) would report it: hardware if the socket asked for
+ * raw hardware stamps and the skb has one, else software if asked for.
+ * False for anything else (a real error stays queued for recvmsg).
+ */
+static bool io_tx_tstamp(struct sock *sk, struct sk_buff *skb,
+			 struct timespec64 *ts, bool *hw)
+{
+	const struct sock_exterr_skb *serr = SKB_EXT_ERR(skb);
+	u32 tsflags = READ_ONCE(sk->sk_tsflags);
+	ktime_t hwts = skb_hwtstamps(skb)->hwtstamp;
+
+	if (serr->ee.ee_errno != ENOMSG ||
+	    serr->ee.ee_origin != SO_EE_ORIGIN_TIMESTAMPING)
+		return false;
+	*hw = hwts && (tsflags & SOF_TIMESTAMPING_RAW_HARDWARE);
+	if (*hw)
+		*ts = ktime_to_timespec64(hwts);
+	else if (skb->tstamp && (tsflags & SOF_TIMESTAMPING_SOFTWARE))
+		*ts = ktime_to_timespec64(skb->tstamp);
+	else
+		return false;
+	return true;
+}
+
+/* One timestamp's CQE: false if it could not be posted (no memory). */
+static bool io_tx_tstamp_post(struct io_kiocb *req, struct sk_buff *skb,
+			      const struct timespec64 *ts, bool hw)
+{
+	const struct sock_exterr_skb *serr = SKB_EXT_ERR(skb);
+	struct io_ring_ctx *ctx = req->ctx;
+	u64 big[2] = { ts->tv_sec, ts->tv_nsec };	/* struct io_timespec */
+	u32 cflags = IORING_CQE_F_MORE |
+		     (serr->ee.ee_info << IORING_TIMESTAMP_TYPE_SHIFT);
+	bool posted;
+
+	if (hw)
+		cflags |= IORING_CQE_F_TSTAMP_HW;
+	if (ctx->flags & IORING_SETUP_CQE_MIXED)
+		cflags |= IORING_CQE_F_32;
+	io_cq_lock(ctx);
+	posted = io_post_cqe(ctx, req->user_data, serr->ee.ee_data, cflags, big);
+	io_cq_unlock_post(ctx);
+	return posted;
+}
+
+/*
+ * SOCKET_URING_OP_TX_TIMESTAMP: each transmit timestamp waiting in the
+ * socket's error queue (SO_TIMESTAMPING) becomes a 32-byte CQE with
+ * IORING_CQE_F_MORE, its key (ee_data) in res, its type (SCM_TSTAMP_*) in
+ * the flags from IORING_TIMESTAMP_TYPE_SHIFT and its time in the extra
+ * words; then the command completes with 0. Errors that are not
+ * timestamps stay queued. Needs 32-byte CQEs (CQE32 or CQE_MIXED).
+ */
+static int io_uring_cmd_tx_timestamp(struct io_uring_cmd *cmd, struct sock *sk)
+{
+	struct io_kiocb *req = cmd_to_io_kiocb(cmd);
+	struct sk_buff_head *q = &sk->sk_error_queue;
+	struct timespec64 ts;
+	struct sk_buff *skb;
+	unsigned long flags;
+	bool hw;
+
+	if (!(req->ctx->flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED)))
+		return -EINVAL;
+	for (;;) {
+		spin_lock_irqsave(&q->lock, flags);
+		skb_queue_walk(q, skb) {
+			if (io_tx_tstamp(sk, skb, &ts, &hw))
+				break;
+		}
+		if (skb == (struct sk_buff *)q) {
+			spin_unlock_irqrestore(&q->lock, flags);
+			return 0;
+		}
+		__skb_unlink(skb, q);
+		spin_unlock_irqrestore(&q->lock, flags);
+		if (!io_tx_tstamp_post(req, skb, &ts, hw))
+			break;
+		consume_skb(skb);
+	}
+	/* no memory for its CQE: back in front, for the next try */
+	skb_queue_head(q, skb);
+	return -ENOMEM;
+}
+
 /**
  * io_uring_cmd_sock - the socket layer's ->uring_cmd()
- * @cmd: SOCKET_URING_OP_SIOCINQ, SIOCOUTQ, GETSOCKOPT, SETSOCKOPT or
- *	 GETSOCKNAME
+ * @cmd: SOCKET_URING_OP_SIOCINQ, SIOCOUTQ, GETSOCKOPT, SETSOCKOPT,
+ *	 GETSOCKNAME or TX_TIMESTAMP
  * @issue_flags: IO_URING_F_COMPAT for a 32-bit ring, whose socket options
  *		 skip the cgroup BPF hooks as the compat syscalls' do
  *
  * Context: the command's issue; socket options take the socket's lock
  * and may sleep.
  * Return: for SIOCINQ/SIOCOUTQ the byte count the matching ioctl would
- * give; for GETSOCKOPT the option's length; for SETSOCKOPT and GETSOCKNAME
- * 0; or -errno.
+ * give; for GETSOCKOPT the option's length; for SETSOCKOPT, GETSOCKNAME
+ * and TX_TIMESTAMP 0; or -errno.
  */
 int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
@@ -316,6 +407,8 @@ int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		return io_uring_cmd_setsockopt(sock, cmd, issue_flags);
 	if (op == SOCKET_URING_OP_GETSOCKNAME)
 		return io_uring_cmd_getsockname(sock, cmd);
+	if (op == SOCKET_URING_OP_TX_TIMESTAMP)
+		return io_uring_cmd_tx_timestamp(cmd, sock->sk);
 	return io_uring_cmd_sock_queued(sock->sk, op);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_sock);

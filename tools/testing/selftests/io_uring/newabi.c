@@ -23,6 +23,8 @@
 #include <sys/uio.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -47,6 +49,8 @@
 #define SETUP_SQ_REWIND		0x00100000U
 #define REGISTER_DST_REPLACE	0x2U
 #define REGISTER_RESIZE_RINGS	33
+#define SOCK_OP_TX_TIMESTAMP	4
+#define TIMESTAMP_TYPE_SHIFT	17
 
 /* struct io_uring_clone_buffers of 6.13 */
 struct clone_bufs {
@@ -1304,6 +1308,113 @@ TEST(resize_rings_cqe_mixed)
 	c = (void *)r.cqes;
 	EXPECT_TRUE(big_cqe_is(c, 4));
 	uring_exit(&r);
+}
+
+/*
+ * A UDP socket on loopback with three software transmit timestamps (keys
+ * 0 to 2) in its error queue, and among them a real error: the third
+ * datagram went to a port where nobody listens any more.
+ */
+static int tstamp_socket(void)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	int rx, fd, val = SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_TX_SOFTWARE |
+		      SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+	socklen_t len = sizeof(to);
+	int one = 1, i;
+
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	rx = socket(AF_INET, SOCK_DGRAM, 0);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (rx < 0 || fd < 0 || bind(rx, (void *)&to, sizeof(to)) ||
+	    getsockname(rx, (void *)&to, &len) ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &val, sizeof(val)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)))
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (sendto(fd, "x", 1, 0, (void *)&to, sizeof(to)) != 1)
+			return -1;
+	close(rx);	/* its port is closed now: the third one bounces */
+	if (sendto(fd, "x", 1, 0, (void *)&to, sizeof(to)) != 1)
+		return -1;
+	usleep(100 * 1000);
+	return fd;
+}
+
+/* The errno an IP_RECVERR message from the error queue carries, or 0. */
+static int bounce_errno(struct msghdr *msg)
+{
+	struct sock_extended_err *ee;
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level != SOL_IP || cm->cmsg_type != IP_RECVERR)
+			continue;
+		ee = (void *)CMSG_DATA(cm);
+		return ee->ee_errno;
+	}
+	return 0;
+}
+
+/*
+ * SOCKET_URING_OP_TX_TIMESTAMP: the three timestamps as 32-byte CQEs with
+ * IORING_CQE_F_MORE (key in res, SCM_TSTAMP_SND as the type, a time), then
+ * the command's own CQE; the bounce stays queued for recvmsg(); a ring of
+ * 16-byte CQEs is refused.
+ */
+TEST(tx_timestamp)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_CQE32 };
+	struct io_uring_cqe *c;
+	struct io_uring_sqe *sqe;
+	char cbuf[512], data[8];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct uring r;
+	int fd, i, ret;
+
+	fd = tstamp_socket();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	sqe = uring_get_sqe(&r);
+	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, NULL, 0, 0, 1);
+	sqe->cmd_op = SOCK_OP_TX_TIMESTAMP;
+	ret = run_one(&r);
+	uring_exit(&r);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "SOCKET_URING_OP_TX_TIMESTAMP not supported");
+	EXPECT_EQ(-EINVAL, ret);
+
+	ASSERT_EQ(0, uring_init_params(&r, 8, &p));
+	sqe = uring_get_sqe(&r);
+	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, NULL, 0, 0, 7);
+	sqe->cmd_op = SOCK_OP_TX_TIMESTAMP;
+	ASSERT_EQ(1, uring_submit_and_wait(&r, 1));
+	ASSERT_EQ(4, uring_cq_ready(&r));
+	for (i = 0; i < 4; i++) {
+		c = (void *)(r.cqes + (size_t)((*r.cq_head + i) & *r.cq_mask) * 32);
+		EXPECT_EQ(7, c->user_data);
+		if (i == 3) {
+			EXPECT_EQ(0, c->res);
+			EXPECT_FALSE(c->flags & IORING_CQE_F_MORE);
+			break;
+		}
+		EXPECT_EQ(i, c->res);
+		EXPECT_TRUE(c->flags & IORING_CQE_F_MORE);
+		EXPECT_EQ(SCM_TSTAMP_SND, c->flags >> TIMESTAMP_TYPE_SHIFT);
+		EXPECT_NE(0, c->big_cqe[0] | c->big_cqe[1]);	/* the time */
+	}
+	uring_store(r.cq_head, *r.cq_head + 4);
+	/* the bounce, and nothing else */
+	EXPECT_LE(0, recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT));
+	EXPECT_EQ(ECONNREFUSED, bounce_errno(&msg));
+	EXPECT_EQ(-1, recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	uring_exit(&r);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
