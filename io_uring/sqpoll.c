@@ -426,6 +426,7 @@ void io_sq_detach(struct io_ring_ctx *ctx)
 int io_sq_enter(struct io_ring_ctx *ctx, unsigned int flags)
 {
 	struct io_sq_data *sqd = ctx->sq_data;
+	struct io_shared_hdr *hdr;
 	DEFINE_WAIT(wait);
 	int ret = 0;
 
@@ -437,8 +438,9 @@ int io_sq_enter(struct io_ring_ctx *ctx, unsigned int flags)
 		return 0;
 	for (;;) {
 		prepare_to_wait(&ctx->sq_space_wait, &wait, TASK_INTERRUPTIBLE);
+		hdr = ctx->rings.hdr;
 		/* room as userspace sees it: the published head */
-		if (READ_ONCE(ctx->rings.hdr->sq_tail) - smp_load_acquire(&ctx->rings.hdr->sq_head) <
+		if (READ_ONCE(hdr->sq_tail) - smp_load_acquire(&hdr->sq_head) <
 		    ctx->sq_entries)
 			break;
 		if (!READ_ONCE(sqd->thread)) {
