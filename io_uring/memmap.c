@@ -9,6 +9,9 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/log2.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/io_uring.h>
 
 #include "uring.h"
@@ -246,7 +249,107 @@ void io_rings_free(struct io_rings *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* ->mmap() of a ring fd: IORING_OFF_SQ_RING/CQ_RING and IORING_OFF_SQES. */
+/*
+ * Where ->mmap() finds a parameter region of kernel memory (our choice:
+ * userspace is told the offset), and the largest region: what it holds
+ * is wait arguments, 64 bytes each.
+ */
+#define IO_OFF_PARAM_REGION	0x20000000ULL
+#define IO_PARAM_REGION_MAX	SZ_16M
+
+/* The region a struct io_uring_region_desc asks for, in @r. */
+static int io_param_region_make(struct io_region *r,
+				struct io_uring_region_desc *desc)
+{
+	if (memchr_inv(desc->__resv, 0, sizeof(desc->__resv)) || desc->id ||
+	    desc->flags & ~IORING_MEM_REGION_TYPE_USER || !desc->size ||
+	    !PAGE_ALIGNED(desc->size) || desc->size > IO_PARAM_REGION_MAX)
+		return -EINVAL;
+	if (desc->flags & IORING_MEM_REGION_TYPE_USER)
+		return io_region_pin(r, desc->user_addr, desc->size);
+	if (desc->user_addr)
+		return -EINVAL;
+	desc->mmap_offset = IO_OFF_PARAM_REGION;
+	return io_region_alloc(r, desc->size);
+}
+
+/**
+ * io_register_mem_region - IORING_REGISTER_MEM_REGION
+ * @ctx: the ring
+ * @arg: a struct io_uring_mem_region_reg naming a struct
+ *	 io_uring_region_desc, whose mmap_offset is filled in for a region
+ *	 of kernel memory
+ *
+ * One region per ring, for good. With IORING_MEM_REGION_REG_WAIT_ARG it
+ * holds the arguments of io_uring_enter(2) with IORING_ENTER_EXT_ARG_REG,
+ * and may only be registered while the ring is disabled.
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0; -EBUSY if the ring has its region; -EINVAL for unknown flags,
+ * reserved fields, a size that is zero, not whole pages or over 16 MiB, a
+ * user address for kernel memory, a misaligned one, or REG_WAIT_ARG on an
+ * enabled ring; -EFAULT when a struct or the user memory cannot be
+ * reached (or written); -ENOMEM.
+ */
+int io_register_mem_region(struct io_ring_ctx *ctx, void __user *arg)
+{
+	struct io_uring_region_desc __user *udesc;
+	struct io_uring_mem_region_reg reg;
+	struct io_uring_region_desc desc;
+	struct io_region r = {};
+	int ret;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	if (copy_from_user(&reg, arg, sizeof(reg)))
+		return -EFAULT;
+	if (memchr_inv(reg.__resv, 0, sizeof(reg.__resv)) ||
+	    reg.flags & ~IORING_MEM_REGION_REG_WAIT_ARG)
+		return -EINVAL;
+	if ((reg.flags & IORING_MEM_REGION_REG_WAIT_ARG) && !ctx->disabled)
+		return -EINVAL;
+	if (ctx->param_region.pages)
+		return -EBUSY;
+	udesc = u64_to_user_ptr(reg.region_uptr);
+	if (copy_from_user(&desc, udesc, sizeof(desc)))
+		return -EFAULT;
+	ret = io_param_region_make(&r, &desc);
+	if (!ret && !r.user && copy_to_user(udesc, &desc, sizeof(desc)))
+		ret = -EFAULT;
+	if (ret) {
+		io_region_free(&r);
+		return ret;
+	}
+	mutex_lock(&ctx->mmap_lock);
+	ctx->param_region = r;
+	mutex_unlock(&ctx->mmap_lock);
+	ctx->wait_region = reg.flags & IORING_MEM_REGION_REG_WAIT_ARG;
+	return 0;
+}
+
+/**
+ * io_reg_wait_at - the registered wait argument at byte @offset
+ * @ctx: an enabled ring
+ * @offset: where in its REG_WAIT_ARG region (any alignment)
+ *
+ * Context: any; the region stays as long as the ring.
+ * Return: the argument, in memory userspace may change at any time, or
+ * NULL when the ring has no such region or it ends before the argument.
+ */
+const struct io_uring_reg_wait *io_reg_wait_at(struct io_ring_ctx *ctx,
+					       unsigned long offset)
+{
+	size_t size = (size_t)ctx->param_region.nr_pages << PAGE_SHIFT;
+
+	if (!ctx->wait_region || offset > size ||
+	    size - offset < sizeof(struct io_uring_reg_wait))
+		return NULL;
+	return ctx->param_region.ptr + offset;
+}
+
+/*
+ * ->mmap() of a ring fd: IORING_OFF_SQ_RING/CQ_RING, IORING_OFF_SQES, a
+ * buffer ring, or a parameter region of kernel memory.
+ */
 int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct io_ring_ctx *ctx = file->private_data;
@@ -261,6 +364,9 @@ int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
 		break;
 	case IORING_OFF_SQES:
 		r = &ctx->rings.sqe;
+		break;
+	case IO_OFF_PARAM_REGION:
+		r = &ctx->param_region;
 		break;
 	default:
 		if ((off & IORING_OFF_MMAP_MASK) == IORING_OFF_PBUF_RING)

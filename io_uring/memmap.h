@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * memmap.c: the memory a ring shares with userspace (regions, the
- * layout of the SQ and CQ rings, ->mmap()). Locking: a region belongs to
+ * layout of the SQ and CQ rings, the parameter region of
+ * IORING_REGISTER_MEM_REGION, ->mmap()). Locking: a region belongs to
  * what embeds it; ->mmap() of the rings holds ctx->mmap_lock.
  */
 #ifndef IO_URING_MEMMAP_H
@@ -16,6 +17,9 @@ int io_rings_size(u32 entries, struct io_uring_params *p);
 int io_rings_alloc(struct io_rings *r, const struct io_uring_params *p);
 void io_rings_offsets(const struct io_rings *r, struct io_uring_params *p);
 void io_rings_free(struct io_rings *r);
+int io_register_mem_region(struct io_ring_ctx *ctx, void __user *arg);
+const struct io_uring_reg_wait *io_reg_wait_at(struct io_ring_ctx *ctx,
+					       unsigned long offset);
 int io_uring_mmap(struct file *file, struct vm_area_struct *vma);
 
 #endif

@@ -23,6 +23,7 @@
 #include "eventfd.h"
 #include "issue.h"
 #include "kbuf.h"
+#include "memmap.h"
 #include "restrict.h"
 #include "sqpoll.h"
 #include "tctx.h"
@@ -300,6 +301,10 @@ static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (!arg || nr_args != 1)
 			return -EINVAL;
 		return io_register_resize_rings(ctx, arg);
+	case IORING_REGISTER_MEM_REGION:
+		if (!arg || nr_args != 1)
+			return -EINVAL;
+		return io_register_mem_region(ctx, arg);
 	default:
 		return -EINVAL;
 	}

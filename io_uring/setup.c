@@ -120,6 +120,7 @@ static void io_ctx_free(struct io_ring_ctx *ctx)
 	io_drop_overflow(ctx);
 	io_napi_free(ctx);
 	io_rings_free(&ctx->rings);
+	io_region_free(&ctx->param_region);
 	if (ctx->submitter_task)
 		put_task_struct(ctx->submitter_task);
 	mmdrop(ctx->mm_account);

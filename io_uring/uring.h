@@ -66,7 +66,7 @@
 #define IO_ENTER_FLAGS	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
 			 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG |	   \
 			 IORING_ENTER_REGISTERED_RING | IORING_ENTER_ABS_TIMER | \
-			 IORING_ENTER_NO_IOWAIT)
+			 IORING_ENTER_EXT_ARG_REG | IORING_ENTER_NO_IOWAIT)
 
 #define IO_SQE_FLAGS	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
 			 IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_BUFFER_SELECT | \
@@ -167,6 +167,13 @@ struct io_ring_ctx {
 	struct io_rings		rings;
 	/* ->mmap() and fdinfo against a resize; after uring_lock */
 	struct mutex		mmap_lock;
+	/*
+	 * IORING_REGISTER_MEM_REGION (memmap.c): set once, under uring_lock
+	 * and mmap_lock; @wait_region (REG_WAIT_ARG) only while disabled, so
+	 * io_uring_enter() reads it unlocked once the ring is enabled.
+	 */
+	struct io_region	param_region;
+	bool			wait_region;
 	clockid_t		clockid;	/* for timed waits; uring_lock */
 	/*
 	 * Created by a 32-bit task: the user structs its requests name

@@ -19,6 +19,7 @@
 #include <linux/io_uring/net.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
+#include <linux/ptp_clock_kernel.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 #include <asm/ioctls.h>
@@ -297,90 +298,142 @@ static int io_uring_cmd_sock_queued(struct sock *sk, u32 op)
 }
 
 /*
- * The time of a transmit timestamp waiting in the error queue, as
- * recvmsg(MSG_ERRQUEUE) would report it: hardware if the socket asked for
- * raw hardware stamps and the skb has one, else software if asked for.
- * False for anything else (a real error stays queued for recvmsg).
+ * Is this error queue entry a transmit timestamp? Its origin value is
+ * shared with the transmit status reports of Wi-Fi and ARCnet acks, which
+ * are left for recvmsg(MSG_ERRQUEUE).
  */
-static bool io_tx_tstamp(struct sock *sk, struct sk_buff *skb,
-			 struct timespec64 *ts, bool *hw)
+static bool io_is_tx_tstamp(struct sk_buff *skb)
 {
 	const struct sock_exterr_skb *serr = SKB_EXT_ERR(skb);
-	u32 tsflags = READ_ONCE(sk->sk_tsflags);
-	ktime_t hwts = skb_hwtstamps(skb)->hwtstamp;
 
-	if (serr->ee.ee_errno != ENOMSG ||
-	    serr->ee.ee_origin != SO_EE_ORIGIN_TIMESTAMPING)
-		return false;
-	*hw = hwts && (tsflags & SOF_TIMESTAMPING_RAW_HARDWARE);
-	if (*hw)
-		*ts = ktime_to_timespec64(hwts);
-	else if (skb->tstamp && (tsflags & SOF_TIMESTAMPING_SOFTWARE))
-		*ts = ktime_to_timespec64(skb->tstamp);
-	else
-		return false;
-	return true;
-}
-
-/* One timestamp's CQE: false if it could not be posted (no memory). */
-static bool io_tx_tstamp_post(struct io_kiocb *req, struct sk_buff *skb,
-			      const struct timespec64 *ts, bool hw)
-{
-	const struct sock_exterr_skb *serr = SKB_EXT_ERR(skb);
-	struct io_ring_ctx *ctx = req->ctx;
-	u64 big[2] = { ts->tv_sec, ts->tv_nsec };	/* struct io_timespec */
-	u32 cflags = IORING_CQE_F_MORE |
-		     (serr->ee.ee_info << IORING_TIMESTAMP_TYPE_SHIFT);
-	bool posted;
-
-	if (hw)
-		cflags |= IORING_CQE_F_TSTAMP_HW;
-	if (ctx->flags & IORING_SETUP_CQE_MIXED)
-		cflags |= IORING_CQE_F_32;
-	io_cq_lock(ctx);
-	posted = io_post_cqe(ctx, req->user_data, serr->ee.ee_data, cflags, big);
-	io_cq_unlock_post(ctx);
-	return posted;
+	return serr->ee.ee_errno == ENOMSG &&
+	       serr->ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING &&
+	       serr->ee.ee_info <= SCM_TSTAMP_ACK && !skb_wifi_acked_valid(skb);
 }
 
 /*
- * SOCKET_URING_OP_TX_TIMESTAMP: each transmit timestamp waiting in the
- * socket's error queue (SO_TIMESTAMPING) becomes a 32-byte CQE with
- * IORING_CQE_F_MORE, its key (ee_data) in res, its type (SCM_TSTAMP_*) in
- * the flags from IORING_TIMESTAMP_TYPE_SHIFT and its time in the extra
- * words; then the command completes with 0. Errors that are not
- * timestamps stay queued. Needs 32-byte CQEs (CQE32 or CQE_MIXED).
+ * The time of a transmit timestamp as recvmsg(MSG_ERRQUEUE) reports it:
+ * the software one if the entry has it and the socket asked for software
+ * reports, else the hardware one if asked for raw hardware reports (in
+ * the bound PHC's time with SOF_TIMESTAMPING_BIND_PHC), else none (zero).
+ * True for a hardware time. May sleep (the PHC conversion).
  */
-static int io_uring_cmd_tx_timestamp(struct io_uring_cmd *cmd, struct sock *sk)
+static bool io_tx_tstamp_time(struct sock *sk, struct sk_buff *skb,
+			      struct timespec64 *ts)
 {
-	struct io_kiocb *req = cmd_to_io_kiocb(cmd);
-	struct sk_buff_head *q = &sk->sk_error_queue;
+	u32 tsflags = READ_ONCE(sk->sk_tsflags);
+	ktime_t hwts = skb_hwtstamps(skb)->hwtstamp;
+
+	*ts = (struct timespec64){};
+	if (skb->tstamp) {
+		if (tsflags & SOF_TIMESTAMPING_SOFTWARE)
+			*ts = ktime_to_timespec64(skb->tstamp);
+		return false;
+	}
+	if (!hwts || !(tsflags & SOF_TIMESTAMPING_RAW_HARDWARE))
+		return false;
+	if (tsflags & SOF_TIMESTAMPING_BIND_PHC)
+		hwts = ptp_convert_timestamp(&hwts, READ_ONCE(sk->sk_bind_phc));
+	*ts = ktime_to_timespec64(hwts);
+	return true;
+}
+
+/*
+ * One timestamp's CQE. One that cannot be allocated is lost, and counted
+ * as lost CQEs are (cq_overflow, -EBADR for the next wait).
+ */
+static void io_tx_tstamp_post(struct io_kiocb *req, struct sock *sk,
+			      struct sk_buff *skb)
+{
+	const struct sock_exterr_skb *serr = SKB_EXT_ERR(skb);
+	struct io_ring_ctx *ctx = req->ctx;
+	u32 cflags = IORING_CQE_F_MORE |
+		     (serr->ee.ee_info << IORING_TIMESTAMP_TYPE_SHIFT);
 	struct timespec64 ts;
+	u64 big[2];
+
+	if (io_tx_tstamp_time(sk, skb, &ts))
+		cflags |= IORING_CQE_F_TSTAMP_HW;
+	if (ctx->flags & IORING_SETUP_CQE_MIXED)
+		cflags |= IORING_CQE_F_32;
+	big[0] = ts.tv_sec;	/* struct io_timespec */
+	big[1] = ts.tv_nsec;
+	io_cq_lock(ctx);
+	io_post_cqe(ctx, req->user_data, serr->ee.ee_data, cflags, big);
+	io_cq_unlock_post(ctx);
+}
+
+/*
+ * What dequeueing an error leaves as the socket's state: the error of an
+ * ICMP report now in front, and a report to pollers that some are left.
+ */
+static void io_err_queue_rearm(struct sock *sk)
+{
+	struct sk_buff_head *q = &sk->sk_error_queue;
+	const struct sock_exterr_skb *serr;
 	struct sk_buff *skb;
 	unsigned long flags;
-	bool hw;
+	int err = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	skb = skb_peek(q);
+	if (skb) {
+		serr = SKB_EXT_ERR(skb);
+		if (serr->ee.ee_origin == SO_EE_ORIGIN_ICMP ||
+		    serr->ee.ee_origin == SO_EE_ORIGIN_ICMP6)
+			err = serr->ee.ee_errno;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (err)
+		WRITE_ONCE(sk->sk_err, err);
+	if (skb)
+		sk_error_report(sk);
+}
+
+/*
+ * SOCKET_URING_OP_TX_TIMESTAMP: the transmit timestamps waiting in the
+ * socket's error queue (SO_TIMESTAMPING) are taken off it in one pass and
+ * each becomes a 32-byte CQE with IORING_CQE_F_MORE: its key (ee_data) in
+ * res, its type (SCM_TSTAMP_*) in the flags from IORING_TIMESTAMP_TYPE_SHIFT,
+ * the time in the extra words; then the command completes with 0. Other
+ * entries stay queued; a timestamp's packet (without OPT_TSONLY) and
+ * OPT_STATS are not passed on. Needs 32-byte CQEs (CQE32 or CQE_MIXED),
+ * and what recvmsg(MSG_ERRQUEUE) would need of the LSM.
+ */
+static int io_uring_cmd_tx_timestamp(struct io_uring_cmd *cmd,
+				     struct socket *sock)
+{
+	struct io_kiocb *req = cmd_to_io_kiocb(cmd);
+	struct sock *sk = sock->sk;
+	struct sk_buff_head *q = &sk->sk_error_queue, mine;
+	struct msghdr msg = {};
+	struct sk_buff *skb, *next;
+	unsigned long flags;
+	int ret;
 
 	if (!(req->ctx->flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED)))
 		return -EINVAL;
-	for (;;) {
-		spin_lock_irqsave(&q->lock, flags);
-		skb_queue_walk(q, skb) {
-			if (io_tx_tstamp(sk, skb, &ts, &hw))
-				break;
-		}
-		if (skb == (struct sk_buff *)q) {
-			spin_unlock_irqrestore(&q->lock, flags);
-			return 0;
-		}
+	ret = security_socket_recvmsg(sock, &msg, 0, MSG_ERRQUEUE);
+	if (ret)
+		return ret;
+	__skb_queue_head_init(&mine);
+	spin_lock_irqsave(&q->lock, flags);
+	skb_queue_walk_safe(q, skb, next) {
+		if (!io_is_tx_tstamp(skb))
+			continue;
 		__skb_unlink(skb, q);
-		spin_unlock_irqrestore(&q->lock, flags);
-		if (!io_tx_tstamp_post(req, skb, &ts, hw))
-			break;
-		consume_skb(skb);
+		__skb_queue_tail(&mine, skb);
 	}
-	/* no memory for its CQE: back in front, for the next try */
-	skb_queue_head(q, skb);
-	return -ENOMEM;
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (skb_queue_empty(&mine))
+		return 0;
+	while ((skb = __skb_dequeue(&mine))) {
+		io_tx_tstamp_post(req, sk, skb);
+		consume_skb(skb);
+		cond_resched();
+	}
+	io_err_queue_rearm(sk);
+	return 0;
 }
 
 /**
@@ -408,7 +461,7 @@ int io_uring_cmd_sock(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	if (op == SOCKET_URING_OP_GETSOCKNAME)
 		return io_uring_cmd_getsockname(sock, cmd);
 	if (op == SOCKET_URING_OP_TX_TIMESTAMP)
-		return io_uring_cmd_tx_timestamp(cmd, sock->sk);
+		return io_uring_cmd_tx_timestamp(cmd, sock);
 	return io_uring_cmd_sock_queued(sock->sk, op);
 }
 EXPORT_SYMBOL_GPL(io_uring_cmd_sock);

@@ -17,6 +17,7 @@
 #include "napi.h"
 #include "complete.h"
 #include "tw.h"
+#include "memmap.h"
 #include "wait.h"
 
 #include <trace/events/io_uring.h>
@@ -45,13 +46,60 @@ static ktime_t io_wait_left(struct io_wait *w)
 	return ktime_sub(w->deadline, io_clock_now(w));
 }
 
-/* Decode io_uring_enter()'s argp: a sigset, or with EXT_ARG the full arg. */
+/* A wait's timeout (relative unless ABS_TIMER) and minimum wait. */
+static int io_wait_times(struct io_wait *w, unsigned int flags,
+			 const struct timespec64 *ts, u32 min_wait_usec)
+{
+	ktime_t now = io_clock_now(w);
+
+	if (min_wait_usec)
+		w->min_deadline = ktime_add_us(now, min_wait_usec);
+	if (!ts)
+		return 0;
+	if (!timespec64_valid(ts))
+		return -EINVAL;
+	w->deadline = timespec64_to_ktime(*ts);
+	if (!(flags & IORING_ENTER_ABS_TIMER))
+		w->deadline = ktime_add_safe(now, w->deadline);
+	return 0;
+}
+
+/*
+ * IORING_ENTER_EXT_ARG_REG: the argument is a struct io_uring_reg_wait at
+ * byte offset @off of the ring's registered wait region, read once.
+ */
+static int io_wait_reg_args(struct io_ring_ctx *ctx, unsigned int flags,
+			    unsigned long off, size_t argsz, struct io_wait *w)
+{
+	const struct io_uring_reg_wait *rw;
+	struct timespec64 ts;
+	u32 rw_flags;
+
+	if (argsz != sizeof(*rw))
+		return -EINVAL;
+	rw = io_reg_wait_at(ctx, off);
+	if (!rw)
+		return -EFAULT;
+	rw_flags = READ_ONCE(rw->flags);
+	if (rw_flags & ~IORING_REG_WAIT_TS)
+		return -EINVAL;
+	w->sig = u64_to_user_ptr(READ_ONCE(rw->sigmask));
+	w->sigsz = READ_ONCE(rw->sigmask_sz);
+	ts.tv_sec = READ_ONCE(rw->ts.tv_sec);
+	ts.tv_nsec = READ_ONCE(rw->ts.tv_nsec);
+	return io_wait_times(w, flags, (rw_flags & IORING_REG_WAIT_TS) ? &ts : NULL,
+			     READ_ONCE(rw->min_wait_usec));
+}
+
+/*
+ * Decode io_uring_enter()'s argp: a sigset, with EXT_ARG the full arg,
+ * and with EXT_ARG_REG too an offset into the registered wait region.
+ */
 static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
 			const void __user *argp, size_t argsz, struct io_wait *w)
 {
 	struct io_uring_getevents_arg arg;
 	struct timespec64 ts;
-	ktime_t now;
 
 	w->clockid = READ_ONCE(ctx->clockid);
 	w->timeouts = READ_ONCE(ctx->cq_timeouts);
@@ -60,29 +108,25 @@ static int io_wait_args(struct io_ring_ctx *ctx, unsigned int flags,
 	w->min_passed = false;
 	w->iowait = !(flags & IORING_ENTER_NO_IOWAIT);
 	if (!(flags & IORING_ENTER_EXT_ARG)) {
+		if (flags & IORING_ENTER_EXT_ARG_REG)
+			return -EINVAL;
 		w->sig = argp;
 		w->sigsz = argsz;
 		return 0;
 	}
+	if (flags & IORING_ENTER_EXT_ARG_REG)
+		return io_wait_reg_args(ctx, flags, (unsigned long)argp, argsz, w);
 	if (argsz != sizeof(arg))
 		return -EINVAL;
 	if (copy_from_user(&arg, argp, sizeof(arg)))
 		return -EFAULT;
 	w->sig = u64_to_user_ptr(arg.sigmask);
 	w->sigsz = arg.sigmask_sz;
-	now = io_clock_now(w);
-	if (arg.min_wait_usec)
-		w->min_deadline = ktime_add_us(now, arg.min_wait_usec);
 	if (!arg.ts)
-		return 0;
+		return io_wait_times(w, flags, NULL, arg.min_wait_usec);
 	if (get_timespec64(&ts, u64_to_user_ptr(arg.ts)))
 		return -EFAULT;
-	if (!timespec64_valid(&ts))
-		return -EINVAL;
-	w->deadline = timespec64_to_ktime(ts);
-	if (!(flags & IORING_ENTER_ABS_TIMER))
-		w->deadline = ktime_add_safe(now, w->deadline);
-	return 0;
+	return io_wait_times(w, flags, &ts, arg.min_wait_usec);
 }
 
 /*
@@ -182,7 +226,7 @@ static int io_wait_loop(struct io_ring_ctx *ctx, unsigned int min_complete,
  * io_cqring_wait - wait for @min_complete CQEs
  * @ctx: the ring
  * @min_complete: how many CQEs must be ready (clamped to the CQ size)
- * @flags: io_uring_enter() flags (EXT_ARG, ABS_TIMER, NO_IOWAIT)
+ * @flags: io_uring_enter() flags (EXT_ARG, EXT_ARG_REG, ABS_TIMER, NO_IOWAIT)
  * @argp: io_uring_enter() argp
  * @argsz: io_uring_enter() argsz
  *

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <netinet/in.h>
@@ -51,6 +52,37 @@
 #define REGISTER_RESIZE_RINGS	33
 #define SOCK_OP_TX_TIMESTAMP	4
 #define TIMESTAMP_TYPE_SHIFT	17
+#define REGISTER_MEM_REGION	34
+#define ENTER_EXT_ARG_REG	0x40U
+#define MEM_REGION_TYPE_USER	1
+#define MEM_REGION_REG_WAIT_ARG	1
+#define REG_WAIT_TS		1
+
+/* the structures of IORING_REGISTER_MEM_REGION, 6.13 */
+struct region_desc {
+	__u64 user_addr;
+	__u64 size;
+	__u32 flags;
+	__u32 id;
+	__u64 mmap_offset;
+	__u64 resv[4];
+};
+
+struct mem_region_reg {
+	__u64 region_uptr;
+	__u64 flags;
+	__u64 resv[2];
+};
+
+struct reg_wait {
+	struct __kernel_timespec ts;
+	__u32 min_wait_usec;
+	__u32 flags;
+	__u64 sigmask;
+	__u32 sigmask_sz;
+	__u32 pad[3];
+	__u64 pad2[2];
+};
 
 /* struct io_uring_clone_buffers of 6.13 */
 struct clone_bufs {
@@ -1415,6 +1447,124 @@ TEST(tx_timestamp)
 	EXPECT_EQ(EAGAIN, errno);
 	uring_exit(&r);
 	close(fd);
+}
+
+static int register_region(struct uring *r, struct region_desc *rd, __u64 flags)
+{
+	struct mem_region_reg mr = {
+		.region_uptr = (__u64)(unsigned long)rd, .flags = flags,
+	};
+
+	return sys_io_uring_register(r->fd, REGISTER_MEM_REGION, &mr, 1);
+}
+
+/* GETEVENTS for one CQE with the wait argument at @off of the region. */
+static int wait_reg(struct uring *r, unsigned long off, size_t sz)
+{
+	return sys_io_uring_enter2(r->fd, 0, 1, IORING_ENTER_GETEVENTS |
+				   IORING_ENTER_EXT_ARG | ENTER_EXT_ARG_REG,
+				   (void *)off, sz);
+}
+
+/*
+ * Registered wait arguments in the process's memory: a 10 ms timeout at
+ * any offset that fits (-ETIME), -EFAULT past the end, -EINVAL for a
+ * wrong size, unknown flags or EXT_ARG_REG without EXT_ARG.
+ */
+TEST(mem_region_wait)
+{
+	size_t page = uring_page_size();
+	struct region_desc rd = { .size = page, .flags = MEM_REGION_TYPE_USER };
+	struct io_uring_params p = { .flags = IORING_SETUP_R_DISABLED };
+	struct reg_wait *w;
+	struct uring r;
+	void *mem;
+	int ret;
+
+	mem = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	rd.user_addr = (__u64)(unsigned long)mem;
+	ASSERT_EQ(0, uring_init_params(&r, 8, &p));
+	ret = register_region(&r, &rd, MEM_REGION_REG_WAIT_ARG);
+	if (ret == -EINVAL) {
+		uring_exit(&r);
+		SKIP(return, "IORING_REGISTER_MEM_REGION not supported");
+	}
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, sys_io_uring_register(r.fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0));
+	w = mem + 2 * sizeof(*w);
+	w->ts.tv_nsec = 10 * 1000 * 1000;
+	w->flags = REG_WAIT_TS;
+	EXPECT_EQ(-ETIME, wait_reg(&r, 2 * sizeof(*w), sizeof(*w)));
+	w = mem + page - sizeof(*w) - 3;
+	w->ts.tv_nsec = 10 * 1000 * 1000;
+	w->flags = REG_WAIT_TS;
+	EXPECT_EQ(-ETIME, wait_reg(&r, page - sizeof(*w) - 3, sizeof(*w)));
+	EXPECT_EQ(-EFAULT, wait_reg(&r, page - sizeof(*w) + 1, sizeof(*w)));
+	EXPECT_EQ(-EFAULT, wait_reg(&r, -8UL, sizeof(*w)));
+	EXPECT_EQ(-EINVAL, wait_reg(&r, 0, sizeof(*w) - 8));
+	w = mem;
+	w->flags = 2;
+	EXPECT_EQ(-EINVAL, wait_reg(&r, 0, sizeof(*w)));
+	w->flags = REG_WAIT_TS;
+	w->ts.tv_nsec = 2000 * 1000 * 1000;	/* not a valid timespec */
+	EXPECT_EQ(-EINVAL, wait_reg(&r, 0, sizeof(*w)));
+	EXPECT_EQ(-EINVAL, sys_io_uring_enter2(r.fd, 0, 1, IORING_ENTER_GETEVENTS |
+					       ENTER_EXT_ARG_REG, NULL, sizeof(*w)));
+	/* one region per ring */
+	EXPECT_EQ(-EBUSY, register_region(&r, &rd, 0));
+	uring_exit(&r);
+	munmap(mem, page);
+}
+
+/*
+ * A region of kernel memory: mapped at the offset the kernel gives, the
+ * wait arguments written there work. And the refusals: WAIT_ARG on an
+ * enabled ring, reserved fields, sizes, a user address for kernel memory,
+ * no wait region at all.
+ */
+TEST(mem_region_kernel)
+{
+	size_t page = uring_page_size();
+	struct io_uring_params p = { .flags = IORING_SETUP_R_DISABLED };
+	struct region_desc rd = { .size = page };
+	struct reg_wait *w;
+	struct uring r;
+	int ret;
+
+	ASSERT_EQ(0, uring_init(&r, 8, 0));
+	ret = register_region(&r, &rd, MEM_REGION_REG_WAIT_ARG);
+	if (ret == -EINVAL && register_region(&r, &rd, 0) == -EINVAL) {
+		uring_exit(&r);
+		SKIP(return, "IORING_REGISTER_MEM_REGION not supported");
+	}
+	EXPECT_EQ(-EINVAL, ret);	/* WAIT_ARG after enabling */
+	EXPECT_EQ(-EFAULT, wait_reg(&r, 0, sizeof(*w)));	/* no wait region */
+	uring_exit(&r);
+
+	ASSERT_EQ(0, uring_init_params(&r, 8, &p));
+	rd.resv[0] = 1;
+	EXPECT_EQ(-EINVAL, register_region(&r, &rd, MEM_REGION_REG_WAIT_ARG));
+	rd.resv[0] = 0;
+	rd.size = page + 1;
+	EXPECT_EQ(-EINVAL, register_region(&r, &rd, MEM_REGION_REG_WAIT_ARG));
+	rd.size = 0;
+	EXPECT_EQ(-EINVAL, register_region(&r, &rd, MEM_REGION_REG_WAIT_ARG));
+	rd.size = page;
+	rd.user_addr = 4096;
+	EXPECT_EQ(-EINVAL, register_region(&r, &rd, MEM_REGION_REG_WAIT_ARG));
+	rd.user_addr = 0;
+	EXPECT_EQ(-EINVAL, register_region(&r, &rd, 2));
+	ASSERT_EQ(0, register_region(&r, &rd, MEM_REGION_REG_WAIT_ARG));
+	ASSERT_NE(0, rd.mmap_offset);
+	w = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd, rd.mmap_offset);
+	ASSERT_NE(MAP_FAILED, w);
+	ASSERT_EQ(0, sys_io_uring_register(r.fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0));
+	w[1].ts.tv_nsec = 10 * 1000 * 1000;
+	w[1].flags = REG_WAIT_TS;
+	EXPECT_EQ(-ETIME, wait_reg(&r, sizeof(*w), sizeof(*w)));
+	munmap(w, page);
+	uring_exit(&r);
 }
 
 TEST_HARNESS_MAIN
