@@ -89,6 +89,9 @@
 #define FZ_TIMEOUT_IMMEDIATE_ARG	(1U << 7)
 #define FZ_REGISTER_SEND_MSG_RING	31
 #define FZ_REGISTER_QUERY		35
+#define FZ_REGISTER_RESIZE_RINGS	33
+#define FZ_REGISTER_MEM_REGION		34
+#define FZ_ENTER_EXT_ARG_REG		(1U << 6)
 
 #ifndef IORING_ENTER_NO_IOWAIT
 #define IORING_ENTER_NO_IOWAIT		(1U << 7)
@@ -2114,7 +2117,13 @@ static int do_enter(struct actor *a, struct ring *r, unsigned int submit)
 		flags |= IORING_ENTER_ABS_TIMER;
 	if (chance(a, 1, 8))
 		flags |= IORING_ENTER_NO_IOWAIT;
-	if (chance(a, 2, 5)) {
+	if (chance(a, 1, 12)) {
+		/* a registered wait argument, by offset (64 bytes each) */
+		flags |= IORING_ENTER_EXT_ARG | FZ_ENTER_EXT_ARG_REG;
+		arg = (void *)(uintptr_t)(chance(a, 4, 5) ? 64 * rnd(a, 80) :
+					  rnd64(a));
+		argsz = chance(a, 9, 10) ? 64 : rnd(a, 130);
+	} else if (chance(a, 2, 5)) {
 		flags |= IORING_ENTER_EXT_ARG;
 		arg = ext_arg(a, &argsz, flags);
 	} else if (chance(a, 1, 10)) {
@@ -2504,6 +2513,62 @@ static void build_query(struct actor *a, struct regcall *c)
 	c->nr = chance(a, 9, 10) ? 0 : 1;
 }
 
+/* RESIZE_RINGS: sizes around the ring's, now and then anything. */
+static void build_resize(struct actor *a, struct regcall *c)
+{
+	struct io_uring_params *p = arena_get(a, sizeof(*p));
+
+	memset(p, 0, sizeof(*p));
+	p->sq_entries = chance(a, 9, 10) ? 1U << rnd(a, 8) : rnd32(a);
+	if (chance(a, 1, 2)) {
+		p->flags |= IORING_SETUP_CQSIZE;
+		p->cq_entries = chance(a, 9, 10) ? 1U << rnd(a, 10) : rnd32(a);
+	}
+	if (chance(a, 1, 10))
+		p->flags |= IORING_SETUP_CLAMP;
+	if (chance(a, 1, 20))
+		p->flags |= rnd32(a);
+	if (chance(a, 1, 20))
+		p->resv[rnd(a, 3)] = rnd32(a);
+	c->arg = p;
+	c->nr = chance(a, 9, 10) ? 1 : rnd(a, 3);
+}
+
+/*
+ * MEM_REGION: our memory (a page-aligned piece of the arena, or anything)
+ * or the kernel's, mostly for wait arguments, whose entries get a short
+ * timeout.
+ */
+static void build_region(struct actor *a, struct regcall *c)
+{
+	__u64 *reg = arena_get(a, 32), *desc = arena_get(a, 64);
+	unsigned int pages = 1 + rnd(a, 4);
+	char *mem;
+	unsigned int i;
+
+	memset(desc, 0, 64);
+	desc[1] = chance(a, 9, 10) ? (__u64)pages * PAGE : rnd64(a);	/* size */
+	if (chance(a, 2, 3)) {
+		mem = arena_get(a, (pages + 1) * PAGE);
+		mem = (char *)(((uintptr_t)mem + PAGE - 1) & ~(PAGE - 1));
+		for (i = 0; i < pages * PAGE / 64; i++) {
+			((__u64 *)mem)[i * 8 + 1] = 1000 * 1000;  /* ts.tv_nsec */
+			((__u32 *)mem)[i * 16 + 5] = 1;  /* IORING_REG_WAIT_TS */
+		}
+		desc[0] = chance(a, 9, 10) ? U64(mem) : pick_addr(a, PAGE, false);
+		desc[2] = 1;			/* IORING_MEM_REGION_TYPE_USER */
+	}
+	if (chance(a, 1, 20))
+		desc[2] |= rnd32(a);
+	if (chance(a, 1, 20))
+		desc[4 + rnd(a, 4)] = rnd64(a);
+	memset(reg, 0, 32);
+	reg[0] = chance(a, 19, 20) ? U64(desc) : pick_addr(a, 64, false);
+	reg[1] = chance(a, 4, 5) ? 1 : rnd64(a);	/* REG_WAIT_ARG */
+	c->arg = reg;
+	c->nr = chance(a, 9, 10) ? 1 : rnd(a, 3);
+}
+
 static void reg_build(struct actor *a, struct ring *r, struct regcall *c)
 {
 	struct io_uring_files_update *fu;
@@ -2554,6 +2619,12 @@ static void reg_build(struct actor *a, struct ring *r, struct regcall *c)
 		break;
 	case FZ_REGISTER_QUERY:
 		build_query(a, c);
+		break;
+	case FZ_REGISTER_RESIZE_RINGS:
+		build_resize(a, c);
+		break;
+	case FZ_REGISTER_MEM_REGION:
+		build_region(a, c);
 		break;
 	default:
 		build_small(a, r, c);
@@ -2637,6 +2708,16 @@ static void reg_done(struct actor *a, struct ring *r, struct regcall *c,
 	if (ret < 0 || !a->main)
 		return;
 	switch (c->op) {
+	case FZ_REGISTER_RESIZE_RINGS:
+		/* new rings: map them (the old mappings stay, unused) */
+		if (c->arg && r->fd >= 0 && !r->user_mem) {
+			__u32 features = r->p.features;
+
+			memcpy(&r->p, c->arg, sizeof(r->p));
+			r->p.features = features;
+			ring_map(a, r);
+		}
+		break;
 	case IORING_REGISTER_BUFFERS:
 	case IORING_REGISTER_BUFFERS2:
 		r->nrbufs = 0;
