@@ -364,8 +364,9 @@ static void io_tx_tstamp_post(struct io_kiocb *req, struct sock *sk,
 }
 
 /*
- * What dequeueing an error leaves as the socket's state: the error of an
- * ICMP report now in front, and a report to pollers that some are left.
+ * What dequeueing the front error leaves as the socket's state, as
+ * recvmsg(MSG_ERRQUEUE) leaves it: the error of an ICMP report now in
+ * front, and a report to pollers that some are left.
  */
 static void io_err_queue_rearm(struct sock *sk)
 {
@@ -409,6 +410,7 @@ static int io_uring_cmd_tx_timestamp(struct io_uring_cmd *cmd,
 	struct msghdr msg = {};
 	struct sk_buff *skb, *next;
 	unsigned long flags;
+	bool front;
 	int ret;
 
 	if (!(req->ctx->flags & (IORING_SETUP_CQE32 | IORING_SETUP_CQE_MIXED)))
@@ -418,6 +420,8 @@ static int io_uring_cmd_tx_timestamp(struct io_uring_cmd *cmd,
 		return ret;
 	__skb_queue_head_init(&mine);
 	spin_lock_irqsave(&q->lock, flags);
+	skb = skb_peek(q);
+	front = skb && io_is_tx_tstamp(skb);
 	skb_queue_walk_safe(q, skb, next) {
 		if (!io_is_tx_tstamp(skb))
 			continue;
@@ -432,7 +436,8 @@ static int io_uring_cmd_tx_timestamp(struct io_uring_cmd *cmd,
 		consume_skb(skb);
 		cond_resched();
 	}
-	io_err_queue_rearm(sk);
+	if (front)
+		io_err_queue_rearm(sk);
 	return 0;
 }
 
