@@ -148,7 +148,7 @@ int io_rings_size(u32 entries, struct io_uring_params *p)
  */
 static size_t io_rings_layout(const struct io_uring_params *p, size_t *array_off)
 {
-	unsigned int cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 5 : 4;
+	unsigned int cqe_shift = io_cqe_shift(p->flags);
 	size_t cqes_end = sizeof(struct io_shared_hdr) +
 			  ((size_t)p->cq_entries << cqe_shift);
 
@@ -172,7 +172,7 @@ static size_t io_rings_layout(const struct io_uring_params *p, size_t *array_off
  */
 int io_rings_alloc(struct io_rings *r, const struct io_uring_params *p)
 {
-	unsigned int sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 7 : 6;
+	unsigned int sqe_shift = io_sqe_shift(p->flags);
 	size_t ring_size, sqes_size, array_off;
 	int ret;
 

@@ -175,8 +175,8 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	ctx->flags = p->flags;
 	ctx->sq_entries = p->sq_entries;
 	ctx->cq_entries = p->cq_entries;
-	ctx->sqe_shift = (p->flags & IORING_SETUP_SQE128) ? 7 : 6;
-	ctx->cqe_shift = (p->flags & IORING_SETUP_CQE32) ? 5 : 4;
+	ctx->sqe_shift = io_sqe_shift(p->flags);
+	ctx->cqe_shift = io_cqe_shift(p->flags);
 	ctx->clockid = CLOCK_MONOTONIC;
 	ctx->compat = in_compat_syscall();
 	ctx->disabled = p->flags & IORING_SETUP_R_DISABLED;

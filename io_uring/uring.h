@@ -127,6 +127,17 @@ struct io_rings {
 	struct io_region	sqe;
 };
 
+/* log2 of a slot's size in the SQE and CQ arrays, by setup flags */
+static inline unsigned int io_sqe_shift(unsigned int setup_flags)
+{
+	return (setup_flags & IORING_SETUP_SQE128) ? 7 : 6;
+}
+
+static inline unsigned int io_cqe_shift(unsigned int setup_flags)
+{
+	return (setup_flags & IORING_SETUP_CQE32) ? 5 : 4;
+}
+
 /* What a ring registered with IORING_REGISTER_RESTRICTIONS allows. */
 struct io_restrictions {
 	DECLARE_BITMAP(register_op, IORING_REGISTER_LAST);
