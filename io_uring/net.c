@@ -76,6 +76,8 @@ struct io_sr {
 	bool		is_msg;
 	bool		zc;		/* SEND_ZC, SENDMSG_ZC */
 	u32		turn;		/* multishot RECV: bytes this turn */
+	u32		left;		/* ... and before it ends, if @limited */
+	bool		limited;	/* its sqe->optlen set a total */
 };
 
 /**
@@ -340,6 +342,30 @@ static int io_send_zc_init(struct io_kiocb *req, struct io_net_state *st)
 	return 0;
 }
 
+/*
+ * A multishot RECV's sqe->optlen is the most it moves in all: the step
+ * that reaches it is the last. Elsewhere the field (a send's addr_len
+ * and the pad after it) must be zero where the opcode has no use for it.
+ */
+static int io_recv_limit_prep(struct io_kiocb *req,
+			      const struct io_uring_sqe *sqe)
+{
+	struct io_sr *sr = io_kiocb_to_cmd(req, struct io_sr);
+	u32 limit = READ_ONCE(sqe->optlen);
+
+	if (req->opcode == IORING_OP_RECV &&
+	    (sr->flags & IORING_RECV_MULTISHOT)) {
+		sr->limited = limit != 0;
+		sr->left = limit;
+		return 0;
+	}
+	if (READ_ONCE(sqe->__pad3[0]))
+		return -EINVAL;
+	if ((req->opcode == IORING_OP_RECV || sr->is_msg) && sr->addr_len)
+		return -EINVAL;
+	return 0;
+}
+
 static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 		      int dir)
 {
@@ -377,9 +403,10 @@ static int io_sr_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
 	if (!select && !(sr->flags & IORING_RECVSEND_FIXED_BUF) &&
 	    READ_ONCE(sqe->buf_index))
 		return -EINVAL;
-	if (READ_ONCE(sqe->__pad3[0]))
-		return -EINVAL;
-	if ((dir == ITER_DEST || sr->is_msg) && (sr->addr_len || READ_ONCE(sqe->addr2)))
+	ret = io_recv_limit_prep(req, sqe);
+	if (ret)
+		return ret;
+	if ((dir == ITER_DEST || sr->is_msg) && READ_ONCE(sqe->addr2))
 		return -EINVAL;
 	if ((sr->flags & (IORING_RECV_MULTISHOT | IORING_RECVSEND_BUNDLE)) && !select)
 		return -EINVAL;
@@ -643,11 +670,13 @@ static enum io_mshot_step io_recv_mshot_step(struct io_kiocb *req,
 	unsigned int flags = sr->msg_flags | MSG_DONTWAIT;
 	/* a RECV's length caps what a turn moves */
 	bool capped = sr->len && !sr->is_msg;
+	u32 want = capped ? sr->len - sr->turn : sr->len;
 	bool eof = false;
 	int n;
 
-	n = io_net_select(req, req->async, ITER_DEST,
-			  capped ? sr->len - sr->turn : sr->len, issue_flags);
+	if (sr->limited && (!want || want > sr->left))
+		want = sr->left;
+	n = io_net_select(req, req->async, ITER_DEST, want, issue_flags);
 	if (!n && sr->is_msg)
 		n = io_recvmsg_mshot_call(req, sock, flags, &eof);
 	else if (!n)
@@ -659,9 +688,14 @@ static enum io_mshot_step io_recv_mshot_step(struct io_kiocb *req,
 	n = io_net_errno(n);
 	*res = n;
 	*cflags = io_recv_cflags(req, n, issue_flags);
-	/* an error or EOF ends it */
+	/* an error or EOF ends it, as does reaching its total */
 	if (n <= 0 || eof)
 		return IO_MSHOT_DONE;
+	if (sr->limited) {
+		sr->left -= min_t(u32, n, sr->left);
+		if (!sr->left)
+			return IO_MSHOT_DONE;
+	}
 	/* the socket said nothing more is queued: no try that would fail */
 	if (!((struct io_net_state *)req->async)->msg.msg_inq)
 		return IO_MSHOT_MORE_WAIT;

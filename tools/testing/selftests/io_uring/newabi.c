@@ -7,8 +7,8 @@
  * (6.18), IORING_SEND_VECTORIZED (6.17), buffer clone ranges and
  * IORING_REGISTER_DST_REPLACE (6.13), SOCKET_URING_OP_GETSOCKNAME
  * (6.19), IORING_SETUP_SQ_REWIND (7.0) and IORING_TIMEOUT_IMMEDIATE_ARG
- * (7.1), their errnos for bad input, and that a failed request leaves no
- * descriptor behind.
+ * (7.1), a multishot RECV's total (6.17), their errnos for bad input,
+ * and that a failed request leaves no descriptor behind.
  * Each case skips where the kernel does not offer the feature.
  */
 #ifndef _GNU_SOURCE
@@ -1565,6 +1565,76 @@ TEST(mem_region_kernel)
 	EXPECT_EQ(-ETIME, wait_reg(&r, sizeof(*w), sizeof(*w)));
 	munmap(w, page);
 	uring_exit(&r);
+}
+
+/*
+ * A multishot RECV's sqe->optlen (6.17) is its total: the CQE that
+ * reaches it is the last (no IORING_CQE_F_MORE) and the rest of the data
+ * stays queued. Other receives must leave the field zero.
+ */
+#define LIM_BGID	3
+#define LIM_BUFS	8
+#define LIM_BUF_LEN	1024
+
+static void prep_recv_limit(struct uring *r, __u8 op, int fd, __u32 limit,
+			    __u16 ioprio)
+{
+	struct io_uring_sqe *sqe = uring_get_sqe(r);
+
+	uring_prep_rw(sqe, op, fd, NULL, 0, 0, 9);
+	sqe->ioprio = ioprio;
+	sqe->flags = IOSQE_BUFFER_SELECT;
+	sqe->buf_group = LIM_BGID;
+	sqe->optlen = limit;
+}
+
+TEST_F(ring, recv_mshot_limit)
+{
+	static char data[3000], bufs[LIM_BUFS][LIM_BUF_LEN];
+	struct io_uring_buf_ring *br;
+	struct io_uring_cqe cqe;
+	unsigned int got = 0, n = 0, i;
+	int sv[2];
+
+	br = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, br);
+	ASSERT_EQ(0, uring_register_pbuf_ring(&self->r, br, LIM_BUFS, LIM_BGID));
+	for (i = 0; i < LIM_BUFS; i++)
+		uring_buf_ring_add(br, LIM_BUFS - 1, i, bufs[i], LIM_BUF_LEN, i);
+	uring_buf_ring_publish(br, LIM_BUFS);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	memset(data, 'x', sizeof(data));
+	ASSERT_EQ(sizeof(data), write(sv[1], data, sizeof(data)));
+
+	prep_recv_limit(&self->r, IORING_OP_RECV, sv[0], 2500,
+			IORING_RECV_MULTISHOT);
+	ASSERT_EQ(1, uring_submit(&self->r));
+	do {
+		ASSERT_EQ(0, uring_get_cqe_ms(&self->r, &cqe, 5000));
+		if (cqe.res == -EINVAL && !n)
+			SKIP(goto out, "multishot RECV totals not supported");
+		ASSERT_LT(0, cqe.res);
+		ASSERT_TRUE(cqe.flags & IORING_CQE_F_BUFFER);
+		got += cqe.res;
+		n++;
+	} while (cqe.flags & IORING_CQE_F_MORE);
+	EXPECT_EQ(2500, got);
+	EXPECT_EQ(3, n);
+	/* the rest was left for the next reader */
+	EXPECT_EQ(500, read(sv[0], bufs[0], sizeof(bufs[0])));
+
+	/* only a multishot RECV has a total */
+	prep_recv_limit(&self->r, IORING_OP_RECV, sv[0], 100, 0);
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	prep_recv_limit(&self->r, IORING_OP_RECVMSG, sv[0], 100,
+			IORING_RECV_MULTISHOT);
+	EXPECT_EQ(-EINVAL, run_one(&self->r));
+out:
+	close(sv[0]);
+	close(sv[1]);
+	uring_unregister_pbuf_ring(&self->r, LIM_BGID);
+	munmap(br, 4096);
 }
 
 TEST_HARNESS_MAIN
