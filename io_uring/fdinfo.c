@@ -2,7 +2,8 @@
 /*
  * /proc/<pid>/fdinfo/<ring fd>: the ring's indices and state, for humans
  * and debuggers. A snapshot: nothing here is locked against the rings'
- * contents, only (ctx->mmap_lock) against a resize freeing them.
+ * contents, only (ctx->mmap_lock) against a resize freeing them, or a
+ * filter's registration replacing the ring's policy.
  */
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
@@ -11,6 +12,7 @@
 #include "uring.h"
 #include "opdef.h"
 #include "fdinfo.h"
+#include "policy.h"
 #include "sqpoll.h"
 
 /* At most this many not yet consumed SQEs are listed. */
@@ -71,5 +73,6 @@ void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "SqThread:\t%d\n", sq_pid);
 	seq_printf(m, "SqThreadCpu:\t%d\n", sq_cpu);
 	io_show_pending_sqes(m, ctx, sq_tail);
+	io_policy_show_fdinfo(m, ctx);
 	mutex_unlock(&ctx->mmap_lock);
 }

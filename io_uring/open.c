@@ -23,12 +23,14 @@
 #include <linux/audit.h>
 #include <linux/uaccess.h>
 #include <linux/io_uring.h>
+#include <uapi/linux/io_uring/bpf_filter.h>
 
 #include "../fs/internal.h"
 
 #include "uring.h"
 #include "opdef.h"
 #include "rsrc.h"
+#include "bpf_filter.h"
 
 struct io_open {
 	struct file		*file;		/* unused: no needs_file */
@@ -37,6 +39,10 @@ struct io_open {
 	int			dfd;
 	u32			file_slot;	/* sqe->file_index; 0: fd table */
 	unsigned int		fd_flags;	/* O_CLOEXEC for the new fd */
+	/* the open_how, checked (so these hold it), for a cBPF filter */
+	u32			how_flags;
+	u16			how_mode;
+	u8			how_resolve;
 	bool			user_nonblock;	/* O_NONBLOCK was asked for */
 };
 
@@ -89,6 +95,9 @@ static int io_open_prep_common(struct io_kiocb *req,
 	ret = build_open_flags(how, &open->op);
 	if (ret)
 		return ret;
+	open->how_flags = how->flags;
+	open->how_mode = how->mode;
+	open->how_resolve = how->resolve;
 	open->fd_flags = how->flags & O_CLOEXEC;
 	open->user_nonblock = how->flags & O_NONBLOCK;
 	/* RESOLVE_CACHED: the user wants -EAGAIN, not a trip to io-wq */
@@ -140,6 +149,21 @@ int io_openat_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		flags |= O_LARGEFILE;
 	how = build_open_how(flags, mode);
 	return io_open_prep_common(req, sqe, &how);
+}
+
+/**
+ * io_open_bpf_pdu - an OPENAT's or OPENAT2's part of a filter's context
+ * @req: the request, prepared
+ * @bctx: the context: open.flags, mode and resolve, as the open will use
+ *	  them (OPENAT: its flags and mode; both: O_LARGEFILE where forced)
+ */
+void io_open_bpf_pdu(struct io_kiocb *req, struct io_uring_bpf_ctx *bctx)
+{
+	struct io_open *open = io_kiocb_to_cmd(req, struct io_open);
+
+	bctx->open.flags = open->how_flags;
+	bctx->open.mode = open->how_mode;
+	bctx->open.resolve = open->how_resolve;
 }
 
 /**

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * io_uring_register(2): the ring's control plane. Every opcode runs under
- * ctx->uring_lock; opcodes not implemented here fail with -EINVAL. Two
- * need no ring and take fd -1 too: IORING_REGISTER_SEND_MSG_RING and
- * IORING_REGISTER_QUERY.
+ * ctx->uring_lock; opcodes not implemented here fail with -EINVAL. Four
+ * take fd -1 too: IORING_REGISTER_SEND_MSG_RING and IORING_REGISTER_QUERY
+ * need no ring, and IORING_REGISTER_RESTRICTIONS and BPF_FILTER then
+ * apply to the calling task (policy.c).
  */
 #include <linux/kernel.h>
 #include <linux/syscalls.h>
@@ -24,6 +25,7 @@
 #include "issue.h"
 #include "kbuf.h"
 #include "memmap.h"
+#include "policy.h"
 #include "restrict.h"
 #include "sqpoll.h"
 #include "tctx.h"
@@ -305,6 +307,8 @@ static int io_register_op(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (!arg || nr_args != 1)
 			return -EINVAL;
 		return io_register_mem_region(ctx, arg);
+	case IORING_REGISTER_BPF_FILTER:
+		return io_register_bpf_filter(ctx, arg, nr_args);
 	default:
 		return -EINVAL;
 	}
@@ -319,6 +323,10 @@ static int io_register_blind(unsigned int opcode, void __user *arg,
 		return io_msg_ring_sync(arg, nr_args);
 	case IORING_REGISTER_QUERY:
 		return io_register_query(arg, nr_args);
+	case IORING_REGISTER_RESTRICTIONS:
+		return io_register_task_restrictions(arg, nr_args);
+	case IORING_REGISTER_BPF_FILTER:
+		return io_register_bpf_filter(NULL, arg, nr_args);
 	default:
 		return -EBADF;
 	}

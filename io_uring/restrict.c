@@ -3,7 +3,8 @@
  * IORING_REGISTER_RESTRICTIONS: a ring set up disabled may be given, once,
  * the list of io_uring_register(2) opcodes, SQE opcodes and SQE flags it
  * will accept. When the ring is enabled the list takes effect: anything
- * not on it fails with -EACCES.
+ * not on it fails with -EACCES. A task may give itself such a list too
+ * (fd -1, policy.c): its rings then start with it, in effect at once.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -44,36 +45,30 @@ static int io_restriction_add(struct io_restrictions *r,
 }
 
 /**
- * io_register_restrictions - IORING_REGISTER_RESTRICTIONS
- * @ctx: the ring, still disabled
- * @arg: array of struct io_uring_restriction
- * @nr_args: its length; 0 allows nothing
+ * io_restrictions_parse - read a list of restrictions
+ * @r: where they go, zeroed; on error left zeroed
+ * @arg: array of struct io_uring_restriction in user memory
+ * @nr: its length; 0 allows nothing
  *
- * Context: ctx->uring_lock held.
- * Return: 0, -EBADFD if the ring is enabled, -EBUSY if it has a list
- * already, -EINVAL for a bad entry (and then no list is kept).
+ * Context: process context; may sleep.
+ * Return: 0 with @r->registered set, -EINVAL for a bad entry or too many,
+ * -EFAULT, -ENOMEM.
  */
-int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
-			     unsigned int nr_args)
+int io_restrictions_parse(struct io_restrictions *r, const void __user *arg,
+			  unsigned int nr)
 {
-	struct io_restrictions *r = &ctx->restrictions;
 	struct io_uring_restriction *list = NULL;
 	unsigned int i;
 	int ret = 0;
 
-	lockdep_assert_held(&ctx->uring_lock);
-	if (!ctx->disabled)
-		return -EBADFD;
-	if (r->registered)
-		return -EBUSY;
-	if (nr_args > IO_MAX_RESTRICTIONS)
+	if (nr > IO_MAX_RESTRICTIONS)
 		return -EINVAL;
-	if (nr_args) {
-		list = memdup_array_user(arg, nr_args, sizeof(*list));
+	if (nr) {
+		list = memdup_array_user(arg, nr, sizeof(*list));
 		if (IS_ERR(list))
 			return PTR_ERR(list);
 	}
-	for (i = 0; i < nr_args && !ret; i++)
+	for (i = 0; i < nr && !ret; i++)
 		ret = io_restriction_add(r, &list[i]);
 	kfree(list);
 	if (ret) {
@@ -82,6 +77,28 @@ int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
 	}
 	r->registered = true;
 	return 0;
+}
+
+/**
+ * io_register_restrictions - IORING_REGISTER_RESTRICTIONS
+ * @ctx: the ring, still disabled
+ * @arg: array of struct io_uring_restriction
+ * @nr_args: its length; 0 allows nothing
+ *
+ * Context: ctx->uring_lock held.
+ * Return: 0, -EBADFD if the ring is enabled, -EBUSY if it has a list
+ * already (its own, or its creator's task restrictions), or as
+ * io_restrictions_parse() (and then no list is kept).
+ */
+int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
+			     unsigned int nr_args)
+{
+	lockdep_assert_held(&ctx->uring_lock);
+	if (!ctx->disabled)
+		return -EBADFD;
+	if (ctx->restrictions.registered)
+		return -EBUSY;
+	return io_restrictions_parse(&ctx->restrictions, arg, nr_args);
 }
 
 /**

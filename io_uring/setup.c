@@ -25,6 +25,7 @@
 #include "cancel.h"
 #include "complete.h"
 #include "creds.h"
+#include "policy.h"
 #include "eventfd.h"
 #include "fdinfo.h"
 #include "kbuf.h"
@@ -125,6 +126,7 @@ static void io_ctx_free(struct io_ring_ctx *ctx)
 		put_task_struct(ctx->submitter_task);
 	mmdrop(ctx->mm_account);
 	put_cred(ctx->creds);
+	io_policy_detach(ctx);
 	percpu_ref_exit(&ctx->refs);
 	kfree(ctx);
 }
@@ -201,6 +203,7 @@ static struct io_ring_ctx *io_ctx_alloc(struct io_uring_params *p)
 	INIT_WORK(&ctx->fallback_work, io_fallback_work);
 	ctx->compl_tail = &ctx->compl_head;
 	ctx->creds = get_current_cred();
+	io_policy_attach(ctx);
 	ctx->pin_exempt = ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK);
 	/* a ring is only ever set up by a user task, which has an mm */
 	mmgrab(current->mm);

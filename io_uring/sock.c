@@ -29,12 +29,14 @@
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/io_uring.h>
+#include <uapi/linux/io_uring/bpf_filter.h>
 #include <net/sock.h>
 
 #include "uring.h"
 #include "opdef.h"
 #include "rsrc.h"
 #include "mshot.h"
+#include "bpf_filter.h"
 
 #define IO_ACCEPT_IOPRIO	(IORING_ACCEPT_MULTISHOT | \
 				 IORING_ACCEPT_DONTWAIT | \
@@ -125,6 +127,20 @@ int io_socket_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 	if (so->file_slot && (so->type & SOCK_CLOEXEC))
 		return -EINVAL;
 	return 0;
+}
+
+/**
+ * io_socket_bpf_pdu - a SOCKET's part of a filter's context
+ * @req: the request, prepared
+ * @bctx: the context: socket.family, type (with its flags) and protocol
+ */
+void io_socket_bpf_pdu(struct io_kiocb *req, struct io_uring_bpf_ctx *bctx)
+{
+	struct io_socket *so = io_kiocb_to_cmd(req, struct io_socket);
+
+	bctx->socket.family = so->domain;
+	bctx->socket.type = so->type;
+	bctx->socket.protocol = so->protocol;
 }
 
 /**
@@ -274,6 +290,37 @@ int io_connect_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		return -EINVAL;
 	return io_sock_addr_prep(req, READ_ONCE(sqe->addr),
 				 READ_ONCE(sqe->addr2));
+}
+
+/**
+ * io_connect_bpf_pdu - a CONNECT's part of a filter's context
+ * @req: the request, prepared: its address copied, zero beyond its length
+ * @bctx: the context: struct io_bpf_connect_pdu where the union starts
+ *
+ * A length too short for the family leaves it all zero; the port and
+ * address of AF_INET and AF_INET6 are read where the copy has them (zero
+ * if the length stopped short of them).
+ */
+void io_connect_bpf_pdu(struct io_kiocb *req, struct io_uring_bpf_ctx *bctx)
+{
+	struct io_sock_addr *sa = io_kiocb_to_cmd(req, struct io_sock_addr);
+	struct io_bpf_connect_pdu *pdu = (void *)&bctx->socket;
+	const struct sockaddr_storage *addr = req->async;
+	const struct sockaddr_in6 *in6 = req->async;
+	const struct sockaddr_in *in = req->async;
+
+	BUILD_BUG_ON(offsetof(struct io_uring_bpf_ctx, socket) + sizeof(*pdu) >
+		     sizeof(*bctx));
+	if (sa->addr_len < (int)sizeof(addr->ss_family))
+		return;
+	pdu->family = addr->ss_family;
+	if (addr->ss_family == AF_INET) {
+		pdu->port = in->sin_port;
+		pdu->addr.v4 = in->sin_addr.s_addr;
+	} else if (addr->ss_family == AF_INET6) {
+		pdu->port = in6->sin6_port;
+		memcpy(pdu->addr.v6, &in6->sin6_addr, sizeof(pdu->addr.v6));
+	}
 }
 
 /**

@@ -25,6 +25,7 @@
 #include "creds.h"
 #include "issue.h"
 #include "kbuf.h"
+#include "policy.h"
 #include "restrict.h"
 #include "submit.h"
 #include "tw.h"
@@ -418,7 +419,11 @@ static int io_req_init(struct io_kiocb *req, const struct io_uring_sqe *sqe)
 		if (ret)
 			return ret;
 	}
-	return def->prep(req, sqe);
+	ret = def->prep(req, sqe);
+	if (unlikely(ret))
+		return ret;
+	/* the filters see what prep took, as the request will use it */
+	return io_policy_check_req(req);
 }
 
 static void io_drain_cancel_tw(struct io_kiocb *req, unsigned int issue_flags)

@@ -196,6 +196,8 @@ struct io_ring_ctx {
 	bool			disabled;	/* R_DISABLED until ENABLE_RINGS */
 	bool			restricted;	/* @restrictions apply (enabled) */
 	struct io_restrictions	restrictions;	/* restrict.c; uring_lock */
+	/* cBPF filters (policy.c); replaced under uring_lock and mmap_lock */
+	struct io_uring_policy	*policy;
 	struct xarray		personalities;	/* creds.c; uring_lock */
 	u32			personality_next;
 	/*
