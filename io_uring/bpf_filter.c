@@ -186,6 +186,38 @@ void io_bpf_rule_put(struct io_bpf_rule *rule)
 	}
 }
 
+/* Every rule of the chain must let @bctx through; the newest runs first. */
+static int io_bpf_run(const struct io_bpf_rule *rule,
+		      const struct io_uring_bpf_ctx *bctx)
+{
+	for (; rule; rule = rule->next) {
+		if (!rule->prog || !bpf_prog_run_pin_on_cpu(rule->prog, bctx))
+			return -EACCES;
+	}
+	return 0;
+}
+
+/**
+ * io_bpf_filter_sqe - run filters on an SQE that is no ring's request
+ * @rule: the first rule of its opcode's chain
+ * @sqe: the SQE, copied to the kernel, of an opcode with no payload
+ *
+ * For IORING_REGISTER_SEND_MSG_RING, which the task's policy covers too.
+ * Context: process context.
+ * Return: 0, or -EACCES if a rule denies it.
+ */
+int io_bpf_filter_sqe(const struct io_bpf_rule *rule,
+		      const struct io_uring_sqe *sqe)
+{
+	struct io_uring_bpf_ctx bctx = {
+		.user_data	= sqe->user_data,
+		.opcode		= sqe->opcode,
+		.sqe_flags	= sqe->flags,
+	};
+
+	return io_bpf_run(rule, &bctx);
+}
+
 /**
  * io_bpf_filter_req - run a request's filters
  * @req: the request, prepared
@@ -217,9 +249,5 @@ int io_bpf_filter_req(struct io_kiocb *req, const struct io_bpf_rule *rule)
 		io_open_bpf_pdu(req, &bctx);
 		break;
 	}
-	for (; rule; rule = rule->next) {
-		if (!rule->prog || !bpf_prog_run_pin_on_cpu(rule->prog, &bctx))
-			return -EACCES;
-	}
-	return 0;
+	return io_bpf_run(rule, &bctx);
 }

@@ -40,6 +40,8 @@ extern struct io_bpf_rule io_bpf_deny;
 int io_bpf_rule_load(struct io_uring_bpf_filter *f, struct io_bpf_rule **rulep);
 void io_bpf_rule_put(struct io_bpf_rule *rule);
 int io_bpf_filter_req(struct io_kiocb *req, const struct io_bpf_rule *rule);
+int io_bpf_filter_sqe(const struct io_bpf_rule *rule,
+		      const struct io_uring_sqe *sqe);
 #else
 /* the cBPF loader is the network stack's: without it, only io_bpf_deny */
 static inline int io_bpf_rule_load(struct io_uring_bpf_filter *f,
@@ -52,6 +54,12 @@ static inline void io_bpf_rule_put(struct io_bpf_rule *rule) { }
 
 static inline int io_bpf_filter_req(struct io_kiocb *req,
 				    const struct io_bpf_rule *rule)
+{
+	return -EACCES;
+}
+
+static inline int io_bpf_filter_sqe(const struct io_bpf_rule *rule,
+				    const struct io_uring_sqe *sqe)
 {
 	return -EACCES;
 }

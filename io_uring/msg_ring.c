@@ -40,6 +40,7 @@
 #include "rsrc.h"
 #include "complete.h"
 #include "submit.h"
+#include "policy.h"
 
 #define IO_MSG_RING_FLAGS	(IORING_MSG_RING_CQE_SKIP | \
 				 IORING_MSG_RING_FLAGS_PASS)
@@ -265,6 +266,9 @@ int io_msg_ring_sync(void __user *arg, unsigned int nr_args)
 		return ret;
 	if (msg.cmd != IORING_MSG_DATA)
 		return -EINVAL;
+	ret = io_policy_check_sync(&sqe);
+	if (ret)
+		return ret;
 	file = fget(sqe.fd);
 	if (!file)
 		return -EBADF;

@@ -223,6 +223,30 @@ int io_register_task_restrictions(void __user *arg, unsigned int nr_args)
 }
 
 /**
+ * io_policy_check_sync - the task's policy on an SQE it runs with no ring
+ * @sqe: the SQE (IORING_REGISTER_SEND_MSG_RING), copied to the kernel
+ *
+ * What the task's rings may not do, it may not do without one either:
+ * its restrictions and its filters of the SQE's opcode apply.
+ * Context: process context.
+ * Return: 0, or -EACCES.
+ */
+int io_policy_check_sync(const struct io_uring_sqe *sqe)
+{
+	const struct io_uring_policy *pol = current->io_uring_policy;
+	u8 op = io_op_index(sqe->opcode);
+
+	if (!pol)
+		return 0;
+	if (pol->res.registered && !io_restrictions_allow(&pol->res, op,
+							  sqe->flags))
+		return -EACCES;
+	if (!pol->rules[op])
+		return 0;
+	return io_bpf_filter_sqe(pol->rules[op], sqe);
+}
+
+/**
  * io_policy_attach - give a new ring its creator's policy
  * @ctx: the ring, being set up by current
  *

@@ -41,6 +41,7 @@ int io_register_bpf_filter(struct io_ring_ctx *ctx, void __user *arg,
 			   unsigned int nr_args);
 int io_register_task_restrictions(void __user *arg, unsigned int nr_args);
 void io_policy_show_fdinfo(struct seq_file *m, struct io_ring_ctx *ctx);
+int io_policy_check_sync(const struct io_uring_sqe *sqe);
 
 /*
  * Submission: the filters of @req's opcode, if its ring has any, on the

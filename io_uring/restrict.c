@@ -102,17 +102,16 @@ int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
 }
 
 /**
- * io_sqe_allowed - may a restricted ring run this SQE?
- * @ctx: the ring, with ctx->restricted set
+ * io_restrictions_allow - does a list allow this SQE?
+ * @r: the list
  * @opcode: the SQE's opcode (checked in range)
  * @flags: its IOSQE_* flags
  *
  * Return: true if the opcode is allowed and the flags are within limits.
  */
-bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u8 flags)
+bool io_restrictions_allow(const struct io_restrictions *r, u8 opcode,
+			   u8 flags)
 {
-	const struct io_restrictions *r = &ctx->restrictions;
-
 	if (!test_bit(opcode, r->sqe_op))
 		return false;
 	if ((flags & r->sqe_flags_required) != r->sqe_flags_required)

@@ -13,6 +13,13 @@ int io_restrictions_parse(struct io_restrictions *r, const void __user *arg,
 			  unsigned int nr);
 int io_register_restrictions(struct io_ring_ctx *ctx, void __user *arg,
 			     unsigned int nr_args);
-bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u8 flags);
+bool io_restrictions_allow(const struct io_restrictions *r, u8 opcode,
+			   u8 flags);
+
+/* May a restricted ring (ctx->restricted set) run this SQE? */
+static inline bool io_sqe_allowed(struct io_ring_ctx *ctx, u8 opcode, u8 flags)
+{
+	return io_restrictions_allow(&ctx->restrictions, opcode, flags);
+}
 
 #endif

@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <linux/filter.h>
 
 #include "kselftest_harness.h"
@@ -262,6 +263,139 @@ TEST(privilege)
 	expect_child(_metadata, privilege_child, NULL);
 }
 
+/*
+ * The network server of Documentation/io_uring/policy.rst, as a program
+ * that knows nothing of the policy it runs under: it accepts one
+ * connection on the listening socket it was given, receives into a
+ * provided buffer, sends the data back, waits a little and cancels what
+ * is left, then opens its log, which the policy does not allow. Its exit
+ * code says what came back: 0 if the log was refused with -EACCES.
+ */
+#define SERVER_ENV	"IO_URING_POLICY_SERVER"
+#define SERVER_BGID	1
+
+static int server_run(int lfd)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 1000000 };
+	static char buf[4][64];
+	struct io_uring_buf_ring *br;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct uring r;
+	int fd, i, n;
+
+	br = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (br == MAP_FAILED || uring_init(&r, 8, 0) ||
+	    uring_register_pbuf_ring(&r, br, 4, SERVER_BGID))
+		return 40;
+	for (i = 0; i < 4; i++)
+		uring_buf_ring_add(br, 3, i, buf[i], sizeof(buf[i]), i);
+	uring_buf_ring_publish(br, 4);
+	sqe = uring_get_sqe(&r);
+	uring_prep_accept(sqe, lfd, 0, 0, 1);
+	fd = result(&r);
+	if (fd < 0)
+		return 41;
+	sqe = uring_get_sqe(&r);
+	uring_prep_recv(sqe, fd, NULL, 0, 0, 2);
+	sqe->flags = IOSQE_BUFFER_SELECT;
+	sqe->buf_group = SERVER_BGID;
+	if (uring_submit(&r) != 1 || uring_get_cqe_ms(&r, &cqe, 5000) ||
+	    cqe.res <= 0 || !(cqe.flags & IORING_CQE_F_BUFFER))
+		return 42;
+	n = cqe.res;
+	sqe = uring_get_sqe(&r);
+	uring_prep_send(sqe, fd, buf[cqe.flags >> IORING_CQE_BUFFER_SHIFT], n,
+			0, 3);
+	if (result(&r) != n)
+		return 43;
+	sqe = uring_get_sqe(&r);
+	uring_prep_timeout(sqe, &ts, 0, 0, 4);
+	if (result(&r) != -ETIME)
+		return 44;
+	sqe = uring_get_sqe(&r);
+	uring_prep_cancel(sqe, 99, -1, 0, 5);
+	if (result(&r) != -ENOENT)
+		return 45;
+	sqe = uring_get_sqe(&r);
+	uring_prep_rw(sqe, IORING_OP_OPENAT, AT_FDCWD, "/tmp/server.log", 0644,
+		      0, 6);
+	sqe->open_flags = O_CREAT | O_WRONLY | O_APPEND;
+	return result(&r) == -EACCES ? 0 : 46;
+}
+
+static void __attribute__((constructor)) server_main(void)
+{
+	const char *lfd = getenv(SERVER_ENV);
+
+	if (lfd)
+		_exit(server_run(atoi(lfd)));
+}
+
+/* The policy: the server's working set is allowed, the rest denied. */
+static int install_server_policy(void)
+{
+	static const __u8 ops[] = {
+		IORING_OP_ACCEPT, IORING_OP_RECV, IORING_OP_SEND,
+		IORING_OP_TIMEOUT, IORING_OP_ASYNC_CANCEL,
+	};
+	unsigned int i;
+	int ret;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	/* DENY_REST last: it denies what has no filter when it comes */
+	for (i = 0; i < sizeof(ops); i++) {
+		ret = bpf_filter(-1, allow, 1, ops[i],
+				 i == sizeof(ops) - 1 ? BPF_DENY_REST : 0, 0);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+TEST(server_policy)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	char env[64], echo[8];
+	int lfd, cfd, status;
+	pid_t pid;
+
+	if (!have_filters())
+		SKIP(return, "IORING_REGISTER_BPF_FILTER not supported");
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, listen(lfd, 1));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&sa, &len));
+	snprintf(env, sizeof(env), SERVER_ENV "=%d", lfd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char *const argv[] = { "server", NULL };
+		char *const envp[] = { env, NULL };
+
+		if (install_server_policy())
+			_exit(30);
+		execve("/proc/self/exe", argv, envp);
+		_exit(31);
+	}
+	cfd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, cfd);
+	ASSERT_EQ(0, connect(cfd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(4, write(cfd, "ping", 4));
+	EXPECT_EQ(4, read(cfd, echo, sizeof(echo)));
+	EXPECT_EQ(0, memcmp(echo, "ping", 4));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(cfd);
+	close(lfd);
+}
+
 /* The exec()ed probe: a new ring, whose NOP must be denied. */
 static void __attribute__((constructor)) exec_probe(void)
 {
@@ -450,6 +584,52 @@ TEST(msg_ring)
 out:
 	uring_exit(&a);
 	uring_exit(&b);
+}
+
+/* A ringless MSG_RING (IORING_REGISTER_SEND_MSG_RING) obeys the task. */
+static int sync_msg_child(void *arg)
+{
+	struct io_uring_sqe sqe = {
+		.opcode = IORING_OP_MSG_RING, .len = 0x55, .off = 0x77,
+		.user_data = 2,
+	};
+	struct io_uring_cqe cqe;
+	struct uring *r = arg;
+
+	sqe.fd = r->fd;
+	if (!(!prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)))
+		return 1;
+	if (!(sys_io_uring_register(-1, IORING_REGISTER_SEND_MSG_RING, &sqe,
+				    1) == 0))
+		return 2;
+	if (!(bpf_filter(-1, deny_ud2, LEN(deny_ud2), IORING_OP_MSG_RING, 0,
+			 0) == 0))
+		return 3;
+	if (!(sys_io_uring_register(-1, IORING_REGISTER_SEND_MSG_RING, &sqe,
+				    1) == -EACCES))
+		return 4;
+	sqe.user_data = 1;
+	if (!(sys_io_uring_register(-1, IORING_REGISTER_SEND_MSG_RING, &sqe,
+				    1) == 0))
+		return 5;
+	/* the two that went through, and nothing of the denied one */
+	if (uring_get_cqe_ms(r, &cqe, 5000) || uring_get_cqe_ms(r, &cqe, 5000))
+		return 6;
+	if (!uring_get_cqe_ms(r, &cqe, 100))
+		return 7;
+	return 0;
+}
+
+TEST(sync_msg_ring)
+{
+	struct uring r;
+
+	ASSERT_EQ(0, uring_init(&r, 4, 0));
+	if (!have_filters())
+		SKIP(goto out, "IORING_REGISTER_BPF_FILTER not supported");
+	expect_child(_metadata, sync_msg_child, &r);
+out:
+	uring_exit(&r);
 }
 
 /* Task restrictions: once per task, in effect from a ring's setup. */
