@@ -12,7 +12,8 @@
  * closed and absurd numbers) and maps buffers, then runs a few hundred random
  * actions: batches of SQEs (plausible for their opcode most of the time,
  * malformed now and then), io_uring_enter with random flags and wait
- * arguments, io_uring_register with every opcode, provided buffers, and
+ * arguments, io_uring_register with every opcode (cBPF filters and
+ * restrictions on rings and on the episode's task too), provided buffers, and
  * lifecycle events (closing, duplicating, unmapping and moving rings, fork,
  * threads, execve, killing children mid-flight).
  *
@@ -62,6 +63,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <linux/filter.h>
 #include <linux/io_uring.h>
 
 /* ABI beyond the 6.12 uapi header, or missing from older ones. */
@@ -91,6 +93,7 @@
 #define FZ_REGISTER_QUERY		35
 #define FZ_REGISTER_RESIZE_RINGS	33
 #define FZ_REGISTER_MEM_REGION		34
+#define FZ_REGISTER_BPF_FILTER		37
 #define FZ_ENTER_EXT_ARG_REG		(1U << 6)
 
 #ifndef IORING_ENTER_NO_IOWAIT
@@ -2513,6 +2516,117 @@ static void build_query(struct actor *a, struct regcall *c)
 	c->nr = chance(a, 9, 10) ? 0 : 1;
 }
 
+/* struct io_uring_bpf of 7.0, for headers older than that */
+struct fz_bpf {
+	__u16 cmd_type, cmd_flags;
+	__u32 resv;
+	__u32 opcode, flags, filter_len;
+	__u8 pdu_size, resv1[3];
+	__u64 filter_ptr;
+	__u64 resv2[5];
+};
+
+/* One instruction of a classic program, mostly one a filter may use. */
+static struct sock_filter fz_bpf_insn(struct actor *a, unsigned int left)
+{
+	static const __u16 alu[] = {
+		BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_MOD, BPF_AND, BPF_OR,
+		BPF_XOR, BPF_LSH, BPF_RSH, BPF_NEG,
+	};
+	static const __u16 jmp[] = { BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET };
+	static const __u16 misc[] = {
+		BPF_LD | BPF_IMM, BPF_LDX | BPF_IMM, BPF_MISC | BPF_TAX,
+		BPF_MISC | BPF_TXA, BPF_ST, BPF_STX, BPF_LD | BPF_MEM,
+		BPF_LDX | BPF_MEM, BPF_LD | BPF_W | BPF_LEN,
+		BPF_LDX | BPF_W | BPF_LEN, BPF_RET | BPF_A,
+		/* what the kernel must refuse: packet loads of every kind */
+		BPF_LD | BPF_H | BPF_ABS, BPF_LD | BPF_B | BPF_ABS,
+		BPF_LD | BPF_W | BPF_IND, BPF_LDX | BPF_B | BPF_MSH,
+	};
+	struct sock_filter in = { 0 };
+
+	switch (rnd(a, 6)) {
+	case 0:		/* a word of the context, now and then past it */
+		in.code = BPF_LD | BPF_W | BPF_ABS;
+		in.k = chance(a, 1, 10) ? rnd(a, 64) : 4 * rnd(a, 10);
+		break;
+	case 1:
+		in.code = BPF_ALU | PICK(a, alu) | (chance(a, 1, 4) ? BPF_X : BPF_K);
+		in.k = chance(a, 1, 2) ? rnd(a, 33) : rnd32(a);
+		break;
+	case 2:
+		in.code = BPF_JMP | PICK(a, jmp) | (chance(a, 1, 4) ? BPF_X : BPF_K);
+		in.k = rnd(a, 3) ? rnd(a, 64) : rnd32(a);
+		in.jt = rnd(a, left + 1);
+		in.jf = rnd(a, left + 1);
+		break;
+	case 3:
+		in.code = PICK(a, misc);
+		in.k = rnd(a, 20);
+		break;
+	case 4:
+		in.code = BPF_RET | BPF_K;
+		in.k = rnd(a, 3) ? 1 : 0;
+		break;
+	default:
+		in.code = chance(a, 1, 4) ? rnd32(a) & 0xffff : BPF_JMP | BPF_JA;
+		in.k = rnd(a, left + 1);
+		break;
+	}
+	return in;
+}
+
+/*
+ * BPF_FILTER: a random program for a random opcode, that mostly ends by
+ * allowing (a filter that denies everything would end the episode's
+ * coverage); a bad header, flags, payload size or pointer now and then.
+ */
+static void build_bpf_filter(struct actor *a, struct regcall *c)
+{
+	static const __u8 pdu[] = { 0, 0, 0, 12, 24, 8, 40, 255 };
+	unsigned int i, n = rnd(a, 12);
+	struct sock_filter *prog = arena_get(a, (n + 1) * sizeof(*prog));
+	struct fz_bpf *b = arena_get(a, sizeof(*b));
+
+	for (i = 0; i < n; i++)
+		prog[i] = fz_bpf_insn(a, n - i);
+	prog[n] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					       chance(a, 5, 6));
+	memset(b, 0, sizeof(*b));
+	b->cmd_type = chance(a, 1, 20) ? rnd(a, 4) : 1;
+	b->cmd_flags = chance(a, 1, 30);
+	b->opcode = chance(a, 1, 20) ? rnd32(a) : rnd(a, IORING_OP_LAST + 2);
+	b->flags = chance(a, 1, 10) ? 1 : 0;		/* DENY_REST */
+	if (chance(a, 1, 6))
+		b->flags |= 2;				/* SZ_STRICT */
+	if (chance(a, 1, 30))
+		b->flags = rnd32(a);
+	b->filter_len = chance(a, 1, 20) ? PICK(a, edge32) : n + 1;
+	b->pdu_size = PICK(a, pdu);
+	b->filter_ptr = chance(a, 1, 30) ? pick_addr(a, 8, false) : U64(prog);
+	if (chance(a, 1, 30))
+		b->resv2[rnd(a, 5)] = 1;
+	c->arg = b;
+	c->nr = chance(a, 1, 20) ? rnd(a, 3) : 1;
+}
+
+/*
+ * RESTRICTIONS with fd -1: the episode's task (and so its later rings)
+ * gets a list, as struct io_uring_task_restriction wants it.
+ */
+static void build_task_restrictions(struct actor *a, struct regcall *c)
+{
+	unsigned int n = c->nr;
+	__u8 *t = arena_get(a, 16 + n * sizeof(struct io_uring_restriction));
+
+	memset(t, 0, 16);
+	*(__u16 *)t = chance(a, 1, 20);			/* flags */
+	*(__u16 *)(t + 2) = chance(a, 1, 20) ? rnd(a, 300) : n;
+	memcpy(t + 16, c->arg, n * sizeof(struct io_uring_restriction));
+	c->arg = t;
+	c->nr = chance(a, 1, 20) ? rnd(a, 3) : 1;
+}
+
 /* RESIZE_RINGS: sizes around the ring's, now and then anything. */
 static void build_resize(struct actor *a, struct regcall *c)
 {
@@ -2625,6 +2739,9 @@ static void reg_build(struct actor *a, struct ring *r, struct regcall *c)
 		break;
 	case FZ_REGISTER_MEM_REGION:
 		build_region(a, c);
+		break;
+	case FZ_REGISTER_BPF_FILTER:
+		build_bpf_filter(a, c);
 		break;
 	default:
 		build_small(a, r, c);
@@ -2772,6 +2889,8 @@ static unsigned int pick_reg_op(struct actor *a, struct ring *r)
 	if (chance(a, 1, 20))
 		return chance(a, 1, 2) ? FZ_REGISTER_SEND_MSG_RING :
 					 FZ_REGISTER_QUERY;
+	if (chance(a, 1, 25))
+		return FZ_REGISTER_BPF_FILTER;
 	return rnd(a, IORING_REGISTER_LAST + 4);
 }
 
@@ -2795,7 +2914,13 @@ static void act_register(struct actor *a)
 	} else if (chance(a, 1, 40)) {
 		fd = pick_fd(a, ANY_FDS);
 	} else if (chance(a, 1, 10)) {
-		fd = -1;	/* the opcodes that need no ring */
+		fd = -1;	/* the opcodes that need no ring, or the task */
+		if (c.op == IORING_REGISTER_RESTRICTIONS)
+			build_task_restrictions(a, &c);
+		/* as a task without CAP_SYS_ADMIN needs, for its policy */
+		if ((c.op == IORING_REGISTER_RESTRICTIONS ||
+		     c.op == FZ_REGISTER_BPF_FILTER) && chance(a, 1, 2))
+			prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	}
 	if (chance(a, 1, 30))
 		c.arg = (void *)(uintptr_t)pick_addr(a, 64, false);
