@@ -162,6 +162,7 @@ int io_bpf_rule_load(struct io_uring_bpf_filter *f, struct io_bpf_rule **rulep)
 		return ret;
 	}
 	refcount_set(&rule->refs, 1);
+	rule->path_insns = f->filter_len + IO_BPF_RULE_COST;
 	*rulep = rule;
 	return 0;
 }
@@ -186,15 +187,24 @@ void io_bpf_rule_put(struct io_bpf_rule *rule)
 	}
 }
 
-/* Every rule of the chain must let @bctx through; the newest runs first. */
+/*
+ * Every rule of the chain must let @bctx through; the newest runs first.
+ * A chain may be long (IO_BPF_MAX_PATH_INSNS) and a batch of requests
+ * large: each request's run ends with a chance to reschedule.
+ */
 static int io_bpf_run(const struct io_bpf_rule *rule,
 		      const struct io_uring_bpf_ctx *bctx)
 {
+	int ret = 0;
+
 	for (; rule; rule = rule->next) {
-		if (!rule->prog || !bpf_prog_run_pin_on_cpu(rule->prog, bctx))
-			return -EACCES;
+		if (!rule->prog || !bpf_prog_run_pin_on_cpu(rule->prog, bctx)) {
+			ret = -EACCES;
+			break;
+		}
 	}
-	return 0;
+	cond_resched();
+	return ret;
 }
 
 /**
@@ -209,12 +219,13 @@ static int io_bpf_run(const struct io_bpf_rule *rule,
 int io_bpf_filter_sqe(const struct io_bpf_rule *rule,
 		      const struct io_uring_sqe *sqe)
 {
-	struct io_uring_bpf_ctx bctx = {
-		.user_data	= sqe->user_data,
-		.opcode		= sqe->opcode,
-		.sqe_flags	= sqe->flags,
-	};
+	struct io_uring_bpf_ctx bctx;
 
+	/* every byte: a program may read what no field of ours covers */
+	memset(&bctx, 0, sizeof(bctx));
+	bctx.user_data = sqe->user_data;
+	bctx.opcode = sqe->opcode;
+	bctx.sqe_flags = sqe->flags;
 	return io_bpf_run(rule, &bctx);
 }
 
@@ -229,14 +240,14 @@ int io_bpf_filter_sqe(const struct io_bpf_rule *rule,
  */
 int io_bpf_filter_req(struct io_kiocb *req, const struct io_bpf_rule *rule)
 {
-	struct io_uring_bpf_ctx bctx = {
-		.user_data	= req->user_data,
-		.opcode		= req->opcode,
-		.sqe_flags	= req->sqe_flags,
-		.pdu_size	= io_bpf_pdu_size(req->opcode),
-	};
+	struct io_uring_bpf_ctx bctx;
 
 	lockdep_assert_held(&req->ctx->uring_lock);
+	memset(&bctx, 0, sizeof(bctx));
+	bctx.user_data = req->user_data;
+	bctx.opcode = req->opcode;
+	bctx.sqe_flags = req->sqe_flags;
+	bctx.pdu_size = io_bpf_pdu_size(req->opcode);
 	switch (req->opcode) {
 	case IORING_OP_SOCKET:
 		io_socket_bpf_pdu(req, &bctx);

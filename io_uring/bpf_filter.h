@@ -26,12 +26,22 @@ struct io_uring_bpf_filter;
  * @refs: one per policy chain that starts at or passes through it
  * @next: the filter registered before it, which runs after it
  * @prog: the program; NULL in io_bpf_deny, which denies everything
+ * @path_insns: instructions a request may run from here to the chain's
+ *		end, IO_BPF_RULE_COST more per program
  */
 struct io_bpf_rule {
 	refcount_t		refs;
 	struct io_bpf_rule	*next;
 	struct bpf_prog		*prog;
+	unsigned int		path_insns;
 };
+
+/*
+ * What one request may cost its filters, as seccomp bounds a system
+ * call's: a chain that would go past it is refused (-ENOMEM).
+ */
+#define IO_BPF_MAX_PATH_INSNS	32768
+#define IO_BPF_RULE_COST	4
 
 /* The rule IO_URING_BPF_FILTER_DENY_REST puts on unfiltered opcodes. */
 extern struct io_bpf_rule io_bpf_deny;

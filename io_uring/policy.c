@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 #include <linux/capability.h>
 #include <linux/seq_file.h>
+#include <linux/nospec.h>
 #include <linux/io_uring.h>
 #include <uapi/linux/io_uring/bpf_filter.h>
 
@@ -117,6 +118,8 @@ static struct io_uring_policy *io_policy_add(struct io_ring_ctx *ctx,
 		return NULL;
 	/* the chain's reference passes from the policy to the new rule */
 	rule->next = pol->rules[opcode];
+	if (rule->next)
+		rule->path_insns += rule->next->path_insns;
 	pol->rules[opcode] = rule;
 	pol->nr_filters++;
 	if (deny_rest) {
@@ -138,7 +141,8 @@ static struct io_uring_policy *io_policy_add(struct io_ring_ctx *ctx,
  * Context: ctx->uring_lock held if @ctx; process context.
  * Return: 0; -EACCES without no_new_privs or CAP_SYS_ADMIN; -EINVAL for a
  * bad command, filter or program; -EMSGSIZE (pdu_size written back) for a
- * payload size we cannot serve; -EFAULT, -ENOMEM.
+ * payload size we cannot serve; -ENOMEM, also when the opcode's chain
+ * would run more than IO_BPF_MAX_PATH_INSNS instructions; -EFAULT.
  */
 int io_register_bpf_filter(struct io_ring_ctx *ctx, void __user *arg,
 			   unsigned int nr_args)
@@ -168,10 +172,16 @@ int io_register_bpf_filter(struct io_ring_ctx *ctx, void __user *arg,
 	}
 	if (ret)
 		return ret;
-	pol = io_policy_add(ctx, bpf.filter.opcode, rule,
-			    bpf.filter.flags & IO_URING_BPF_FILTER_DENY_REST);
+	pol = io_policy_add(ctx, array_index_nospec(bpf.filter.opcode,
+						    IORING_OP_LAST),
+			    rule, bpf.filter.flags & IO_URING_BPF_FILTER_DENY_REST);
 	if (!pol) {
 		io_bpf_rule_put(rule);
+		return -ENOMEM;
+	}
+	if (rule->path_insns > IO_BPF_MAX_PATH_INSNS) {
+		/* the rule, and its hold on the chain, go with the policy */
+		io_uring_policy_put(pol);
 		return -ENOMEM;
 	}
 	io_policy_publish(ctx, pol);

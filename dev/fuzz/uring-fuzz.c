@@ -65,6 +65,7 @@
 
 #include <linux/filter.h>
 #include <linux/io_uring.h>
+#include <linux/io_uring/bpf_filter.h>
 
 /* ABI beyond the 6.12 uapi header, or missing from older ones. */
 #ifndef __NR_io_uring_setup
@@ -2516,16 +2517,6 @@ static void build_query(struct actor *a, struct regcall *c)
 	c->nr = chance(a, 9, 10) ? 0 : 1;
 }
 
-/* struct io_uring_bpf of 7.0, for headers older than that */
-struct fz_bpf {
-	__u16 cmd_type, cmd_flags;
-	__u32 resv;
-	__u32 opcode, flags, filter_len;
-	__u8 pdu_size, resv1[3];
-	__u64 filter_ptr;
-	__u64 resv2[5];
-};
-
 /* One instruction of a classic program, mostly one a filter may use. */
 static struct sock_filter fz_bpf_insn(struct actor *a, unsigned int left)
 {
@@ -2586,26 +2577,26 @@ static void build_bpf_filter(struct actor *a, struct regcall *c)
 	static const __u8 pdu[] = { 0, 0, 0, 12, 24, 8, 40, 255 };
 	unsigned int i, n = rnd(a, 12);
 	struct sock_filter *prog = arena_get(a, (n + 1) * sizeof(*prog));
-	struct fz_bpf *b = arena_get(a, sizeof(*b));
+	struct io_uring_bpf *b = arena_get(a, sizeof(*b));
 
 	for (i = 0; i < n; i++)
 		prog[i] = fz_bpf_insn(a, n - i);
 	prog[n] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
 					       chance(a, 5, 6));
 	memset(b, 0, sizeof(*b));
-	b->cmd_type = chance(a, 1, 20) ? rnd(a, 4) : 1;
+	b->cmd_type = chance(a, 1, 20) ? rnd(a, 4) : IO_URING_BPF_CMD_FILTER;
 	b->cmd_flags = chance(a, 1, 30);
-	b->opcode = chance(a, 1, 20) ? rnd32(a) : rnd(a, IORING_OP_LAST + 2);
-	b->flags = chance(a, 1, 10) ? 1 : 0;		/* DENY_REST */
+	b->filter.opcode = chance(a, 1, 20) ? rnd32(a) : rnd(a, IORING_OP_LAST + 2);
+	b->filter.flags = chance(a, 1, 10) ? IO_URING_BPF_FILTER_DENY_REST : 0;
 	if (chance(a, 1, 6))
-		b->flags |= 2;				/* SZ_STRICT */
+		b->filter.flags |= IO_URING_BPF_FILTER_SZ_STRICT;
 	if (chance(a, 1, 30))
-		b->flags = rnd32(a);
-	b->filter_len = chance(a, 1, 20) ? PICK(a, edge32) : n + 1;
-	b->pdu_size = PICK(a, pdu);
-	b->filter_ptr = chance(a, 1, 30) ? pick_addr(a, 8, false) : U64(prog);
+		b->filter.flags = rnd32(a);
+	b->filter.filter_len = chance(a, 1, 20) ? PICK(a, edge32) : n + 1;
+	b->filter.pdu_size = PICK(a, pdu);
+	b->filter.filter_ptr = chance(a, 1, 30) ? pick_addr(a, 8, false) : U64(prog);
 	if (chance(a, 1, 30))
-		b->resv2[rnd(a, 5)] = 1;
+		b->filter.resv2[rnd(a, 5)] = 1;
 	c->arg = b;
 	c->nr = chance(a, 1, 20) ? rnd(a, 3) : 1;
 }

@@ -132,18 +132,6 @@ FIXTURE_TEARDOWN(ring)
 	uring_exit(&self->r);
 }
 
-/* Submit the prepared SQEs and return the first CQE's result. */
-static int run_one(struct uring *r)
-{
-	struct io_uring_cqe cqe;
-	int ret = uring_submit(r);
-
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_get_cqe_ms(r, &cqe, 5000);
-	return ret ? ret : cqe.res;
-}
-
 static void prep_epoll_wait(struct uring *r, int epfd,
 			    struct epoll_event *evs, int nr, __u64 user_data)
 {
@@ -178,7 +166,7 @@ TEST_F(ring, epoll_wait_ready)
 	ASSERT_EQ(1, write(fds[1], "x", 1));
 	memset(evs, 0, sizeof(evs));
 	prep_epoll_wait(&self->r, epfd, evs, 4, 1);
-	EXPECT_EQ(1, run_one(&self->r));
+	EXPECT_EQ(1, uring_run_one(&self->r));
 	EXPECT_EQ(EPOLLIN, evs[0].events);
 	EXPECT_EQ(0x1234, evs[0].data.u64);
 	close(epfd);
@@ -234,19 +222,19 @@ TEST_F(ring, epoll_wait_bad_input)
 	ASSERT_EQ(1, write(fds[1], "x", 1));
 
 	prep_epoll_wait(&self->r, fds[0], evs, 2, 1);
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 	prep_epoll_wait(&self->r, epfd, evs, 0, 1);
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 	prep_epoll_wait(&self->r, epfd, evs, -1, 1);
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, OP_EPOLL_WAIT, epfd, evs, 2, 0, 1);
 	sqe->rw_flags = 1;
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 	prep_epoll_wait(&self->r, epfd, (void *)8, 2, 1);
-	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	EXPECT_EQ(-EFAULT, uring_run_one(&self->r));
 	prep_epoll_wait(&self->r, -1, evs, 2, 1);
-	EXPECT_EQ(-EBADF, run_one(&self->r));
+	EXPECT_EQ(-EBADF, uring_run_one(&self->r));
 	close(epfd);
 	close(fds[0]);
 	close(fds[1]);
@@ -271,7 +259,7 @@ TEST_F(ring, pipe_fds)
 	if (!uring_op_supported(&self->r, OP_PIPE))
 		SKIP(return, "PIPE not supported");
 	prep_pipe(&self->r, fds, O_CLOEXEC | O_NONBLOCK, 0);
-	ASSERT_EQ(0, run_one(&self->r));
+	ASSERT_EQ(0, uring_run_one(&self->r));
 	ASSERT_GE(fds[0], 0);
 	ASSERT_GE(fds[1], 0);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fds[0], F_GETFD));
@@ -296,13 +284,13 @@ TEST_F(ring, pipe_bad_input)
 		SKIP(return, "PIPE not supported");
 	before = lowest_free_fd();
 	prep_pipe(&self->r, fds, O_APPEND, 0);
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 	prep_pipe(&self->r, (int *)8, 0, 0);
-	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	EXPECT_EQ(-EFAULT, uring_run_one(&self->r));
 	prep_pipe(&self->r, (int *)8, 0, IORING_FILE_INDEX_ALLOC);
-	EXPECT_EQ(-ENFILE, run_one(&self->r));	/* no table to allocate from */
+	EXPECT_EQ(-ENFILE, uring_run_one(&self->r));	/* no table to allocate from */
 	prep_pipe(&self->r, fds, 0, 1);
-	EXPECT_EQ(-ENXIO, run_one(&self->r));	/* no table */
+	EXPECT_EQ(-ENXIO, uring_run_one(&self->r));	/* no table */
 	EXPECT_EQ(before, lowest_free_fd());
 }
 
@@ -330,32 +318,32 @@ TEST_F(ring, pipe_direct)
 		SKIP(return, "PIPE not supported");
 	ASSERT_EQ(0, register_sparse(&self->r, FILES));
 	prep_pipe(&self->r, fds, O_CLOEXEC, 1);
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 	prep_pipe(&self->r, fds, 0, FILES);	/* slots FILES - 1 and FILES */
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 
 	/* an unwritable array: nothing installed, slots 2 and 3 stay free */
 	prep_pipe(&self->r, (int *)8, 0, 3);
-	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	EXPECT_EQ(-EFAULT, uring_run_one(&self->r));
 	prep_pipe(&self->r, fds, 0, 3);
-	ASSERT_EQ(0, run_one(&self->r));
+	ASSERT_EQ(0, uring_run_one(&self->r));
 	EXPECT_EQ(2, fds[0]);
 	EXPECT_EQ(3, fds[1]);
 	/* slot 3 is taken now */
 	prep_pipe(&self->r, fds, 0, 4);
-	EXPECT_EQ(-EBUSY, run_one(&self->r));
+	EXPECT_EQ(-EBUSY, uring_run_one(&self->r));
 
 	/* allocation fills the other six slots, then has no pair left */
 	for (fd = 0; fd < 3; fd++) {
 		memset(fds, 0xff, sizeof(fds));
 		prep_pipe(&self->r, fds, 0, IORING_FILE_INDEX_ALLOC);
-		ASSERT_EQ(0, run_one(&self->r));
+		ASSERT_EQ(0, uring_run_one(&self->r));
 		EXPECT_NE(fds[0], fds[1]);
 		EXPECT_LT(fds[0], FILES);
 		EXPECT_LT(fds[1], FILES);
 	}
 	prep_pipe(&self->r, fds, 0, IORING_FILE_INDEX_ALLOC);
-	EXPECT_EQ(-ENFILE, run_one(&self->r));
+	EXPECT_EQ(-ENFILE, uring_run_one(&self->r));
 }
 
 /* A write into the direct write end comes out of the direct read end. */
@@ -369,15 +357,15 @@ TEST_F(ring, pipe_direct_io)
 		SKIP(return, "PIPE not supported");
 	ASSERT_EQ(0, register_sparse(&self->r, FILES));
 	prep_pipe(&self->r, fds, 0, IORING_FILE_INDEX_ALLOC);
-	ASSERT_EQ(0, run_one(&self->r));
+	ASSERT_EQ(0, uring_run_one(&self->r));
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, IORING_OP_WRITE, fds[1], "z", 1, 0, 1);
 	sqe->flags |= IOSQE_FIXED_FILE;
-	EXPECT_EQ(1, run_one(&self->r));
+	EXPECT_EQ(1, uring_run_one(&self->r));
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, IORING_OP_READ, fds[0], &c, 1, 0, 1);
 	sqe->flags |= IOSQE_FIXED_FILE;
-	EXPECT_EQ(1, run_one(&self->r));
+	EXPECT_EQ(1, uring_run_one(&self->r));
 	EXPECT_EQ('z', c);
 }
 
@@ -422,12 +410,12 @@ TEST_F(ring, rw_fixed_vec)
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, OP_WRITEV_FIXED, fd, parts, 3, 0, 1);
 	sqe->buf_index = 0;
-	EXPECT_EQ(2 * ps + 13, run_one(&self->r));
+	EXPECT_EQ(2 * ps + 13, uring_run_one(&self->r));
 
 	memset(buf, 0, len);
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, OP_READV_FIXED, fd, parts, 3, 0, 1);
-	EXPECT_EQ(2 * ps + 13, run_one(&self->r));
+	EXPECT_EQ(2 * ps + 13, uring_run_one(&self->r));
 	for (i = 0; i < ps + 10; i++)
 		ASSERT_EQ((char)((2 * ps - 5 + i) * 7), buf[2 * ps - 5 + i]);
 	for (i = 0; i < 3; i++)
@@ -462,29 +450,29 @@ TEST_F(ring, rw_fixed_vec_bad_input)
 	parts[1] = (struct iovec){ buf + len - 4, 8 };	/* runs past the end */
 	uring_prep_rw(uring_get_sqe(&self->r), OP_READV_FIXED, fd, parts, 2,
 		      0, 1);
-	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	EXPECT_EQ(-EFAULT, uring_run_one(&self->r));
 	parts[1] = (struct iovec){ buf - 1, 1 };	/* starts before it */
 	uring_prep_rw(uring_get_sqe(&self->r), OP_READV_FIXED, fd, parts, 2,
 		      0, 1);
-	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	EXPECT_EQ(-EFAULT, uring_run_one(&self->r));
 
 	parts[1] = (struct iovec){ buf + 8, 8 };
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, OP_READV_FIXED, fd, parts, 2, 0, 1);
 	sqe->buf_index = 1;
-	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	EXPECT_EQ(-EFAULT, uring_run_one(&self->r));
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, OP_READV_FIXED, fd, parts, 2, 0, 1);
 	sqe->flags |= IOSQE_BUFFER_SELECT;
-	EXPECT_EQ(-EOPNOTSUPP, run_one(&self->r));
+	EXPECT_EQ(-EOPNOTSUPP, uring_run_one(&self->r));
 	uring_prep_rw(uring_get_sqe(&self->r), OP_READV_FIXED, fd, (void *)8,
 		      2, 0, 1);
-	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	EXPECT_EQ(-EFAULT, uring_run_one(&self->r));
 
 	/* and the good one reads */
 	uring_prep_rw(uring_get_sqe(&self->r), OP_READV_FIXED, fd, parts, 2,
 		      0, 1);
-	EXPECT_EQ(16, run_one(&self->r));
+	EXPECT_EQ(16, uring_run_one(&self->r));
 	close(fd);
 }
 
@@ -717,7 +705,7 @@ TEST(cqe_mixed_bad_input)
 
 	ASSERT_EQ(0, uring_init(&r, 8, 0));
 	prep_nop32(&r, 1, 10, 100);
-	EXPECT_EQ(-EINVAL, run_one(&r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&r));
 	uring_exit(&r);
 
 	ASSERT_EQ(0, uring_init(&r, 8, IORING_SETUP_CQE32));
@@ -835,7 +823,7 @@ TEST_F(ring, send_vectorized)
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, IORING_OP_SEND, sv[0], iov, 2, 0, 1);
 	sqe->ioprio = SEND_VECTORIZED;
-	ret = run_one(&self->r);
+	ret = uring_run_one(&self->r);
 	if (ret == -EINVAL)
 		SKIP(goto out, "IORING_SEND_VECTORIZED not supported");
 	EXPECT_EQ(7, ret);
@@ -845,11 +833,11 @@ TEST_F(ring, send_vectorized)
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, IORING_OP_SEND, sv[0], (void *)8, 2, 0, 1);
 	sqe->ioprio = SEND_VECTORIZED;
-	EXPECT_EQ(-EFAULT, run_one(&self->r));
+	EXPECT_EQ(-EFAULT, uring_run_one(&self->r));
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, IORING_OP_SENDMSG, sv[0], iov, 1, 0, 1);
 	sqe->ioprio = SEND_VECTORIZED;
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 out:
 	close(sv[0]);
 	close(sv[1]);
@@ -875,7 +863,7 @@ TEST_F(ring, getsockname)
 	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, &got, 0, 0, 1);
 	sqe->cmd_op = SOCK_OP_GETSOCKNAME;
 	sqe->addr3 = (__u64)(unsigned long)&glen;
-	ret = run_one(&self->r);
+	ret = uring_run_one(&self->r);
 	if (ret == -EOPNOTSUPP)
 		SKIP(goto out, "SOCKET_URING_OP_GETSOCKNAME not supported");
 	EXPECT_EQ(0, ret);
@@ -889,7 +877,7 @@ TEST_F(ring, getsockname)
 	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, &got, 0, 0, 1);
 	sqe->cmd_op = SOCK_OP_GETSOCKNAME;
 	sqe->addr3 = (__u64)(unsigned long)&glen;
-	EXPECT_EQ(0, run_one(&self->r));
+	EXPECT_EQ(0, uring_run_one(&self->r));
 	EXPECT_EQ(len, glen);
 	EXPECT_EQ(AF_INET, got.sin_family);
 	EXPECT_EQ(0xaaaa, got.sin_port);
@@ -900,13 +888,13 @@ TEST_F(ring, getsockname)
 	sqe->cmd_op = SOCK_OP_GETSOCKNAME;
 	sqe->addr3 = (__u64)(unsigned long)&glen;
 	sqe->optlen = 1;
-	EXPECT_EQ(-ENOTCONN, run_one(&self->r));
+	EXPECT_EQ(-ENOTCONN, uring_run_one(&self->r));
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, &got, 0, 0, 1);
 	sqe->cmd_op = SOCK_OP_GETSOCKNAME;
 	sqe->addr3 = (__u64)(unsigned long)&glen;
 	sqe->optlen = 2;
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 out:
 	close(fd);
 }
@@ -923,7 +911,7 @@ TEST_F(ring, timeout_immediate)
 	uring_prep_rw(sqe, IORING_OP_TIMEOUT, -1, (void *)(20 * 1000 * 1000UL),
 		      1, 0, 1);
 	sqe->timeout_flags = TIMEOUT_IMMEDIATE_ARG;
-	ret = run_one(&self->r);
+	ret = uring_run_one(&self->r);
 	if (ret == -EINVAL)
 		SKIP(return, "IORING_TIMEOUT_IMMEDIATE_ARG not supported");
 	EXPECT_EQ(-ETIME, ret);
@@ -932,7 +920,7 @@ TEST_F(ring, timeout_immediate)
 	sqe = uring_get_sqe(&self->r);
 	uring_prep_rw(sqe, IORING_OP_TIMEOUT, -1, (void *)-1UL, 1, 0, 1);
 	sqe->timeout_flags = TIMEOUT_IMMEDIATE_ARG;
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 }
 
 /* Put NOPs for user_data ud, ud + 1, ... in SQE slots 0 to n - 1. */
@@ -999,7 +987,7 @@ static int read_into(struct uring *r, int zero, unsigned int idx, void *addr)
 
 	uring_prep_rw(sqe, IORING_OP_READ_FIXED, zero, addr, 16, 0, 1);
 	sqe->buf_index = idx;
-	return run_one(r);
+	return uring_run_one(r);
 }
 
 /*
@@ -1414,7 +1402,7 @@ TEST(tx_timestamp)
 	sqe = uring_get_sqe(&r);
 	uring_prep_rw(sqe, IORING_OP_URING_CMD, fd, NULL, 0, 0, 1);
 	sqe->cmd_op = SOCK_OP_TX_TIMESTAMP;
-	ret = run_one(&r);
+	ret = uring_run_one(&r);
 	uring_exit(&r);
 	if (ret == -EOPNOTSUPP)
 		SKIP(return, "SOCKET_URING_OP_TX_TIMESTAMP not supported");
@@ -1626,10 +1614,10 @@ TEST_F(ring, recv_mshot_limit)
 
 	/* only a multishot RECV has a total */
 	prep_recv_limit(&self->r, IORING_OP_RECV, sv[0], 100, 0);
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 	prep_recv_limit(&self->r, IORING_OP_RECVMSG, sv[0], 100,
 			IORING_RECV_MULTISHOT);
-	EXPECT_EQ(-EINVAL, run_one(&self->r));
+	EXPECT_EQ(-EINVAL, uring_run_one(&self->r));
 out:
 	close(sv[0]);
 	close(sv[1]);

@@ -89,25 +89,13 @@ static int bpf_filter(int fd, struct sock_filter *prog, unsigned int len,
 	return sys_io_uring_register(fd, REGISTER_BPF_FILTER, &a, 1);
 }
 
-/* A request's result: submit the prepared SQE and reap its CQE. */
-static int result(struct uring *r)
-{
-	struct io_uring_cqe cqe;
-	int ret = uring_submit(r);
-
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = uring_get_cqe_ms(r, &cqe, 5000);
-	return ret ? ret : cqe.res;
-}
-
 static int nop_result(struct uring *r, __u8 sqe_flags)
 {
 	struct io_uring_sqe *sqe = uring_get_sqe(r);
 
 	uring_prep_nop(sqe, 1);
 	sqe->flags = sqe_flags;
-	return result(r);
+	return uring_run_one(r);
 }
 
 static int socket_result(struct uring *r, int family, int type)
@@ -116,7 +104,7 @@ static int socket_result(struct uring *r, int family, int type)
 	int ret;
 
 	uring_prep_rw(sqe, IORING_OP_SOCKET, family, NULL, 0, type, 1);
-	ret = result(r);
+	ret = uring_run_one(r);
 	if (ret >= 0) {
 		close(ret);
 		ret = 0;
@@ -214,6 +202,32 @@ out:
 	uring_exit(&r);
 }
 
+/*
+ * A request runs at most 32768 instructions of filters, 4 more per
+ * program, as a seccomp'ed system call: the chain that would pass it is
+ * refused, and the filters before it stay.
+ */
+TEST(path_limit)
+{
+	static struct sock_filter big[4096];
+	struct uring r;
+	int i;
+
+	for (i = 0; i < 4095; i++)
+		big[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, i);
+	big[4095] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 1);
+	ASSERT_EQ(0, uring_init(&r, 4, 0));
+	if (!have_filters())
+		SKIP(goto out, "IORING_REGISTER_BPF_FILTER not supported");
+	for (i = 0; i < 7; i++)
+		ASSERT_EQ(0, bpf_filter(r.fd, big, 4096, IORING_OP_NOP, 0, 0));
+	EXPECT_EQ(-ENOMEM, bpf_filter(r.fd, big, 4096, IORING_OP_NOP, 0, 0));
+	EXPECT_EQ(0, bpf_filter(r.fd, big, 4096, IORING_OP_SOCKET, 0, 0));
+	EXPECT_EQ(0, nop_result(&r, 0));
+out:
+	uring_exit(&r);
+}
+
 /* A ring's own filter: a NOP denied, others untouched; fdinfo says so. */
 TEST(ring_filter)
 {
@@ -294,7 +308,7 @@ static int server_run(int lfd)
 	uring_buf_ring_publish(br, 4);
 	sqe = uring_get_sqe(&r);
 	uring_prep_accept(sqe, lfd, 0, 0, 1);
-	fd = result(&r);
+	fd = uring_run_one(&r);
 	if (fd < 0)
 		return 41;
 	sqe = uring_get_sqe(&r);
@@ -308,21 +322,21 @@ static int server_run(int lfd)
 	sqe = uring_get_sqe(&r);
 	uring_prep_send(sqe, fd, buf[cqe.flags >> IORING_CQE_BUFFER_SHIFT], n,
 			0, 3);
-	if (result(&r) != n)
+	if (uring_run_one(&r) != n)
 		return 43;
 	sqe = uring_get_sqe(&r);
 	uring_prep_timeout(sqe, &ts, 0, 0, 4);
-	if (result(&r) != -ETIME)
+	if (uring_run_one(&r) != -ETIME)
 		return 44;
 	sqe = uring_get_sqe(&r);
 	uring_prep_cancel(sqe, 99, -1, 0, 5);
-	if (result(&r) != -ENOENT)
+	if (uring_run_one(&r) != -ENOENT)
 		return 45;
 	sqe = uring_get_sqe(&r);
 	uring_prep_rw(sqe, IORING_OP_OPENAT, AT_FDCWD, "/tmp/server.log", 0644,
 		      0, 6);
 	sqe->open_flags = O_CREAT | O_WRONLY | O_APPEND;
-	return result(&r) == -EACCES ? 0 : 46;
+	return uring_run_one(&r) == -EACCES ? 0 : 46;
 }
 
 static void __attribute__((constructor)) server_main(void)
@@ -489,7 +503,7 @@ static int stack_child(void *arg)
 	/* OPENAT had no filter when DENY_REST came: allow-all cannot lift it */
 	sqe = uring_get_sqe(&r);
 	uring_prep_rw(sqe, IORING_OP_OPENAT, AT_FDCWD, "/dev/null", 0, 0, 1);
-	if (!(result(&r) == -EACCES))
+	if (!(uring_run_one(&r) == -EACCES))
 		return 9;
 	/* the ring's own filter goes on top of the task's */
 	if (!(bpf_filter(r.fd, deny_ud2, LEN(deny_ud2), IORING_OP_SOCKET, 0, 0) == 0))
@@ -498,7 +512,7 @@ static int stack_child(void *arg)
 		return 11;
 	sqe = uring_get_sqe(&r);
 	uring_prep_rw(sqe, IORING_OP_SOCKET, AF_INET, NULL, 0, SOCK_STREAM, 2);
-	if (!(result(&r) == -EACCES))
+	if (!(uring_run_one(&r) == -EACCES))
 		return 12;
 	return 0;
 }
@@ -528,14 +542,14 @@ TEST(issue_paths)
 	sqe = uring_get_sqe(&r);
 	uring_prep_nop(sqe, 2);
 	sqe->flags = IOSQE_ASYNC;
-	EXPECT_EQ(-EACCES, result(&r));
+	EXPECT_EQ(-EACCES, uring_run_one(&r));
 	/* a personality */
 	cred = sys_io_uring_register(r.fd, IORING_REGISTER_PERSONALITY, NULL, 0);
 	ASSERT_LT(0, cred);
 	sqe = uring_get_sqe(&r);
 	uring_prep_nop(sqe, 2);
 	sqe->personality = cred;
-	EXPECT_EQ(-EACCES, result(&r));
+	EXPECT_EQ(-EACCES, uring_run_one(&r));
 	/* a link: the denied request fails, its chain is cancelled */
 	for (i = 1; i <= 3; i++) {
 		sqe = uring_get_sqe(&r);
@@ -573,14 +587,14 @@ TEST(msg_ring)
 	ASSERT_EQ(0, bpf_filter(b.fd, deny, 1, IORING_OP_NOP, BPF_DENY_REST, 0));
 	sqe = uring_get_sqe(&a);
 	uring_prep_rw(sqe, IORING_OP_MSG_RING, b.fd, NULL, 0x55, 0x77, 1);
-	EXPECT_EQ(0, result(&a));
+	EXPECT_EQ(0, uring_run_one(&a));
 	ASSERT_EQ(0, uring_get_cqe_ms(&b, &cqe, 5000));
 	EXPECT_EQ(0x77, cqe.user_data);
 	EXPECT_EQ(0x55, cqe.res);
 	/* and b may not send one */
 	sqe = uring_get_sqe(&b);
 	uring_prep_rw(sqe, IORING_OP_MSG_RING, a.fd, NULL, 0x55, 0x77, 1);
-	EXPECT_EQ(-EACCES, result(&b));
+	EXPECT_EQ(-EACCES, uring_run_one(&b));
 out:
 	uring_exit(&a);
 	uring_exit(&b);

@@ -467,6 +467,17 @@ int uring_get_cqe_ms(struct uring *r, struct io_uring_cqe *out, unsigned int ms)
 	return ret ?: uring_try_get_cqe(r, out);
 }
 
+int uring_run_one(struct uring *r)
+{
+	struct io_uring_cqe cqe;
+	int ret = uring_submit(r);
+
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	ret = uring_get_cqe_ms(r, &cqe, 5000);
+	return ret ? ret : cqe.res;
+}
+
 long long uring_proc_value(const char *path, const char *fmt)
 {
 	long long v = -1;

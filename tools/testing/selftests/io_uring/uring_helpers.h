@@ -223,6 +223,12 @@ int uring_get_cqe_ms(struct uring *r, struct io_uring_cqe *out,
 		     unsigned int ms);
 
 /*
+ * Submit the one prepared SQE and return its CQE's result (a negative
+ * errno if it was not submitted or no CQE came within 5 s).
+ */
+int uring_run_one(struct uring *r);
+
+/*
  * The number in the first line of a /proc file that fmt (one %lld, e.g.
  * "VmPin: %lld kB") matches, or -1.
  */
